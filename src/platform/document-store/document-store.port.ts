@@ -1,0 +1,86 @@
+/**
+ * DocumentStore port: read models, projection checkpoints and small platform records (idempotency keys).
+ * Adapters: SQLite (JSON documents in tables) and MongoDB (official `mongodb` driver).
+ * Every adapter passes the same contract suite (test/contract/document-store.contract.ts).
+ *
+ * Narrow on purpose: read models are computed in TypeScript by projections, the store only keeps them.
+ */
+
+export interface Document<T = Record<string, unknown>> {
+  id: string;
+  /** incremented by every put; 1 for a new document */
+  version: number;
+  data: T;
+}
+
+/** Version guard for writes: 'absent' = must not exist yet; a number = must be at exactly that version. */
+export type ExpectedVersion = 'absent' | number;
+
+export type Scalar = string | number | boolean | null;
+
+/** Equality on a scalar, membership, or range on an indexed field (dotted paths allowed, e.g. "child.id"). */
+export type FieldCondition =
+  | Scalar
+  | { in: Scalar[] }
+  | { gt?: Scalar; gte?: Scalar; lt?: Scalar; lte?: Scalar };
+
+export interface FindQuery {
+  where?: Record<string, FieldCondition>;
+  /** sort keys applied in order; the document id is always appended as a final tie-breaker (same direction as the last key) */
+  sort?: { field: string; direction: 'asc' | 'desc' }[];
+  /** default 100, max 1000 */
+  limit?: number;
+  /** opaque cursor from a previous page (same where and sort) */
+  cursor?: string;
+}
+
+export interface FindResult<T> {
+  items: Document<T>[];
+  /** present when more documents follow */
+  nextCursor?: string;
+}
+
+export type WriteOp =
+  | { op: 'put'; collection: string; id: string; data: Record<string, unknown>; expectedVersion?: ExpectedVersion }
+  | { op: 'delete'; collection: string; id: string; expectedVersion?: number };
+
+export interface Checkpoint {
+  name: string;
+  position: number;
+}
+
+export interface DocumentStore {
+  /** Declare the fields a collection is queried on (idempotent; adapters create indexes). */
+  ensureCollection(collection: string, indexedFields: string[]): Promise<void>;
+  get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null>;
+  /** Insert or replace; returns the new version. Throws VersionConflictError when the guard fails. */
+  put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number>;
+  /** Returns true when a document was deleted. Throws VersionConflictError when the guard fails. */
+  delete(collection: string, id: string, expectedVersion?: number): Promise<boolean>;
+  find<T = Record<string, unknown>>(collection: string, query?: FindQuery): Promise<FindResult<T>>;
+  count(collection: string, where?: Record<string, FieldCondition>): Promise<number>;
+  /**
+   * Apply writes together with an optional projection checkpoint, all or nothing (SQLite: one transaction;
+   * MongoDB: per-document position guards and a compare-and-set on the checkpoint, see the adapter).
+   * When `checkpoint` is given and the stored checkpoint is already >= checkpoint.position the batch is a no-op
+   * and returns false (the events were handled before); otherwise true.
+   */
+  commitBatch(ops: WriteOp[], checkpoint?: Checkpoint): Promise<boolean>;
+  getCheckpoint(name: string): Promise<number | undefined>;
+  /** Delete a whole collection (used when a rebuilt projection takes over). */
+  dropCollection(collection: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class VersionConflictError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    readonly expected: ExpectedVersion | undefined,
+    readonly actual: number | 'absent',
+  ) {
+    super(`Version conflict on ${collection}/${id}: expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'VersionConflictError';
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * A refusal decided by the domain. `code` is stable (clients switch on it), `message` is French
+ * (shown to the parent or the staff member), `kind` tells the HTTP layer which status to answer.
+ */
+export type DomainErrorKind =
+  | 'invalid' // 422: understood but breaks a rule
+  | 'not_found' // 404
+  | 'conflict' // 409: state does not allow it (already decided, already exists)
+  | 'forbidden'; // 403
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: DomainErrorKind = 'invalid',
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
