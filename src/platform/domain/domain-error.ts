@@ -6,7 +6,9 @@ export type DomainErrorKind =
   | 'invalid' // 422: understood but breaks a rule
   | 'not_found' // 404
   | 'conflict' // 409: state does not allow it (already decided, already exists)
-  | 'forbidden'; // 403
+  | 'forbidden' // 403
+  | 'unauthenticated' // 401
+  | 'precondition_failed'; // 412: If-Match did not match the current revision
 
 export class DomainError extends Error {
   constructor(

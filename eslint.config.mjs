@@ -1,0 +1,133 @@
+// ESLint flat config. Syntax-only rules (no type information), so `npm run lint` stays fast; the type
+// checker runs separately (`npm run typecheck`).
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The dependency rule (ARCHITECTURE.md, "Layout"): domain files decide from their inputs alone. They do
+ * not import the framework, a store client, logging, metrics, mail or PDF libraries, nor the layers that
+ * do (adapters, handlers, controllers, Nest modules, HTTP). What they may import: zod, ibantools, date-fns,
+ * @date-fns/tz, and other domain files.
+ *
+ * Domain files are recognised by their names, so the rule follows a file wherever its context lives.
+ */
+export const DOMAIN_FILES = [
+  'src/**/*.events.ts',
+  'src/**/*.decider.ts',
+  'src/**/*.rules.ts',
+  'src/**/*.types.ts',
+  'src/platform/domain/**',
+  'projections/**/*.projection.ts',
+];
+
+// A package is matched with its subpaths ('pino' and 'pino/file', not 'pinocchio').
+const FORBIDDEN_PACKAGES = [
+  'express',
+  'better-sqlite3',
+  '@eventstore/db-client',
+  'mongodb',
+  'bullmq',
+  'ioredis',
+  'pino',
+  'pino-http',
+  'nestjs-pino',
+  'prom-client',
+  'nodemailer',
+  'puppeteer',
+  'puppeteer-core',
+];
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+// Layer markers in a path: an adapter folder, the HTTP folder, Nest's file kinds, and the adapter files
+// named after their store (sqlite-event-store.ts, mongo-document-store.ts, ...).
+const FORBIDDEN_PATH_PARTS = [
+  '/adapters(/|$)',
+  '/http(/|$)',
+  '\\.controller',
+  '\\.module',
+  '\\.handler',
+  'sqlite-',
+  'esdb-',
+  'mongo-',
+  'bullmq-',
+];
+
+const dependencyRule = {
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          regex: `^(@nestjs/|(${FORBIDDEN_PACKAGES.map(escape).join('|')})(/|$))`,
+          message:
+            'Domain code stays pure: no framework or infrastructure library (Nest, Express, store clients, ' +
+            'logging, metrics, mail, PDF) in events, deciders, rules, types or projections. Do the I/O in the ' +
+            'handler or an adapter and pass the data in with the command or event.',
+        },
+        {
+          regex: FORBIDDEN_PATH_PARTS.join('|'),
+          message:
+            'Domain code stays pure: it must not import adapters, handlers, controllers, Nest modules or the ' +
+            'HTTP layer: those depend on the domain, not the other way round. Import other domain files only.',
+        },
+      ],
+    },
+  ],
+};
+
+export default defineConfig([
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', 'data/']),
+
+  js.configs.recommended,
+  tseslint.configs.recommended,
+
+  {
+    name: 'portail/typescript',
+    files: ['**/*.ts'],
+    rules: {
+      // `_`-prefixed names mark what a signature requires but the body does not use.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+      // The team writes typed code: reach for `unknown` and narrow instead.
+      '@typescript-eslint/no-explicit-any': 'error',
+      // `interface CreateFamilyBody extends z.infer<...> {}` names a type for Swagger and error messages.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
+    },
+  },
+
+  {
+    name: 'portail/commonjs-config-files',
+    // jest.config.js and the like are CommonJS run by Node.
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+
+  {
+    name: 'portail/domain-dependency-rule',
+    files: DOMAIN_FILES,
+    rules: dependencyRule,
+  },
+]);

@@ -1,0 +1,11 @@
+import type { ProjectionDefinition } from '../src/platform/projections/projection';
+import { familyRecordProjection } from './family-record/family-record.projection';
+import { changeRequestsProjection } from './change-requests/change-requests.projection';
+import { staffQueueProjection } from './staff-queue/staff-queue.projection';
+
+/** Every read model the projection runner maintains. */
+export const ALL_PROJECTIONS: ProjectionDefinition[] = [
+  familyRecordProjection,
+  changeRequestsProjection,
+  staffQueueProjection,
+] as unknown as ProjectionDefinition[];

@@ -1,0 +1,101 @@
+import { asJean, asProjectedEvents, asStaff, dupontRegistered, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW } from '../../test/support/fixtures/dupont';
+import { familiesDecider, type FamilyCommand, type FamilyState } from '../../src/modules/families/families.decider';
+import type { FamilyEvent } from '../../src/modules/families/families.events';
+import type { ProjectedEvent } from '../../src/platform/projections/projection';
+import { staffQueueProjection, type StaffQueueDocument } from './staff-queue.projection';
+
+const LATER = '2015-04-09T09:30:00.000Z';
+
+function history(commands: FamilyCommand[]): FamilyEvent[] {
+  const events: FamilyEvent[] = [dupontRegistered];
+  let state: FamilyState = familiesDecider.evolve(familiesDecider.initialState(), dupontRegistered);
+  for (const command of commands) {
+    for (const event of familiesDecider.decide(command, state)) {
+      events.push(event);
+      state = familiesDecider.evolve(state, event);
+    }
+  }
+  return events;
+}
+
+function project(events: ProjectedEvent[]): Map<string, StaffQueueDocument> {
+  const documents = new Map<string, StaffQueueDocument>();
+  for (const event of events) {
+    if (!staffQueueProjection.eventTypes.includes(event.type)) continue;
+    for (const id of staffQueueProjection.documentIds(event)) {
+      const next = staffQueueProjection.evolve(documents.get(id) ?? null, event, id);
+      if (next) documents.set(id, next);
+      else documents.delete(id);
+    }
+  }
+  return documents;
+}
+
+const healthRequest: FamilyCommand = {
+  type: 'RequestHealthDataChange',
+  ...asJean(),
+  requestId: 'req-1',
+  childId: LUCAS_ID,
+  changes: { allergies: ['Arachide', 'Lait'] },
+};
+const cafRequest: FamilyCommand = {
+  type: 'RequestCafChange',
+  ...asJean(),
+  requestId: 'req-2',
+  changes: { regime: 'CAF', allocataireNumber: '1234567', quotientFamilial: 850 },
+};
+
+describe('staff-queue projection', () => {
+  it('is queried by category, family and date', () => {
+    expect(staffQueueProjection.name).toBe('staff-queue');
+    expect(staffQueueProjection.indexedFields).toEqual(['category', 'familyId', 'requestedAt']);
+  });
+
+  it('queues a pending request with the family number and the guardian name', () => {
+    const documents = project(asProjectedEvents(history([healthRequest, cafRequest])));
+    expect(documents.get('req-1')).toEqual({
+      requestId: 'req-1',
+      familyId: DUPONT_FAMILY_ID,
+      familyNumber: '1001001818331',
+      guardianName: 'DUPONT JEAN',
+      category: 'health',
+      categoryLabel: 'Données sanitaires',
+      childId: LUCAS_ID,
+      childName: 'LUCAS',
+      requestedAt: SEED_NOW,
+      requestedBy: 'user-jean-dupont',
+      summary: 'LUCAS : mise à jour des données sanitaires (allergies)',
+    });
+    expect(documents.get('req-2')).toMatchObject({ category: 'caf', categoryLabel: 'CAF', guardianName: 'DUPONT JEAN' });
+    // The queue lists work; the health data itself stays in the request's own read model.
+    expect(JSON.stringify(documents.get('req-1'))).not.toContain('Lait');
+  });
+
+  it('removes an accepted request from the queue', () => {
+    const events = history([healthRequest, cafRequest, { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-1' }]);
+    const [, , , acceptance] = asProjectedEvents(events);
+    expect(acceptance.type).toBe('ChangeRequestAccepted');
+    expect(staffQueueProjection.evolve(project(asProjectedEvents(events.slice(0, 3))).get('req-1')!, acceptance, 'req-1')).toBeNull();
+    expect([...project(asProjectedEvents(events)).keys()]).toEqual(['req-2']);
+  });
+
+  it('removes a refused request from the queue', () => {
+    const events = history([
+      healthRequest,
+      cafRequest,
+      { type: 'RefuseChangeRequest', ...asStaff(LATER), requestId: 'req-2', reason: "Attestation CAF manquante." },
+    ]);
+    expect([...project(asProjectedEvents(events)).keys()]).toEqual(['req-1']);
+  });
+
+  it('queues a new request of the same kind once the previous one was decided', () => {
+    const events = history([
+      cafRequest,
+      { type: 'RefuseChangeRequest', ...asStaff(LATER), requestId: 'req-2', reason: 'Attestation CAF manquante.' },
+      { ...cafRequest, requestId: 'req-3', at: LATER },
+    ]);
+    const documents = project(asProjectedEvents(events));
+    expect([...documents.keys()]).toEqual(['req-3']);
+    expect(documents.get('req-3')?.requestedAt).toBe(LATER);
+  });
+});

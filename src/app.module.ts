@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ALL_PROJECTIONS } from '../projections';
+import { ALL_EVENT_TYPES } from './app.events';
+import { DemoModule } from './demo/demo.module';
+import { DEMO_PRINCIPALS } from './demo/demo-data';
+import { FamiliesModule } from './modules/families/families.module';
+import type { AppConfig } from './platform/config/config';
+import { PlatformModule } from './platform/platform.module';
+
+/** Root module; the configuration picks the adapters (embedded SQLite, or EventStoreDB + MongoDB + Redis). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Set by the correlation-id middleware, which runs first (see bootstrap.ts).
+            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
+            customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+          },
+        }),
+        CqrsModule.forRoot(),
+        PlatformModule.forRoot({
+          config,
+          eventTypes: ALL_EVENT_TYPES,
+          projections: ALL_PROJECTIONS,
+          demoPrincipals: DEMO_PRINCIPALS,
+        }),
+        FamiliesModule,
+        ...(config.demoData ? [DemoModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { loadConfig } from './platform/config/config';
+import { ProjectionRunner } from './platform/projections/projection-runner';
+
+const USAGE = `Usage:
+  npm run cli -- projections            état des projections (checkpoint, retard)
+  npm run cli -- rebuild <projection>   reconstruit une projection depuis la position zéro`;
+
+/** Operations from the command line, on the same stores as the running portal. */
+async function main(argv: string[]): Promise<number> {
+  const [command, argument] = argv;
+  if (!command || !['projections', 'rebuild'].includes(command)) {
+    console.error(USAGE);
+    return 64;
+  }
+  const config = { ...loadConfig(process.env), runProjections: false, demoData: false, logLevel: 'warn' as const };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    const runner = app.get(ProjectionRunner);
+    if (command === 'projections') {
+      console.table(await runner.statuses());
+      return 0;
+    }
+    if (!argument || !runner.names().includes(argument)) {
+      console.error(`Projection inconnue « ${argument ?? ''} ». Projections : ${runner.names().join(', ')}`);
+      return 64;
+    }
+    const started = Date.now();
+    const status = await runner.rebuild(argument);
+    console.log(`Projection ${argument} reconstruite en ${Date.now() - started} ms (checkpoint ${status.checkpoint}).`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

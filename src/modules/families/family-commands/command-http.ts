@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { CommandContext, Principal } from '../../../platform/commands/command-context';
+import { DomainError } from '../../../platform/domain/domain-error';
+
+export type AuthenticatedRequest = Request & { principal: Principal; id?: string; idempotencyKey?: string };
+
+const IF_MATCH = /^(?:W\/)?"(-?\d{1,12})"$/;
+
+/** The command context of an HTTP request: caller, correlation id, If-Match revision, Idempotency-Key. */
+export function commandContext(request: AuthenticatedRequest): CommandContext {
+  const ifMatch = request.header('if-match');
+  let expectedRevision: number | undefined;
+  if (ifMatch !== undefined && ifMatch !== '*') {
+    const match = IF_MATCH.exec(ifMatch.trim());
+    if (!match) {
+      throw new DomainError('INVALID_IF_MATCH', "L'en-tête If-Match doit contenir la révision reçue dans l'ETag, par exemple \"3\".", 'invalid');
+    }
+    expectedRevision = Number(match[1]);
+  }
+  return {
+    principal: request.principal,
+    correlationId: typeof request.id === 'string' ? request.id : randomUUID(),
+    expectedRevision,
+    idempotencyKey: request.idempotencyKey,
+  };
+}
+
+/** The stream revision as an ETag, so the client can send it back in If-Match. */
+export function setRevision(response: Response, revision: number): void {
+  response.setHeader('ETag', `"${revision}"`);
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { assertFamilyAccess } from '../../../platform/auth/family-access';
+import type { FamilyCommand } from '../families.decider';
+import { FamilyCommandMessage } from './family-command';
+import { AuthenticatedRequest, commandContext, setRevision } from './command-http';
+
+type WithoutMeta<C> = C extends unknown ? Omit<C, 'familyId' | 'at' | 'actor'> : never;
+
+/** What every family write endpoint does: check access, send the command, answer with the new revision. */
+@Injectable()
+export class FamilyEndpoint {
+  constructor(private readonly commands: CommandBus) {}
+
+  async send(request: AuthenticatedRequest, response: Response, familyId: string, command: WithoutMeta<FamilyCommand>) {
+    assertFamilyAccess(request.principal, familyId);
+    const { principal } = request;
+    const result = await this.commands.execute(
+      new FamilyCommandMessage(
+        familyId,
+        (at) => ({ ...command, familyId, at, actor: { userId: principal.userId, role: principal.role } }) as FamilyCommand,
+        commandContext(request),
+      ),
+    );
+    setRevision(response, result.revision);
+    // Read the request id back from the events: a replayed Idempotency-Key returns the events stored the first time.
+    const requestId = result.events.map((e) => (e.data as { requestId?: string }).requestId).find(Boolean);
+    return {
+      familyId,
+      revision: result.revision,
+      ...(requestId ? { requestId } : {}),
+      events: result.events.map((e) => e.type),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { subMonths } from 'date-fns';
+import type { Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { assertFamilyAccess, familyNotFound } from '../../../platform/auth/family-access';
+import { AuthenticatedRequest, setRevision } from '../family-commands/command-http';
+import { FamilyIdParam } from '../family-commands/family-id.param';
+import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
+import { CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
+import { strip } from '../decide-change-request/decide-change-request.controller';
+import { GetFamilyRecordQuery, ListFamilyRequestsQuery } from './family-queries';
+
+class RequestListQuery extends createZodDto(
+  z.strictObject({
+    category: changeCategorySchema.optional(),
+    status: changeRequestStatusSchema.optional(),
+  }),
+) {}
+
+/** "Mon compte" (the family record) and "Liste des demandes" (requests of the last month). */
+@ApiTags('Dossier famille')
+@ApiBearerAuth()
+@Controller('families/:familyId')
+export class ReadFamilyController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @Roles('parent', 'staff', 'admin', 'auditor')
+  @ApiOperation({ summary: 'Dossier famille : responsable, conjoint, informations fiscales, CAF, bancaires, enfants' })
+  async record(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+    assertFamilyAccess(rq.principal, p.familyId);
+    const document = await this.queries.execute(new GetFamilyRecordQuery(p.familyId));
+    if (!document) throw familyNotFound();
+    const revision = document.data['revision'];
+    if (typeof revision === 'number') setRevision(rs, revision);
+    return strip(document.data);
+  }
+
+  @Get('requests')
+  @Roles('parent', 'staff', 'admin', 'auditor')
+  @ApiOperation({
+    summary: 'Liste des demandes de moins d’un mois : en attente, acceptées (avec date), refusées (avec date et motif)',
+  })
+  async requests(@Param() p: FamilyIdParam, @Query() query: RequestListQuery, @Req() rq: AuthenticatedRequest) {
+    assertFamilyAccess(rq.principal, p.familyId);
+    const since = subMonths(new Date(), 1).toISOString();
+    const documents = await this.queries.execute(new ListFamilyRequestsQuery(p.familyId, since, query.category, query.status));
+    const items = documents.map((d) => strip(d.data));
+    const byStatus = (status: string) => items.filter((i) => i['status'] === status);
+    return {
+      since,
+      categories: CHANGE_CATEGORY_LABELS,
+      statuses: CHANGE_REQUEST_STATUS_LABELS,
+      pending: byStatus('pending'),
+      accepted: byStatus('accepted'),
+      refused: byStatus('refused'),
+    };
+  }
+}

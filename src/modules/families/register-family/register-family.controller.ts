@@ -1,0 +1,48 @@
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+import { randomUUID } from 'node:crypto';
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { AuthenticatedRequest } from '../family-commands/command-http';
+import { FamilyEndpoint } from '../family-commands/family-endpoint';
+import { addChildBodySchema, registerFamilyBodySchema } from '../families.schemas';
+import { FamilyIdParam } from '../family-commands/family-id.param';
+
+class RegisterFamilyBody extends createZodDto(registerFamilyBodySchema) {}
+class AddChildBody extends createZodDto(addChildBodySchema) {}
+
+@ApiTags('Familles (agents)')
+@ApiBearerAuth()
+@Controller('families')
+export class RegisterFamilyController {
+  constructor(private readonly endpoint: FamilyEndpoint) {}
+
+  @Post()
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: 'Inscrire une famille (responsable, conjoint, enfants). Le N° Famille devient son identifiant.' })
+  register(@Body() body: RegisterFamilyBody, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+    const familyId = body.familyNumber;
+    return this.endpoint.send(request, response, familyId, {
+      type: 'RegisterFamily',
+      familyNumber: body.familyNumber,
+      guardian: body.guardian,
+      spouse: body.spouse,
+      children: body.children.map((child) => ({ ...child, childId: randomUUID() })),
+    });
+  }
+
+  @Post(':familyId/children')
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: 'Ajouter un enfant à une famille' })
+  async addChild(
+    @Param() { familyId }: FamilyIdParam,
+    @Body() body: AddChildBody,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const childId = randomUUID();
+    const result = await this.endpoint.send(request, response, familyId, { type: 'AddChild', childId, child: body });
+    return { ...result, childId };
+  }
+}

@@ -1,0 +1,25 @@
+/** Who sends a command, and the tracing it carries. Built by the HTTP layer (or a workflow/CLI). */
+export type Role = 'parent' | 'staff' | 'auditor' | 'admin' | 'system';
+
+export interface Principal {
+  userId: string;
+  role: Role;
+  /** the family a parent account belongs to */
+  familyId?: string;
+  displayName?: string;
+}
+
+export interface CommandContext {
+  principal: Principal;
+  correlationId: string;
+  /** id of the message (request, event, job) that caused this command; defaults to the correlation id */
+  causationId?: string;
+  /** the family the events concern (metadata.familyId) */
+  familyId?: string;
+  /** If-Match: the stream revision the client saw; a mismatch answers 412 */
+  expectedRevision?: number;
+  /** Idempotency-Key: makes event ids deterministic so a retried command is stored once */
+  idempotencyKey?: string;
+  /** the instant the command is accepted (ISO); defaults to the clock */
+  now?: string;
+}

@@ -1,0 +1,263 @@
+import { AppConfig, ConfigError, describeConfig, loadConfig } from './config';
+
+/** A complete, valid server-mode environment; tests remove or break one thing at a time. */
+const SERVER_ENV = {
+  ESDB_URL: 'esdb://eventstore:2113?tls=false',
+  MONGO_URL: 'mongodb://mongo:27017',
+  REDIS_URL: 'redis://redis:6379',
+} as const;
+
+/** The ConfigError loadConfig throws for `env` (fails the test if it does not throw one). */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  describe('with an empty environment (npm start with no configuration)', () => {
+    it('runs embedded with demo data and demo tokens and every default', () => {
+      expect(loadConfig({})).toEqual<AppConfig>({
+        mode: 'embedded',
+        port: 3000,
+        host: '0.0.0.0',
+        dataDir: './data',
+        esdbUrl: undefined,
+        mongoUrl: undefined,
+        mongoDb: 'portail_famille',
+        redisUrl: undefined,
+        smtpUrl: undefined,
+        demoData: true,
+        demoTokens: true,
+        logLevel: 'info',
+        bodyLimit: 102400,
+        publicBaseUrl: 'http://localhost:3000',
+        commandRetries: 5,
+        runProjections: true,
+        shutdownTimeoutMs: 10000,
+      });
+    });
+
+    it('returns a frozen object, so no module can change the configuration under the others', () => {
+      expect(Object.isFrozen(loadConfig({}))).toBe(true);
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORTAIL_MODE: 'embedded',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/portail',
+      MONGO_DB: 'portail_test',
+      REDIS_URL: 'rediss://cache.example.fr:6380',
+      SMTP_URL: 'smtps://mail.example.fr:465',
+      DEMO_DATA: 'false',
+      DEMO_TOKENS: 'false',
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT: '2048',
+      PUBLIC_BASE_URL: 'https://portail.example.fr/famille/',
+      COMMAND_MAX_RETRIES: '0',
+      RUN_PROJECTIONS: 'false',
+      SHUTDOWN_TIMEOUT_MS: '30000',
+    });
+    expect(config).toEqual({
+      mode: 'embedded',
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/portail',
+      esdbUrl: undefined,
+      mongoUrl: undefined,
+      mongoDb: 'portail_test',
+      redisUrl: 'rediss://cache.example.fr:6380',
+      smtpUrl: 'smtps://mail.example.fr:465',
+      demoData: false,
+      demoTokens: false,
+      logLevel: 'silent',
+      bodyLimit: 2048,
+      // the trailing slash is dropped so links can be built as `${publicBaseUrl}/path`
+      publicBaseUrl: 'https://portail.example.fr/famille',
+      commandRetries: 0,
+      runProjections: false,
+      shutdownTimeoutMs: 30000,
+    });
+  });
+
+  it('derives the default public base URL from the port', () => {
+    expect(loadConfig({ PORT: '4100' }).publicBaseUrl).toBe('http://localhost:4100');
+  });
+
+  it('treats blank variables as unset (FOO= in a compose or .env file)', () => {
+    const config = loadConfig({ PORT: '', ESDB_URL: '  ', DEMO_DATA: '' });
+    expect(config.mode).toBe('embedded');
+    expect(config.port).toBe(3000);
+    expect(config.demoData).toBe(true);
+  });
+
+  describe('server mode', () => {
+    it('is selected by ESDB_URL or MONGO_URL when PORTAIL_MODE is not set', () => {
+      expect(loadConfig(SERVER_ENV).mode).toBe('server');
+      // MONGO_URL alone selects server mode too, and then the other URLs are required
+      expect(configError({ MONGO_URL: SERVER_ENV.MONGO_URL }).problems.map((p) => p.split(':')[0])).toEqual([
+        'ESDB_URL',
+        'REDIS_URL',
+      ]);
+    });
+
+    it('is not selected by REDIS_URL alone (CI sets it to test BullMQ beside an embedded app)', () => {
+      const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+      expect(config.mode).toBe('embedded');
+      expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    });
+
+    it('can be chosen explicitly, and PORTAIL_MODE=embedded wins over the URLs', () => {
+      expect(loadConfig({ ...SERVER_ENV, PORTAIL_MODE: 'server' }).mode).toBe('server');
+      const embedded = loadConfig({ ...SERVER_ENV, PORTAIL_MODE: 'embedded' });
+      expect(embedded.mode).toBe('embedded');
+      expect(embedded.demoTokens).toBe(true);
+    });
+
+    it('defaults to no demo data and no demo tokens', () => {
+      const config = loadConfig(SERVER_ENV);
+      expect(config).toMatchObject({
+        mode: 'server',
+        esdbUrl: SERVER_ENV.ESDB_URL,
+        mongoUrl: SERVER_ENV.MONGO_URL,
+        redisUrl: SERVER_ENV.REDIS_URL,
+        demoData: false,
+        demoTokens: false,
+      });
+      // demo data may still be seeded on a staging server
+      expect(loadConfig({ ...SERVER_ENV, DEMO_DATA: 'true' }).demoData).toBe(true);
+    });
+
+    it('names every missing store URL, and says what selected server mode', () => {
+      const explicit = configError({ PORTAIL_MODE: 'server' });
+      expect(explicit.problems).toEqual([
+        'ESDB_URL: is required in server mode (PORTAIL_MODE=server)',
+        'MONGO_URL: is required in server mode (PORTAIL_MODE=server)',
+        'REDIS_URL: is required in server mode (PORTAIL_MODE=server)',
+      ]);
+
+      const implied = configError({ ESDB_URL: SERVER_ENV.ESDB_URL });
+      expect(implied.problems).toEqual([
+        'MONGO_URL: is required in server mode (selected because ESDB_URL is set; set PORTAIL_MODE=embedded to run without servers)',
+        'REDIS_URL: is required in server mode (selected because ESDB_URL is set; set PORTAIL_MODE=embedded to run without servers)',
+      ]);
+    });
+
+    it('refuses demo tokens', () => {
+      const error = configError({ ...SERVER_ENV, DEMO_TOKENS: 'true' });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^DEMO_TOKENS: demo tokens .* refused in server mode/);
+      // explicitly disabling them is fine
+      expect(loadConfig({ ...SERVER_ENV, DEMO_TOKENS: 'false' }).demoTokens).toBe(false);
+    });
+
+    it('accepts the discovery and SRV forms of the connection strings', () => {
+      const config = loadConfig({
+        ESDB_URL: 'esdb+discover://cluster.example.fr:2113',
+        MONGO_URL: 'mongodb+srv://cluster0.example.net/?retryWrites=true',
+        REDIS_URL: 'rediss://cache.example.fr:6380',
+      });
+      expect(config.mode).toBe('server');
+    });
+  });
+
+  describe('refuses', () => {
+    it.each([
+      ['abc', 'PORT: must be an integer between 1 and 65535 (got "abc")'],
+      ['0', 'PORT: must be an integer between 1 and 65535 (got "0")'],
+      ['65536', 'PORT: must be an integer between 1 and 65535 (got "65536")'],
+      ['80.5', 'PORT: must be an integer between 1 and 65535 (got "80.5")'],
+      ['1e3', 'PORT: must be an integer between 1 and 65535 (got "1e3")'],
+    ])('PORT=%s', (port, problem) => {
+      expect(configError({ PORT: port }).problems).toEqual([problem]);
+    });
+
+    it.each([
+      ['ESDB_URL', 'http://eventstore:2113', 'must start with esdb:// or esdb+discover://'],
+      ['MONGO_URL', 'postgres://db:5432', 'must start with mongodb:// or mongodb+srv://'],
+      ['REDIS_URL', 'tcp://redis:6379', 'must start with redis:// or rediss://'],
+      ['SMTP_URL', 'http://mailpit:8025', 'must start with smtp:// or smtps://'],
+    ])('%s with another scheme', (variable, value, expected) => {
+      const error = configError({ ...SERVER_ENV, [variable]: value });
+      expect(error.problems).toEqual([`${variable}: ${expected} (got "${value}")`]);
+    });
+
+    it('never echoes the credentials of a connection string', () => {
+      const error = configError({ ...SERVER_ENV, MONGO_URL: 'postgres://admin:s3cret@db:5432/portail' });
+      expect(error.message).not.toContain('s3cret');
+      expect(error.problems).toEqual([
+        'MONGO_URL: must start with mongodb:// or mongodb+srv:// (got "postgres://***@db:5432/portail")',
+      ]);
+    });
+
+    it.each([
+      ['PORTAIL_MODE', 'production', 'must be "embedded" or "server" (got "production")'],
+      ['DEMO_DATA', 'yes', 'must be "true" or "false" (got "yes")'],
+      ['RUN_PROJECTIONS', '1', 'must be "true" or "false" (got "1")'],
+      ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
+      ['BODY_LIMIT', '100kb', 'must be an integer between 1024 and 104857600 (got "100kb")'],
+      ['COMMAND_MAX_RETRIES', '-1', 'must be an integer between 0 and 100 (got "-1")'],
+      ['SHUTDOWN_TIMEOUT_MS', '0', 'must be an integer between 100 and 600000 (got "0")'],
+      ['PUBLIC_BASE_URL', 'portail.example.fr', 'must be an absolute http:// or https:// URL (got "portail.example.fr")'],
+      ['MONGO_DB', 'portail.famille', 'must be a MongoDB database name'],
+    ])('%s=%s', (variable, value, expected) => {
+      const [problem] = configError({ [variable]: value }).problems;
+      expect(problem).toContain(`${variable}: ${expected}`);
+    });
+  });
+
+  it('lists every problem together, one per line, in a single error', () => {
+    const error = configError({
+      PORTAIL_MODE: 'server',
+      PORT: 'abc',
+      ESDB_URL: 'http://eventstore:2113',
+      DEMO_TOKENS: 'true',
+      LOG_LEVEL: 'loud',
+    });
+    expect(error.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      'PORT',
+      'ESDB_URL',
+      'MONGO_URL',
+      'REDIS_URL',
+      'DEMO_TOKENS',
+      'LOG_LEVEL',
+    ]);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('Invalid configuration (6 problems):');
+    expect(lines.slice(1)).toEqual(error.problems.map((p) => `  - ${p}`));
+  });
+
+  it('still checks the other variables when PORTAIL_MODE itself is invalid', () => {
+    const error = configError({ PORTAIL_MODE: 'prod', ESDB_URL: SERVER_ENV.ESDB_URL, PORT: '-1' });
+    // the mode falls back to the one the URLs imply (server), so the missing URLs are reported too
+    expect(error.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['PORTAIL_MODE', 'PORT', 'MONGO_URL', 'REDIS_URL']);
+  });
+});
+
+describe('describeConfig', () => {
+  it('masks the credentials of every connection string and keeps the rest', () => {
+    const config = loadConfig({
+      ESDB_URL: 'esdb://admin:changeit@eventstore:2113?tls=true',
+      MONGO_URL: 'mongodb+srv://portail:m0ngo@cluster0.example.net/',
+      REDIS_URL: 'redis://:r3dis@redis:6379',
+      SMTP_URL: 'smtp://mailer:sm7p@mail.example.fr:587',
+    });
+    const described = describeConfig(config);
+    expect(JSON.stringify(described)).not.toMatch(/changeit|m0ngo|r3dis|sm7p/);
+    expect(described).toMatchObject({
+      mode: 'server',
+      port: 3000,
+      esdbUrl: 'esdb://***@eventstore:2113?tls=true',
+      mongoUrl: 'mongodb+srv://***@cluster0.example.net/',
+      redisUrl: 'redis://***@redis:6379',
+      smtpUrl: 'smtp://***@mail.example.fr:587',
+    });
+  });
+});

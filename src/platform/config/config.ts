@@ -1,0 +1,284 @@
+/**
+ * The process configuration, read once from the environment at start-up.
+ *
+ * Pure on purpose (no Nest, no file or network access, no `process.env` read of its own): `main.ts`,
+ * `projector.ts` and the CLI call `loadConfig(process.env)`, and tests pass a plain object. A bad
+ * configuration must stop the process before anything opens a store, with one message that lists every
+ * problem at once, so an operator fixes them in one go rather than one restart per typo.
+ *
+ * Operator-facing messages are English (like the variable names); only texts parents and staff read are
+ * French.
+ */
+import { z } from 'zod';
+
+export type PortailMode = 'embedded' | 'server';
+
+/** pino's levels, plus `silent` (tests). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+interface CommonConfig {
+  /** HTTP port the API listens on */
+  readonly port: number;
+  /** interface the API binds to */
+  readonly host: string;
+  /** embedded mode's single data folder (SQLite files, mail outbox); relative paths are from the cwd */
+  readonly dataDir: string;
+  /** EventStoreDB connection string (esdb:// or esdb+discover://); always set in server mode */
+  readonly esdbUrl: string | undefined;
+  /** MongoDB connection string (mongodb:// or mongodb+srv://); always set in server mode */
+  readonly mongoUrl: string | undefined;
+  /** MongoDB database holding the read models and checkpoints */
+  readonly mongoDb: string;
+  /** Redis for BullMQ (redis:// or rediss://); always set in server mode */
+  readonly redisUrl: string | undefined;
+  /** SMTP relay (smtp:// or smtps://) for the server-mode mailer; unset keeps mail in the outbox */
+  readonly smtpUrl: string | undefined;
+  /** seed demo families, activities and staff on an empty store */
+  readonly demoData: boolean;
+  readonly logLevel: LogLevel;
+  /** maximum request body in bytes */
+  readonly bodyLimit: number;
+  /** absolute base URL used in links sent to parents (mails, PDFs), without a trailing slash */
+  readonly publicBaseUrl: string;
+  /** how many times a command's read-decide-append is retried on a concurrency conflict before a 409 */
+  readonly commandRetries: number;
+  /** run the projection runner in this process (false on API processes when a separate projector runs) */
+  readonly runProjections: boolean;
+  /** time given to in-flight requests, jobs and subscriptions to finish on SIGTERM */
+  readonly shutdownTimeoutMs: number;
+}
+
+export interface EmbeddedConfig extends CommonConfig {
+  readonly mode: 'embedded';
+  /** accept the fixed demo bearer tokens (embedded-only convenience until real identity lands) */
+  readonly demoTokens: boolean;
+}
+
+export interface ServerConfig extends CommonConfig {
+  readonly mode: 'server';
+  readonly esdbUrl: string;
+  readonly mongoUrl: string;
+  readonly redisUrl: string;
+  /** never in server mode: loadConfig refuses DEMO_TOKENS=true there */
+  readonly demoTokens: false;
+}
+
+/** Narrow on `mode` to get the server-only guarantees (all store URLs set, no demo tokens). */
+export type AppConfig = EmbeddedConfig | ServerConfig;
+
+/** Thrown by loadConfig. `problems` holds one line per problem, `message` all of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** The environment variables loadConfig reads, in the order problems are reported. */
+const VARIABLES = [
+  'PORTAIL_MODE',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'ESDB_URL',
+  'MONGO_URL',
+  'MONGO_DB',
+  'REDIS_URL',
+  'SMTP_URL',
+  'DEMO_DATA',
+  'DEMO_TOKENS',
+  'LOG_LEVEL',
+  'BODY_LIMIT',
+  'PUBLIC_BASE_URL',
+  'COMMAND_MAX_RETRIES',
+  'RUN_PROJECTIONS',
+  'SHUTDOWN_TIMEOUT_MS',
+] as const;
+type Variable = (typeof VARIABLES)[number];
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks. Every message names what is expected and echoes what was received, so the operator
+// can spot a stray quote or unit; connection strings are echoed with their credentials masked, because
+// this message ends up in logs.
+
+/** The text with the `user:password@` part of a URL replaced by `***@`. */
+function maskCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/** The received value as quoted in a message: credentials masked, quotes and control characters escaped. */
+function shown(input: unknown): string {
+  return JSON.stringify(maskCredentials(String(input)));
+}
+
+function integer(min: number, max: number) {
+  const error = (issue: { input?: unknown }) =>
+    `must be an integer between ${min} and ${max} (got ${shown(issue.input)})`;
+  // Digits only: z.coerce.number() would also take "", "1e3", "0x10" and " 12 ", which are typos here.
+  return z
+    .string()
+    .regex(/^\d+$/, { error })
+    .transform(Number)
+    .pipe(z.int({ error }).min(min, { error }).max(max, { error }));
+}
+
+function boolean() {
+  return z.stringbool({
+    truthy: ['true'],
+    falsy: ['false'],
+    error: (issue) => `must be "true" or "false" (got ${shown(issue.input)})`,
+  });
+}
+
+/** A connection string whose scheme must be one of `schemes`; `requiredWhy` makes it mandatory. */
+function connectionUrl(schemes: readonly string[], requiredWhy?: string) {
+  const expected = schemes.map((s) => `${s}://`).join(' or ');
+  const pattern = new RegExp(`^(${schemes.map((s) => s.replace(/[+.]/g, '\\$&')).join('|')})://\\S+$`);
+  const url = z
+    .string({ error: (issue) => (issue.input === undefined ? `is required ${requiredWhy}` : undefined) })
+    .regex(pattern, { error: (issue) => `must start with ${expected} (got ${shown(issue.input)})` });
+  return requiredWhy === undefined ? url.optional() : url;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const modeSchema = z.enum(['embedded', 'server'], {
+  error: (issue) => `must be "embedded" or "server" (got ${shown(issue.input)})`,
+});
+
+/**
+ * The variables' schema for one mode. `modeReason` says why server mode applies, for the "is required"
+ * messages: an operator who only set ESDB_URL should learn that this is what selected server mode.
+ */
+function schemaFor(mode: PortailMode, modeReason: string) {
+  const server = mode === 'server';
+  const requiredWhy = server ? `in server mode (${modeReason})` : undefined;
+  return z.object({
+    PORT: integer(1, 65535).optional(),
+    HOST: z.string().regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` }).optional(),
+    DATA_DIR: z.string().optional(),
+    ESDB_URL: connectionUrl(['esdb', 'esdb+discover'], requiredWhy),
+    MONGO_URL: connectionUrl(['mongodb', 'mongodb+srv'], requiredWhy),
+    // MongoDB's rules for database names (under 64 bytes; none of / \ . space " $ * < > : | ?)
+    MONGO_DB: z
+      .string()
+      .regex(/^[^/\\. "$*<>:|?]{1,63}$/, {
+        error: (i) =>
+          `must be a MongoDB database name: 1 to 63 characters, none of / \\ . space " $ * < > : | ? (got ${shown(i.input)})`,
+      })
+      .optional(),
+    REDIS_URL: connectionUrl(['redis', 'rediss'], requiredWhy),
+    SMTP_URL: connectionUrl(['smtp', 'smtps']),
+    DEMO_DATA: boolean().optional(),
+    DEMO_TOKENS: server
+      ? boolean()
+          .refine((enabled) => !enabled, {
+            error:
+              'demo tokens are an embedded-mode convenience and are refused in server mode; ' +
+              'remove DEMO_TOKENS or set it to "false"',
+          })
+          .optional()
+      : boolean().optional(),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: (i) => `must be one of ${LOG_LEVELS.join(', ')} (got ${shown(i.input)})` })
+      .optional(),
+    // 1 KiB .. 100 MiB: below, ordinary JSON commands would be refused; above is surely a typo (an extra 0).
+    BODY_LIMIT: integer(1024, 100 * 1024 * 1024).optional(),
+    PUBLIC_BASE_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: (i) => `must be an absolute http:// or https:// URL (got ${shown(i.input)})`,
+      })
+      .optional(),
+    COMMAND_MAX_RETRIES: integer(0, 100).optional(),
+    RUN_PROJECTIONS: boolean().optional(),
+    // At least 100 ms, or shutdown hooks never get to run; at most 10 minutes.
+    SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).optional(),
+  });
+}
+
+/**
+ * Reads and validates the configuration. Unset and blank variables take their default (`FOO=` in a
+ * compose or .env file means "not set", not "empty").
+ *
+ * @throws ConfigError listing every problem, one per line, each naming its variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const raw: Partial<Record<Variable, string>> = {};
+  for (const name of VARIABLES) {
+    const value = env[name]?.trim();
+    if (value) raw[name] = value;
+  }
+
+  const problems: string[] = [];
+
+  // The mode decides which variables are required, so it is read first. REDIS_URL alone does not switch
+  // to server mode: CI and developers set it to run the BullMQ contract suite against an embedded app.
+  const detected: PortailMode = raw.ESDB_URL || raw.MONGO_URL ? 'server' : 'embedded';
+  let mode = detected;
+  if (raw.PORTAIL_MODE !== undefined) {
+    const chosen = modeSchema.safeParse(raw.PORTAIL_MODE);
+    // An invalid mode is reported, and the rest is still checked against the detected mode.
+    if (chosen.success) mode = chosen.data;
+    else problems.push(...chosen.error.issues.map((issue) => `PORTAIL_MODE: ${issue.message}`));
+  }
+
+  const modeReason =
+    raw.PORTAIL_MODE === mode
+      ? `PORTAIL_MODE=${mode}`
+      : `selected because ${raw.ESDB_URL ? 'ESDB_URL' : 'MONGO_URL'} is set; set PORTAIL_MODE=embedded to run without servers`;
+  const parsed = schemaFor(mode, modeReason).safeParse(raw);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+  const v = parsed.data;
+  const server = mode === 'server';
+  const port = v.PORT ?? 3000;
+  const common: CommonConfig = {
+    port,
+    host: v.HOST ?? '0.0.0.0',
+    dataDir: v.DATA_DIR ?? './data',
+    esdbUrl: v.ESDB_URL,
+    mongoUrl: v.MONGO_URL,
+    mongoDb: v.MONGO_DB ?? 'portail_famille',
+    redisUrl: v.REDIS_URL,
+    smtpUrl: v.SMTP_URL,
+    demoData: v.DEMO_DATA ?? !server,
+    logLevel: v.LOG_LEVEL ?? 'info',
+    bodyLimit: v.BODY_LIMIT ?? 102_400,
+    // Links are built as `${publicBaseUrl}/path`, so the trailing slash goes.
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    commandRetries: v.COMMAND_MAX_RETRIES ?? 5,
+    runProjections: v.RUN_PROJECTIONS ?? true,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  };
+
+  if (mode === 'server') {
+    // The server schema made the three URLs required and DEMO_TOKENS=true an error; the checks below
+    // only restate that for the type checker.
+    const { esdbUrl, mongoUrl, redisUrl } = common;
+    if (esdbUrl === undefined || mongoUrl === undefined || redisUrl === undefined) {
+      throw new Error('unreachable: server-mode URLs were validated as required');
+    }
+    return Object.freeze({ ...common, mode, esdbUrl, mongoUrl, redisUrl, demoTokens: false });
+  }
+  return Object.freeze({ ...common, mode, demoTokens: v.DEMO_TOKENS ?? true });
+}
+
+/** The configuration as it can be logged at start-up: connection strings with their credentials masked. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const mask = (url: string | undefined) => (url === undefined ? undefined : maskCredentials(url));
+  return {
+    ...config,
+    esdbUrl: mask(config.esdbUrl),
+    mongoUrl: mask(config.mongoUrl),
+    redisUrl: mask(config.redisUrl),
+    smtpUrl: mask(config.smtpUrl),
+  };
+}

@@ -1,0 +1,381 @@
+/**
+ * DocumentStore adapter for MongoDB (server runtime), over the official `mongodb` driver v6.
+ *
+ * Layout: one MongoDB collection per document collection, documents stored as `{ _id: id, version, data }`, so the
+ * fields the application queries live under `data.<field>` (indexed by ensureCollection). Projection checkpoints
+ * live in the `_checkpoints` collection as `{ _id: name, position }`.
+ *
+ * No multi-document transaction is used anywhere: a standalone mongod (no replica set) must work. See commitBatch
+ * for why the projection batches are nevertheless crash-safe.
+ */
+import {
+  MongoClient,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Filter,
+  type MongoClientOptions,
+  type Sort,
+} from 'mongodb';
+
+import {
+  VersionConflictError,
+  type Checkpoint,
+  type Document,
+  type DocumentStore,
+  type ExpectedVersion,
+  type FieldCondition,
+  type FindQuery,
+  type FindResult,
+  type Scalar,
+  type WriteOp,
+} from './document-store.port';
+
+interface StoredDocument {
+  _id: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+interface StoredCheckpoint {
+  _id: string;
+  position: number;
+}
+
+const CHECKPOINTS = '_checkpoints';
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const DUPLICATE_KEY = 11000;
+const NAMESPACE_NOT_FOUND = 26;
+
+/** Keyset cursor: the sort values of the last returned document, then its id. */
+interface CursorState {
+  v: Scalar[];
+  id: string;
+}
+
+type Direction = 'asc' | 'desc';
+
+/**
+ * Field names are identifiers joined by dots ("status", "child.id", "_position"): anything else (spaces, quotes,
+ * `$` operators such as `$where`) is rejected before it reaches a query.
+ */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function fieldPath(field: string): string {
+  if (!FIELD_NAME.test(field)) throw new Error(`Invalid field name: ${JSON.stringify(field)}`);
+  return `data.${field}`;
+}
+
+/**
+ * Collection names: letters, digits, '_' and '-', starting with a letter (as the SQLite adapter requires). This
+ * also keeps application collections apart from `_checkpoints` and from MongoDB's reserved `system.*` names.
+ */
+const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const MAX_COLLECTION_LENGTH = 100;
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+function getPath(data: Record<string, unknown>, path: string): Scalar {
+  let value: unknown = data;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as Record<string, unknown>)[key];
+  }
+  // missing and null sort together in MongoDB (both as null)
+  return isScalar(value) ? value : null;
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, keys: number): CursorState {
+  try {
+    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
+    if (typeof state.id === 'string' && Array.isArray(state.v) && state.v.length === keys && state.v.every(isScalar)) {
+      return state;
+    }
+  } catch {
+    // fall through
+  }
+  throw new Error('Invalid cursor (it must come from a previous page of the same query)');
+}
+
+function conditionFilter(condition: FieldCondition): unknown {
+  if (isScalar(condition)) return condition;
+  if ('in' in condition) return { $in: condition.in };
+  const range: Record<string, Scalar> = {};
+  if (condition.gt !== undefined) range.$gt = condition.gt;
+  if (condition.gte !== undefined) range.$gte = condition.gte;
+  if (condition.lt !== undefined) range.$lt = condition.lt;
+  if (condition.lte !== undefined) range.$lte = condition.lte;
+  return range;
+}
+
+function whereFilter(where: Record<string, FieldCondition> | undefined): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  for (const [field, condition] of Object.entries(where ?? {})) {
+    const path = fieldPath(field);
+    const translated = conditionFilter(condition);
+    // a range without any bound constrains nothing (as a filter value, `{}` would mean "equals {}")
+    if (translated !== null && typeof translated === 'object' && Object.keys(translated).length === 0) continue;
+    filter[path] = translated;
+  }
+  return filter;
+}
+
+/**
+ * Condition "strictly after `value` in the sort order of `direction`" on `path`.
+ * MongoDB sorts null/missing before every other value, but its comparison operators only match values of the
+ * same type bracket ($gt: 5 never matches a string, nor null). So null is handled explicitly, and a sort field is
+ * assumed to hold one scalar type (or null): true of read-model fields.
+ * Returns undefined when nothing can come after the value (descending, value null).
+ */
+function afterCondition(path: string, value: Scalar, direction: Direction): Record<string, unknown> | undefined {
+  if (direction === 'asc') {
+    return value === null ? { [path]: { $ne: null } } : { [path]: { $gt: value } };
+  }
+  if (value === null) return undefined;
+  return { $or: [{ [path]: { $lt: value } }, { [path]: null }] };
+}
+
+/**
+ * Keyset pagination over keys k1..kn (then _id): a document comes after the cursor when, for some i,
+ * k1..k(i-1) equal the cursor's values and ki is after the cursor's value in ki's own direction. Each key has its
+ * own direction, which is why this is an $or of per-key conditions rather than a single tuple comparison.
+ */
+function keysetFilter(keys: { path: string; direction: Direction }[], values: Scalar[]): Record<string, unknown> {
+  const branches: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const after = afterCondition(keys[i].path, values[i], keys[i].direction);
+    if (!after) continue;
+    const equalities = keys.slice(0, i).map((k, j) => ({ [k.path]: values[j] }));
+    branches.push(equalities.length === 0 ? after : { $and: [...equalities, after] });
+  }
+  // no branch: nothing comes after the cursor
+  return branches.length > 0 ? { $or: branches } : { _id: { $in: [] } };
+}
+
+export class MongoDocumentStore implements DocumentStore {
+  private readonly client: MongoClient;
+  private readonly db: Db;
+
+  /**
+   * @param url mongodb:// connection string
+   * @param dbName database; default: the one named in the URL, else the driver's default ("test")
+   */
+  constructor(url: string, dbName?: string, options: MongoClientOptions = {}) {
+    // ignoreUndefined: `{ a: undefined }` is stored without `a`, as JSON (and the SQLite adapter) would do.
+    // The driver connects lazily on the first operation.
+    this.client = new MongoClient(url, { ignoreUndefined: true, serverSelectionTimeoutMS: 10_000, ...options });
+    this.db = this.client.db(dbName);
+  }
+
+  private collection(name: string): Collection<StoredDocument> {
+    if (!COLLECTION_NAME.test(name) || name.length > MAX_COLLECTION_LENGTH) {
+      throw new Error(`Invalid collection name: ${JSON.stringify(name)}`);
+    }
+    return this.db.collection<StoredDocument>(name);
+  }
+
+  private get checkpoints(): Collection<StoredCheckpoint> {
+    return this.db.collection<StoredCheckpoint>(CHECKPOINTS);
+  }
+
+  async ensureCollection(collection: string, indexedFields: string[]): Promise<void> {
+    // createIndex is idempotent for an identical index (and creates the collection); without indexed fields the
+    // collection simply appears with its first document
+    const paths = indexedFields.map(fieldPath);
+    for (const path of paths) await this.collection(collection).createIndex({ [path]: 1 });
+  }
+
+  async get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null> {
+    const stored = await this.collection(collection).findOne({ _id: id });
+    return stored ? { id: stored._id, version: stored.version, data: stored.data as T } : null;
+  }
+
+  private async actualVersion(collection: string, id: string): Promise<number | 'absent'> {
+    const stored = await this.collection(collection).findOne({ _id: id }, { projection: { version: 1 } });
+    return stored ? stored.version : 'absent';
+  }
+
+  async put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number> {
+    const documents = this.collection(collection);
+    if (expectedVersion === 'absent') {
+      try {
+        await documents.insertOne({ _id: id, version: 1, data });
+        return 1;
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
+        throw error;
+      }
+    }
+    if (typeof expectedVersion === 'number') {
+      // compare-and-set on the version: the filter only matches the document at exactly that version
+      const result = await documents.replaceOne({ _id: id, version: expectedVersion }, { version: expectedVersion + 1, data });
+      if (result.matchedCount === 0) {
+        throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
+      }
+      return expectedVersion + 1;
+    }
+    // unguarded upsert; two concurrent upserts of a new id can race on the insert (duplicate key): the retry then
+    // finds the document and updates it
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const updated = await documents.findOneAndUpdate(
+          { _id: id },
+          { $set: { data }, $inc: { version: 1 } },
+          { upsert: true, returnDocument: 'after', projection: { version: 1 } },
+        );
+        if (!updated) throw new Error(`Upsert of ${collection}/${id} returned no document`);
+        return updated.version;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async delete(collection: string, id: string, expectedVersion?: number): Promise<boolean> {
+    const filter: Filter<StoredDocument> = expectedVersion === undefined ? { _id: id } : { _id: id, version: expectedVersion };
+    const result = await this.collection(collection).deleteOne(filter);
+    if (result.deletedCount > 0) return true;
+    if (expectedVersion === undefined) return false;
+    throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
+  }
+
+  async find<T = Record<string, unknown>>(collection: string, query: FindQuery = {}): Promise<FindResult<T>> {
+    const requested = query.limit ?? DEFAULT_LIMIT;
+    if (!Number.isInteger(requested) || requested < 1) throw new Error(`limit must be a positive integer, got ${requested}`);
+    const limit = Math.min(requested, MAX_LIMIT);
+    const sortKeys = (query.sort ?? []).map((s) => ({ field: s.field, path: fieldPath(s.field), direction: s.direction }));
+    // the id tie-breaker goes in the direction of the last key, so a page boundary never splits equal keys
+    const idDirection: Direction = sortKeys.length > 0 ? sortKeys[sortKeys.length - 1].direction : 'asc';
+    const keys = [...sortKeys.map((k) => ({ path: k.path, direction: k.direction })), { path: '_id', direction: idDirection }];
+
+    const clauses: Record<string, unknown>[] = [whereFilter(query.where)];
+    if (query.cursor) {
+      const state = decodeCursor(query.cursor, sortKeys.length);
+      clauses.push(keysetFilter(keys, [...state.v, state.id]));
+    }
+    const filter = (clauses.length === 1 ? clauses[0] : { $and: clauses }) as Filter<StoredDocument>;
+    // an array of pairs keeps the key order explicit
+    const sort: Sort = keys.map((k): [string, 1 | -1] => [k.path, k.direction === 'asc' ? 1 : -1]);
+
+    const stored = await this.collection(collection).find(filter).sort(sort).limit(limit + 1).toArray();
+    const page = stored.slice(0, limit);
+    const items = page.map((d) => ({ id: d._id, version: d.version, data: d.data as T }));
+    if (stored.length <= limit) return { items };
+    const last = page[page.length - 1];
+    return { items, nextCursor: encodeCursor({ v: sortKeys.map((k) => getPath(last.data, k.field)), id: last._id }) };
+  }
+
+  async count(collection: string, where?: Record<string, FieldCondition>): Promise<number> {
+    return this.collection(collection).countDocuments(whereFilter(where) as Filter<StoredDocument>);
+  }
+
+  /**
+   * Projection batches without transactions. Order of operations:
+   *   1. read the checkpoint; if it is already >= the batch's position the events were handled: return false;
+   *   2. check every version guard of the batch against the stored versions (taking the batch's own earlier ops
+   *      into account), and throw VersionConflictError before writing anything when one fails;
+   *   3. apply the writes in order, each still carrying its own guard;
+   *   4. advance the checkpoint with a compare-and-set (`position < new`), never moving it backwards.
+   *
+   * Why this is crash-safe: the checkpoint moves last. A crash before step 4 leaves some (or all) writes applied
+   * and the checkpoint behind, so the runner handles the same events again. Every read-model document carries the
+   * position of the last event applied to it (`data._position`), and the runner skips an event for a document whose
+   * `_position` is already >= the event's position: the documents already written stay as they are, the missing
+   * ones are written, and then the checkpoint advances. A replay changes nothing. The opposite order (checkpoint
+   * first) would lose the events for good when a crash hits between the checkpoint and the writes.
+   *
+   * Not atomic under concurrency: step 2 makes a failing guard a no-op for the batch, but a concurrent writer
+   * changing a document between steps 2 and 3 makes its guard fail midway, with the previous writes of the batch
+   * applied (there is no rollback without a transaction). VersionConflictError is then thrown with the checkpoint
+   * untouched; the runner reloads the documents and handles the events again, `_position` making that safe.
+   */
+  async commitBatch(ops: WriteOp[], checkpoint?: Checkpoint): Promise<boolean> {
+    if (checkpoint) {
+      const stored = await this.getCheckpoint(checkpoint.name);
+      if (stored !== undefined && stored >= checkpoint.position) return false;
+    }
+    await this.checkGuards(ops);
+    for (const op of ops) {
+      if (op.op === 'put') await this.put(op.collection, op.id, op.data, op.expectedVersion);
+      else await this.delete(op.collection, op.id, op.expectedVersion);
+    }
+    if (!checkpoint) return true;
+    try {
+      // matches only a checkpoint strictly behind; when none matches, the upsert tries to insert `_id: name`,
+      // which succeeds for a new checkpoint and fails with a duplicate key when the stored one is already ahead
+      await this.checkpoints.updateOne(
+        { _id: checkpoint.name, position: { $lt: checkpoint.position } },
+        { $set: { position: checkpoint.position } },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      // another runner advanced the checkpoint past this batch meanwhile: it handled these events too, and the
+      // writes above were replays guarded by `_position`
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Step 2 of commitBatch: the guards against the stored versions, as the batch's own ops change them. */
+  private async checkGuards(ops: WriteOp[]): Promise<void> {
+    if (!ops.some((op) => op.expectedVersion !== undefined)) return;
+    const versions = new Map<string, number | 'absent'>();
+    const key = (collection: string, id: string): string => JSON.stringify([collection, id]);
+    const byCollection = new Map<string, Set<string>>();
+    for (const op of ops) {
+      const ids = byCollection.get(op.collection) ?? new Set<string>();
+      ids.add(op.id);
+      byCollection.set(op.collection, ids);
+    }
+    for (const [collection, ids] of byCollection) {
+      const stored = await this.collection(collection)
+        .find({ _id: { $in: [...ids] } }, { projection: { version: 1 } })
+        .toArray();
+      for (const id of ids) versions.set(key(collection, id), 'absent');
+      for (const d of stored) versions.set(key(collection, d._id), d.version);
+    }
+    for (const op of ops) {
+      const k = key(op.collection, op.id);
+      const actual = versions.get(k) ?? 'absent';
+      if (op.expectedVersion !== undefined && op.expectedVersion !== actual) {
+        throw new VersionConflictError(op.collection, op.id, op.expectedVersion, actual);
+      }
+      versions.set(k, op.op === 'delete' ? 'absent' : actual === 'absent' ? 1 : actual + 1);
+    }
+  }
+
+  async getCheckpoint(name: string): Promise<number | undefined> {
+    const stored = await this.checkpoints.findOne({ _id: name });
+    return stored?.position;
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    try {
+      await this.collection(collection).drop();
+    } catch (error) {
+      // dropping a collection that does not exist is fine (older servers answer "ns not found", code 26)
+      if (error instanceof MongoServerError && (error.code === NAMESPACE_NOT_FOUND || /ns not found/i.test(error.message))) return;
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

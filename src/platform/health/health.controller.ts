@@ -1,0 +1,103 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
+import type { DocumentStore } from '../document-store/document-store.port';
+import type { EventStore } from '../event-store/event-store.port';
+import type { JobScheduler } from '../jobs/job-scheduler.port';
+import { MetricsService } from '../observability/metrics.service';
+import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
+import { DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
+
+/** A projection further behind than this makes the process not ready (it still answers, from older data). */
+export const READINESS_MAX_LAG_SECONDS = 60;
+
+@ApiTags('Exploitation')
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    private readonly projections: ProjectionRunner,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Public()
+  @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get(['health', 'health/ready'])
+  @ApiOperation({ summary: 'Readiness: stores reachable and projections caught up (503 otherwise)' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const check = async (fn: () => Promise<unknown>) => {
+      const started = Date.now();
+      try {
+        await fn();
+        return { status: 'up' as const, ms: Date.now() - started };
+      } catch (error) {
+        return { status: 'down' as const, error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    const [eventStore, documentStore, jobScheduler] = await Promise.all([
+      check(() => this.events.ping()),
+      check(() => this.documents.ping()),
+      check(() => this.jobs.ping()),
+    ]);
+    let projections: ProjectionStatus[] = [];
+    let projectionError: string | undefined;
+    if (eventStore.status === 'up' && documentStore.status === 'up') {
+      try {
+        projections = await this.projections.statuses();
+        this.recordLag(projections);
+      } catch (error) {
+        projectionError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const lagging = projections.filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
+    const ok =
+      eventStore.status === 'up' && documentStore.status === 'up' && jobScheduler.status === 'up' && !projectionError && lagging.length === 0;
+    response.status(ok ? 200 : 503);
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      checks: { eventStore, documentStore, jobScheduler },
+      projections: projections.map((p) => ({
+        name: p.name,
+        version: p.version,
+        checkpoint: p.checkpoint,
+        head: p.head,
+        lagPositions: p.lagPositions,
+        lagSeconds: Math.round(p.lagSeconds * 1000) / 1000,
+        rebuilding: p.rebuilding,
+        running: p.running,
+        lastError: p.lastError,
+      })),
+      ...(projectionError ? { projectionError } : {}),
+      maxLagSeconds: READINESS_MAX_LAG_SECONDS,
+    };
+  }
+
+  @Public()
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiExcludeEndpoint()
+  async prometheus(): Promise<string> {
+    try {
+      this.recordLag(await this.projections.statuses());
+    } catch {
+      // stores down: the metrics still answer, readiness says what is wrong
+    }
+    return this.metrics.registry.metrics();
+  }
+
+  private recordLag(statuses: ProjectionStatus[]): void {
+    for (const s of statuses) {
+      this.metrics.projectionLagPositions.set({ projection: s.name }, s.lagPositions);
+      this.metrics.projectionLagSeconds.set({ projection: s.name }, s.lagSeconds);
+    }
+  }
+}

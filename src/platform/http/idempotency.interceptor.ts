@@ -1,0 +1,89 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { from, mergeMap, Observable, of } from 'rxjs';
+import type { Principal } from '../commands/command-context';
+import { DomainError } from '../domain/domain-error';
+import { DocumentStore, VersionConflictError } from '../document-store/document-store.port';
+import { DOCUMENT_STORE } from '../tokens';
+
+export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
+const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+interface StoredAnswer extends Record<string, unknown> {
+  requestHash: string;
+  status: number;
+  body: unknown;
+  etag?: string;
+  createdAt: string;
+}
+
+/**
+ * `Idempotency-Key` on a write: the first successful answer is stored (per caller, method, path and key) and
+ * returned again for the same key, without running the command twice. A key reused with another body is
+ * refused (422). Refusals are not stored: they wrote nothing, so running them again has no effect either.
+ * Two copies racing before the first answer is stored are made harmless by the command pipeline, which
+ * derives event ids from the key (the event store keeps them once).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@Inject(DOCUMENT_STORE) private readonly documents: DocumentStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { principal?: Principal; idempotencyKey?: string }>();
+    const response = http.getResponse<Response>();
+    const key = request.header('idempotency-key');
+    if (key === undefined || request.method === 'GET') return next.handle();
+    if (!KEY_FORMAT.test(key)) {
+      throw new DomainError(
+        'INVALID_IDEMPOTENCY_KEY',
+        "L'en-tête Idempotency-Key doit contenir de 8 à 128 caractères (lettres, chiffres, - _ . :).",
+        'invalid',
+      );
+    }
+    request.idempotencyKey = key;
+    const userId = request.principal?.userId ?? 'anonymous';
+    const id = sha256(`${userId}|${request.method}|${request.path}|${key}`);
+    const requestHash = sha256(JSON.stringify(request.body ?? null));
+
+    return from(this.documents.get<StoredAnswer>(IDEMPOTENCY_COLLECTION, id)).pipe(
+      mergeMap((stored) => {
+        if (stored) {
+          if (stored.data.requestHash !== requestHash) {
+            throw new DomainError(
+              'IDEMPOTENCY_KEY_REUSED',
+              'Cette clé Idempotency-Key a déjà servi pour une autre demande.',
+              'invalid',
+            );
+          }
+          if (stored.data.etag) response.setHeader('ETag', stored.data.etag);
+          response.setHeader('Idempotent-Replayed', 'true');
+          return of(stored.data.body);
+        }
+        return next.handle().pipe(
+          mergeMap(async (body) => {
+            const answer: StoredAnswer = {
+              requestHash,
+              status: response.statusCode,
+              body,
+              etag: response.getHeader('ETag') as string | undefined,
+              createdAt: new Date().toISOString(),
+            };
+            try {
+              await this.documents.put(IDEMPOTENCY_COLLECTION, id, answer, 'absent');
+            } catch (error) {
+              // A racing copy stored it first: same effect, its answer stays the reference.
+              if (!(error instanceof VersionConflictError)) throw error;
+            }
+            return body;
+          }),
+        );
+      }),
+    );
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

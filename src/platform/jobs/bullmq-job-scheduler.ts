@@ -1,0 +1,223 @@
+/**
+ * JobScheduler adapter for BullMQ on Redis (server runtime).
+ *
+ * One BullMQ queue per job name (created on first use), one worker per registered definition (created by start()).
+ * Deduplication relies on BullMQ's custom job ids: adding a job whose id already exists in the queue (waiting,
+ * delayed, active, or kept after completion/failure) is a no-op, hence "scheduled twice runs once".
+ *
+ * Ids. BullMQ rejects custom job ids that contain ':' (its key separator) or that look like integers (they would
+ * collide with its own auto-incremented ids), and queue names that contain ':'. Ids and names are therefore encoded:
+ * `encodeURIComponent` (':' -> '%3A', '%' -> '%25', so the encoding is injective), and job ids get a `j_` prefix
+ * ("123" -> "j_123"). The original id travels in the job data, so handlers see it unchanged.
+ *
+ * Retry policy. `attempts` and `backoffMs` are stored on the job when it is scheduled, so they come from the
+ * definition registered in the scheduling process, or the port's defaults (5 attempts, 1000 ms) when that process
+ * did not register it. BullMQ's exponential backoff waits backoffMs * 2^(n-1) after the n-th failed attempt.
+ */
+import IORedis, { type RedisOptions } from 'ioredis';
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+
+import type { JobContext, JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
+
+export interface BullmqJobSchedulerOptions {
+  /** redis:// URL or ioredis options */
+  connection: string | RedisOptions;
+  /** BullMQ key prefix (default "bull"); tests use a unique one per run */
+  prefix?: string;
+  /** jobs run in parallel per job name (default 1) */
+  concurrency?: number;
+  /** background errors (connection loss, worker errors); default: console.error */
+  onError?: (error: Error) => void;
+}
+
+/** What a BullMQ job carries: the port's id (unencoded) and payload. */
+interface JobData {
+  id: string;
+  payload: Record<string, unknown>;
+}
+
+const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_BACKOFF_MS = 1000;
+const PING_TIMEOUT_MS = 2000;
+/** finished jobs are kept so that "scheduled twice runs once" also holds after a run, and for status() */
+const KEEP_COMPLETED_S = 24 * 3600;
+const KEEP_FAILED_S = 7 * 24 * 3600;
+
+export function encodeQueueName(name: string): string {
+  return encodeURIComponent(name);
+}
+
+export function encodeJobId(id: string): string {
+  return `j_${encodeURIComponent(id)}`;
+}
+
+function createClient(connection: string | RedisOptions, overrides: RedisOptions): IORedis {
+  return typeof connection === 'string' ? new IORedis(connection, overrides) : new IORedis({ ...connection, ...overrides });
+}
+
+export class BullmqJobScheduler implements JobScheduler {
+  private readonly definitions = new Map<string, JobDefinition<Record<string, unknown>>>();
+  private readonly queues = new Map<string, Queue<JobData>>();
+  private readonly workers = new Map<string, Worker<JobData>>();
+  /** queues and scheduling commands: fail after a few retries when Redis is down rather than hang */
+  private readonly client: IORedis;
+  /** workers: BullMQ requires maxRetriesPerRequest: null for its blocking commands (it duplicates this client) */
+  private workerClient: IORedis | undefined;
+  private readonly onError: (error: Error) => void;
+  private started = false;
+  private stopped = false;
+
+  constructor(private readonly options: BullmqJobSchedulerOptions) {
+    this.onError = options.onError ?? ((error) => console.error('[bullmq-job-scheduler]', error.message));
+    this.client = createClient(options.connection, { maxRetriesPerRequest: 3 });
+    this.client.on('error', this.onError);
+  }
+
+  register<P = Record<string, unknown>>(definition: JobDefinition<P>): void {
+    if (this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is already registered`);
+    this.definitions.set(definition.name, definition as unknown as JobDefinition<Record<string, unknown>>);
+    if (this.started) this.startWorker(definition.name);
+  }
+
+  private queue(name: string): Queue<JobData> {
+    if (this.stopped) throw new Error('Job scheduler is stopped');
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<JobData>(encodeQueueName(name), { connection: this.client, prefix: this.options.prefix });
+      queue.on('error', this.onError);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private async findJob(name: string, id: string): Promise<Job<JobData> | undefined> {
+    return (await this.queue(name).getJob(encodeJobId(id))) as Job<JobData> | undefined;
+  }
+
+  async schedule<P extends Record<string, unknown>>(name: string, id: string, payload: P, options: ScheduleOptions = {}): Promise<void> {
+    if (!name || !id) throw new Error('A job needs a name and an id');
+    const runAt = options.runAt?.getTime() ?? Date.now();
+    if (!Number.isFinite(runAt)) throw new Error(`Invalid runAt for job ${name}/${id}`);
+    const queue = this.queue(name);
+    if (options.replace) {
+      const existing = await this.findJob(name, id);
+      // a running job cannot be replaced; a pending one is removed and scheduled again with the new time and
+      // payload; a finished one is removed too so that the replacement runs
+      if (existing && (await existing.getState()) !== 'active') await this.removeQuietly(existing);
+    }
+    const definition = this.definitions.get(name);
+    const opts: JobsOptions = {
+      jobId: encodeJobId(id),
+      delay: Math.max(0, runAt - Date.now()),
+      attempts: definition?.attempts ?? DEFAULT_ATTEMPTS,
+      backoff: { type: 'exponential', delay: definition?.backoffMs ?? DEFAULT_BACKOFF_MS },
+      removeOnComplete: { age: KEEP_COMPLETED_S },
+      removeOnFail: { age: KEEP_FAILED_S },
+    };
+    await queue.add(name, { id, payload }, opts);
+  }
+
+  /** job.remove() throws when the job got locked by a worker meanwhile: then it is running, not removed. */
+  private async removeQuietly(job: Job<JobData>): Promise<boolean> {
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async cancel(name: string, id: string): Promise<boolean> {
+    const job = await this.findJob(name, id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized' && state !== 'waiting-children') return false;
+    return this.removeQuietly(job);
+  }
+
+  async status(name: string, id: string): Promise<'scheduled' | 'running' | 'completed' | 'failed' | 'unknown'> {
+    const job = await this.findJob(name, id);
+    if (!job) return 'unknown';
+    const state = await job.getState();
+    switch (state) {
+      case 'waiting':
+      case 'delayed': // includes a failed attempt waiting for its retry
+      case 'prioritized':
+      case 'waiting-children':
+        return 'scheduled';
+      case 'active':
+        return 'running';
+      case 'completed':
+        return 'completed';
+      case 'failed':
+        return 'failed';
+      default:
+        return 'unknown';
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    if (this.stopped) throw new Error('Job scheduler is stopped');
+    this.started = true;
+    for (const name of this.definitions.keys()) this.startWorker(name);
+    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
+  }
+
+  private startWorker(name: string): void {
+    if (this.workers.has(name)) return;
+    if (!this.workerClient) {
+      this.workerClient = createClient(this.options.connection, { maxRetriesPerRequest: null });
+      this.workerClient.on('error', this.onError);
+    }
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`Job ${name} is not registered`);
+    const worker = new Worker<JobData>(
+      encodeQueueName(name),
+      async (job) => {
+        const context: JobContext<Record<string, unknown>> = {
+          name,
+          id: job.data.id,
+          payload: job.data.payload,
+          // attemptsMade counts the finished (failed) attempts: the running one is the next
+          attempt: job.attemptsMade + 1,
+        };
+        await definition.handler(context);
+      },
+      { connection: this.workerClient, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 1 },
+    );
+    worker.on('error', this.onError);
+    this.workers.set(name, worker);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // Worker.close() stops fetching and waits for the active jobs to finish
+    await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.workers.clear();
+    this.queues.clear();
+    // the shared clients are ours (BullMQ does not close a connection it was given)
+    await Promise.allSettled([this.client, this.workerClient].filter((c): c is IORedis => !!c).map((c) => quit(c)));
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.client.ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function quit(client: IORedis): Promise<void> {
+  // QUIT lets pending replies arrive; but a client that is not connected answers QUIT locally and keeps trying to
+  // reconnect, so it is disconnected for good in every case
+  if (client.status === 'ready') await client.quit().catch(() => undefined);
+  if (client.status !== 'end') client.disconnect(false);
+}

@@ -1,0 +1,139 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from './config/config';
+import { AuthGuard } from './auth/auth.guard';
+import { AUTHENTICATOR } from './auth/authenticator.port';
+import { DemoTokenAuthenticator, NoAuthenticator } from './auth/demo-token.authenticator';
+import type { Principal } from './commands/command-context';
+import { CommandExecutor } from './commands/command-executor';
+import type { DocumentStore } from './document-store/document-store.port';
+import { MongoDocumentStore } from './document-store/mongo-document-store';
+import { SqliteDocumentStore } from './document-store/sqlite-document-store';
+import type { EventTypeDefinition } from './domain/decider';
+import { EsdbEventStore } from './event-store/esdb-event-store';
+import type { EventStore } from './event-store/event-store.port';
+import { SqliteEventStore } from './event-store/sqlite-event-store';
+import { EventSerializer } from './events/event-serializer';
+import { HealthController } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { IdempotencyInterceptor, IDEMPOTENCY_COLLECTION } from './http/idempotency.interceptor';
+import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
+import type { JobScheduler } from './jobs/job-scheduler.port';
+import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
+import { MetricsService } from './observability/metrics.service';
+import type { ProjectionDefinition } from './projections/projection';
+import { ProjectionRunner } from './projections/projection-runner';
+import { ProjectionsController } from './projections/projections.controller';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+
+export interface PlatformOptions {
+  config: AppConfig;
+  eventTypes: EventTypeDefinition[];
+  projections: ProjectionDefinition[];
+  /** demo bearer tokens (embedded mode only; ignored unless config.demoTokens) */
+  demoPrincipals: Record<string, Principal>;
+}
+
+function eventStoreFor(config: AppConfig): EventStore {
+  if (config.mode === 'server') return new EsdbEventStore(config.esdbUrl);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+}
+
+function documentStoreFor(config: AppConfig): DocumentStore {
+  if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'));
+}
+
+function jobSchedulerFor(config: AppConfig): JobScheduler {
+  if (config.mode === 'server') return new BullmqJobScheduler({ connection: config.redisUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'));
+}
+
+/** Starts what runs in the background and closes the stores last, after in-flight requests have finished. */
+@Injectable()
+export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Platform');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, []);
+    await this.projections.initialize();
+    if (this.config.runProjections) await this.projections.start();
+    await this.jobs.start();
+    this.logger.log(`platform started (${this.config.mode} mode, projections ${this.config.runProjections ? 'in process' : 'elsewhere'})`);
+  }
+
+  // Nest closes the HTTP server (waiting for in-flight requests) before this hook: acknowledged commands
+  // are already appended; then background work stops and the stores close.
+  async onApplicationShutdown(): Promise<void> {
+    await this.projections.stop();
+    await this.jobs.stop();
+    await Promise.allSettled([this.events.close(), this.documents.close()]);
+    this.logger.log('platform stopped');
+  }
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: PlatformModule,
+      controllers: [HealthController, ProjectionsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useFactory: () => eventStoreFor(config) },
+        { provide: DOCUMENT_STORE, useFactory: () => documentStoreFor(config) },
+        { provide: JOB_SCHEDULER, useFactory: () => jobSchedulerFor(config) },
+        { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
+        MetricsService,
+        {
+          provide: CommandExecutor,
+          inject: [EVENT_STORE, EventSerializer, MetricsService],
+          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService) =>
+            new CommandExecutor(store, serializer, {
+              maxAttempts: config.commandRetries,
+              onConflictRetry: () => metrics.conflictRetries.inc(),
+            }),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+            const logger = new Logger('Projections');
+            return new ProjectionRunner(store, documents, serializer, {
+              logger: {
+                info: (obj, msg) => logger.log({ ...obj, msg }),
+                warn: (obj, msg) => logger.warn({ ...obj, msg }),
+                error: (obj, msg) => logger.error({ ...obj, msg }),
+              },
+            }).register(...options.projections);
+          },
+        },
+        {
+          provide: AUTHENTICATOR,
+          useFactory: () =>
+            config.mode === 'embedded' && config.demoTokens ? new DemoTokenAuthenticator(options.demoPrincipals) : new NoAuthenticator(),
+        },
+        PlatformLifecycle,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
+    };
+  }
+}

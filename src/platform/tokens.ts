@@ -1,0 +1,5 @@
+/** Injection tokens of the platform's ports (the adapters behind them are chosen from the configuration). */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const DOCUMENT_STORE = Symbol('DOCUMENT_STORE');
+export const JOB_SCHEDULER = Symbol('JOB_SCHEDULER');

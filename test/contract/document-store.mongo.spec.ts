@@ -1,0 +1,45 @@
+/**
+ * DocumentStore contract against a real MongoDB server (the server runtime's adapter).
+ *
+ * Runs only when MONGO_URL is set (CI sets it, e.g. mongodb://localhost:27017, with a MongoDB service
+ * container). Without it the suite is skipped, loudly: nothing else checks this adapter.
+ * Each run uses its own database, dropped at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { MongoDocumentStore } from '../../src/platform/document-store/mongo-document-store';
+import { documentStoreContract } from './document-store.contract';
+
+const url = process.env.MONGO_URL;
+
+if (!url) {
+  console.warn(
+    '\n⚠️  MongoDB contract suite NOT RUN: MONGO_URL is not set.\n' +
+      '   The MongoDocumentStore adapter is untested in this run. Set MONGO_URL (e.g. mongodb://localhost:27017)\n' +
+      '   against a MongoDB server to run it, as CI does.\n',
+  );
+}
+
+// Conditional registration, on purpose: no MongoDB server can run on every development machine.
+const maybeDescribe = url ? describe : describe.skip;
+
+maybeDescribe('MongoDocumentStore (MongoDB server)', () => {
+  documentStoreContract('MongoDB', async () => {
+    const dbName = `portail_contract_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const store = new MongoDocumentStore(url!, dbName);
+    // fail fast with a clear cause when the server is unreachable (never skip once MONGO_URL is set)
+    await store.ping();
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        const admin = new MongoClient(url!);
+        try {
+          await admin.db(dbName).dropDatabase();
+        } finally {
+          await admin.close();
+        }
+      },
+    };
+  });
+});

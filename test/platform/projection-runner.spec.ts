@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import { EventSerializer } from '../../src/platform/events/event-serializer';
+import type { ProjectionDefinition } from '../../src/platform/projections/projection';
+import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import { waitFor } from '../support/wait-for';
+
+type Tally = { stream: string; count: number; total: number };
+
+/** A read model per stream: how many Added events and their sum. */
+const tally = (version = 1, evolveHook?: () => void): ProjectionDefinition<Tally> => ({
+  name: 'tally',
+  version,
+  eventTypes: ['Added'],
+  indexedFields: ['total'],
+  documentIds: (event) => [event.streamId],
+  evolve: (doc, event, id) => {
+    evolveHook?.();
+    const amount = event.data.amount as number;
+    return { stream: id, count: (doc?.count ?? 0) + 1, total: (doc?.total ?? 0) + amount };
+  },
+});
+
+describe('ProjectionRunner', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let documents: SqliteDocumentStore;
+  const serializer = new EventSerializer().register([
+    { type: 'Added', version: 1, personalData: [] },
+    { type: 'Ignored', version: 1, personalData: [] },
+  ]);
+  const runners: ProjectionRunner[] = [];
+  const runner = (definition: ProjectionDefinition<Tally>, batchSize = 50) => {
+    const r = new ProjectionRunner(events, documents, serializer, { batchSize, backoff: { initialMs: 10, maxMs: 50 } }).register(
+      definition as unknown as ProjectionDefinition,
+    );
+    runners.push(r);
+    return r;
+  };
+  const add = (stream: string, ...amounts: number[]) =>
+    events.appendToStream(
+      stream,
+      amounts.map((amount) => ({ id: randomUUID(), type: 'Added', data: { amount }, metadata: {} })),
+      'any',
+    );
+  const read = async (r: ProjectionRunner, id: string) => (await documents.get<Tally>(await r.collectionOf('tally'), id))?.data;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-'));
+    events = new SqliteEventStore(join(dir, 'events.sqlite'));
+    documents = new SqliteDocumentStore(join(dir, 'documents.sqlite'));
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await events.close();
+    await documents.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up from position zero, then follows live appends; other event types only move the checkpoint', async () => {
+    for (let i = 0; i < 120; i++) await add(`s-${i % 3}`, 1);
+    await events.appendToStream('other', [{ id: randomUUID(), type: 'Ignored', data: {}, metadata: {} }], 'any');
+    const r = runner(tally());
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    expect(await read(r, 's-0')).toMatchObject({ count: 40, total: 40 });
+    await add('s-0', 5, 6);
+    await r.waitForPosition(await events.headPosition());
+    expect(await read(r, 's-0')).toMatchObject({ count: 42, total: 51 });
+    const status = await r.status('tally');
+    expect(status).toMatchObject({ lagPositions: 0, lagSeconds: 0, running: true });
+  });
+
+  it('handling the same events twice changes nothing (checkpoint and per-document position guards)', async () => {
+    await add('s', 1, 2, 3);
+    const r = runner(tally());
+    await r.initialize();
+    const all = await events.readAll();
+    const collection = await r.collectionOf('tally');
+    const definition = tally() as unknown as ProjectionDefinition;
+    await r.applyBatch(definition, collection, all);
+    await r.applyBatch(definition, collection, all);
+    await r.applyBatch(definition, collection, all.slice(1));
+    expect(await read(r, 's')).toMatchObject({ count: 3, total: 6 });
+  });
+
+  it('resumes from its checkpoint after a crash between batches: nothing lost, nothing counted twice', async () => {
+    await add('s', ...Array.from({ length: 30 }, () => 1));
+    const first = runner(tally(), 7);
+    await first.start();
+    await first.waitForPosition(await events.headPosition());
+    await first.stop();
+    await add('s', ...Array.from({ length: 25 }, () => 1));
+    const second = runner(tally(), 7);
+    await second.start();
+    await second.waitForPosition(await events.headPosition());
+    expect(await read(second, 's')).toMatchObject({ count: 55, total: 55 });
+  });
+
+  it('a failing batch is retried from the checkpoint and reported, never skipped', async () => {
+    await add('s', 1, 1, 1);
+    let failures = 2;
+    const r = runner(
+      tally(1, () => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('read model store unavailable');
+        }
+      }),
+    );
+    await r.start();
+    await r.waitForPosition(await events.headPosition(), 5000);
+    expect(failures).toBe(0);
+    expect(await read(r, 's')).toMatchObject({ count: 3, total: 3 });
+  });
+
+  it('rebuilds into a new collection from position zero and switches readers to it', async () => {
+    await add('a', 1, 2);
+    await add('b', 10);
+    const r = runner(tally());
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    const before = await r.collectionOf('tally');
+    const status = await r.rebuild('tally');
+    const after = await r.collectionOf('tally');
+    expect(after).not.toBe(before);
+    expect(status.checkpoint).toBe(await events.headPosition());
+    expect(await read(r, 'a')).toMatchObject({ count: 2, total: 3 });
+    expect(await documents.count(before)).toBe(0);
+    await add('b', 5);
+    await r.waitForPosition(await events.headPosition());
+    expect(await read(r, 'b')).toMatchObject({ count: 2, total: 15 });
+  });
+
+  it('a new projection version rebuilds at start and takes over when caught up', async () => {
+    await add('a', 1, 2, 3);
+    const v1 = runner(tally(1));
+    await v1.start();
+    await v1.waitForPosition(await events.headPosition());
+    const oldCollection = await v1.collectionOf('tally');
+    await v1.stop();
+    const v2 = runner(tally(2));
+    await v2.start();
+    await waitFor(async () => (await v2.collectionOf('tally')) !== oldCollection, { timeoutMs: 5000, intervalMs: 20 });
+    await waitFor(async () => (await v2.status('tally')).version === 2, { timeoutMs: 5000, intervalMs: 20 });
+    expect(await read(v2, 'a')).toMatchObject({ count: 3, total: 6 });
+  });
+});
