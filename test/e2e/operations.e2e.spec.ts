@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/bootstrap';
+import { loadConfig } from '../../src/platform/config/config';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import { bearer, startTestApp, TestApp, TOKENS } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+const DUPONT = '1001001818331';
+
+describe('Operations: authentication on every endpoint, projections, shutdown', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses anonymous callers on every endpoint the OpenAPI document lists, except the public ones', async () => {
+    const openApi = await t.http.get('/docs/openapi.json').expect(200);
+    const publicPaths = new Set(['/health', '/health/ready', '/health/live']);
+    const calls: { method: string; path: string }[] = [];
+    for (const [path, operations] of Object.entries(openApi.body.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(operations)) calls.push({ method, path });
+    }
+    expect(calls.length).toBeGreaterThanOrEqual(15);
+    const head = await t.events.headPosition();
+    for (const { method, path } of calls) {
+      const url = path.replace(/\{[^}]+\}/g, 'x1');
+      const res = await (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url).send({});
+      if (publicPaths.has(path)) expect(res.status).toBeLessThan(500);
+      else expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+    }
+    expect(await t.events.headPosition()).toBe(head);
+  });
+
+  it('rebuilds a projection on request (staff) and keeps serving the same data', async () => {
+    await t.http.post('/admin/projections/change-requests/rebuild').set(bearer(TOKENS.dupont)).expect(403);
+    await t.http.post('/admin/projections/nope/rebuild').set(bearer(TOKENS.admin)).expect(404);
+    const before = await t.http.get(`/families/${DUPONT}`).set(bearer(TOKENS.staff)).expect(200);
+    const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(TOKENS.admin)).expect(200);
+    expect(rebuilt.body).toMatchObject({ name: 'family-record', lagPositions: 0, rebuilding: false });
+    const after = await t.http.get(`/families/${DUPONT}`).set(bearer(TOKENS.staff)).expect(200);
+    expect(after.body).toEqual(before.body);
+    const statuses = await t.http.get('/admin/projections').set(bearer(TOKENS.auditor)).expect(200);
+    expect(statuses.body.find((s: { name: string }) => s.name === 'family-record').collection).toBe(rebuilt.body.collection);
+  });
+
+  it('exposes projection lag and command counters as Prometheus metrics', async () => {
+    await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(TOKENS.dupont))
+      .send({ changes: { year: 2025 } })
+      .expect(201);
+    await t.settle();
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/projection_lag_positions\{projection="staff-queue"\} 0/);
+    expect(metrics.text).toMatch(/commands_total\{command="RequestTaxInfoChange",outcome="accepted"\} 1/);
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/families\/:familyId\/requests\/tax",status="201"\} 1/);
+  });
+});
+
+describe('Graceful shutdown', () => {
+  it('loses no acknowledged command: every 201 answered before close is in the event log', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'portail-shutdown-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+      const app = await createApp(config);
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const bodies: [string, unknown][] = [
+        ['address', { person: 'guardian', address: { line1: '4 RUE NEUVE', postalCode: '07340', city: 'PEAUGRES' } }],
+        ['tax', { changes: { year: 2025 } }],
+        ['caf', { changes: { regime: 'CAF', allocataireNumber: '7654321', quotientFamilial: 640 } }],
+        ['direct-debit', { accountHolder: 'MARTIN CLAIRE', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' }],
+        ['child-addition', { child: { firstName: 'NOÉ', lastName: 'MARTIN', birthDate: '2024-01-10', sex: 'M' } }],
+      ];
+      let received = 0;
+      app.getHttpServer().on('request', () => (received += 1));
+      const inFlight = bodies.map(([kind, body]) =>
+        fetch(`http://127.0.0.1:${port}/families/1001001818332/requests/${kind}`, {
+          method: 'POST',
+          headers: { ...bearer(TOKENS.martin), 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(
+          async (res) => ({ status: res.status, body: (await res.json()) as { requestId?: string } }),
+          (error: unknown) => ({ status: 0, body: { error: String(error) } as { requestId?: string } }),
+        ),
+      );
+      // Close while the requests are being handled: the server stops accepting, finishes them, then the
+      // stores close. Every request received must be answered, and every acknowledged one stored.
+      await waitFor(() => received === bodies.length, { timeoutMs: 5000, intervalMs: 1 });
+      await app.close();
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 201));
+      const acknowledged = answers.map((a) => a.body.requestId);
+      const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
+      const stored = (await store.readStream('family-1001001818332')).map((e) => e.data['requestId']).filter(Boolean);
+      await store.close();
+      expect(stored).toEqual(expect.arrayContaining(acknowledged));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
