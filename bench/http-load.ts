@@ -14,8 +14,9 @@ export type LoadJob =
       url: string;
       connections: number;
       seconds: number;
-      /** each request targets the next family of this series: families [0, count) are registered */
+      /** each request targets the next family of this series, from `from`: families [from, from + count) are registered */
       series: number;
+      from: number;
       count: number;
     };
 
@@ -65,7 +66,7 @@ function run(job: LoadJob): Promise<LoadReport> {
               setImmediate(() => instance?.stop());
             }
           }
-          const familyId = benchFamilyId(job.series, Math.min(next, job.count - 1));
+          const familyId = benchFamilyId(job.series, job.from + Math.min(next, job.count - 1));
           next += 1;
           return {
             ...request,

@@ -10,11 +10,17 @@ import { DEMO_PRINCIPALS } from './demo/demo-data';
 import { FamiliesModule } from './modules/families/families.module';
 import type { AppConfig } from './platform/config/config';
 import { PlatformModule } from './platform/platform.module';
+import type { Authenticator } from './platform/auth/authenticator.port';
+
+export interface AppOverrides {
+  /** replaces the configured authenticator (the benchmark's parents of many families) */
+  authenticator?: Authenticator;
+}
 
 /** Root module; the configuration picks the adapters (embedded SQLite, or EventStoreDB + MongoDB + Redis). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -34,6 +40,7 @@ export class AppModule {
           eventTypes: ALL_EVENT_TYPES,
           projections: ALL_PROJECTIONS,
           demoPrincipals: DEMO_PRINCIPALS,
+          authenticator: overrides.authenticator,
         }),
         FamiliesModule,
         ...(config.demoData ? [DemoModule] : []),

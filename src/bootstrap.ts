@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
 import { z } from 'zod';
-import { AppModule } from './app.module';
+import { AppModule, AppOverrides } from './app.module';
 import type { AppConfig } from './platform/config/config';
 import { correlationId } from './platform/http/correlation-id.middleware';
 import { jsonBody } from './platform/http/json-body.middleware';
@@ -15,8 +15,8 @@ import { MetricsService } from './platform/observability/metrics.service';
 z.config(z.locales.fr());
 
 /** Build the application (not listening yet): shared by main.ts, the e2e tests and the benchmark. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, overrides), {
     bodyParser: false,
     // Start-up lines go to pino (JSON, at the configured level) once it is ready.
     bufferLogs: true,

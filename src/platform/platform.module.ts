@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/config';
 import { AuthGuard } from './auth/auth.guard';
-import { AUTHENTICATOR } from './auth/authenticator.port';
+import { AUTHENTICATOR, Authenticator } from './auth/authenticator.port';
 import { DemoTokenAuthenticator, NoAuthenticator } from './auth/demo-token.authenticator';
 import type { Principal } from './commands/command-context';
 import { CommandExecutor } from './commands/command-executor';
@@ -34,6 +34,8 @@ export interface PlatformOptions {
   projections: ProjectionDefinition[];
   /** demo bearer tokens (embedded mode only; ignored unless config.demoTokens) */
   demoPrincipals: Record<string, Principal>;
+  /** replaces the authenticator chosen from the configuration (benchmarks, tests) */
+  authenticator?: Authenticator;
 }
 
 function eventStoreFor(config: AppConfig): EventStore {
@@ -126,7 +128,8 @@ export class PlatformModule {
         {
           provide: AUTHENTICATOR,
           useFactory: () =>
-            config.mode === 'embedded' && config.demoTokens ? new DemoTokenAuthenticator(options.demoPrincipals) : new NoAuthenticator(),
+            options.authenticator ??
+            (config.mode === 'embedded' && config.demoTokens ? new DemoTokenAuthenticator(options.demoPrincipals) : new NoAuthenticator()),
         },
         PlatformLifecycle,
         { provide: APP_GUARD, useClass: AuthGuard },

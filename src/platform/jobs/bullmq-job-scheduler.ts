@@ -10,6 +10,12 @@
  * `encodeURIComponent` (':' -> '%3A', '%' -> '%25', so the encoding is injective), and job ids get a `j_` prefix
  * ("123" -> "j_123"). The original id travels in the job data, so handlers see it unchanged.
  *
+ * Replacing a running job. BullMQ cannot change a job that a worker holds, so `schedule(..., { replace: true })` on a
+ * running job stores the replacement in Redis (`<prefix>:<queue>:replacement:<jobId>`) and the worker applies it when
+ * the running attempt ends (the attempt's outcome is superseded), as the SQLite adapter does. Whoever takes the
+ * replacement with GETDEL (the worker's end-of-attempt hook, or the scheduler re-checking after a race) applies it,
+ * so it is applied exactly once. A pending replacement counts as a scheduled job for cancel().
+ *
  * Retry policy. `attempts` and `backoffMs` are stored on the job when it is scheduled, so they come from the
  * definition registered in the scheduling process, or the port's defaults (5 attempts, 1000 ms) when that process
  * did not register it. BullMQ's exponential backoff waits backoffMs * 2^(n-1) after the n-th failed attempt.
@@ -28,6 +34,12 @@ export interface BullmqJobSchedulerOptions {
   concurrency?: number;
   /** background errors (connection loss, worker errors); default: console.error */
   onError?: (error: Error) => void;
+}
+
+/** A replace that arrived while the job was running, applied when the running attempt ends. */
+interface Replacement {
+  payload: Record<string, unknown>;
+  runAt: number;
 }
 
 /** What a BullMQ job carries: the port's id (unencoded) and payload. */
@@ -64,7 +76,10 @@ export class BullmqJobScheduler implements JobScheduler {
   /** workers: BullMQ requires maxRetriesPerRequest: null for its blocking commands (it duplicates this client) */
   private workerClient: IORedis | undefined;
   private readonly onError: (error: Error) => void;
+  /** end-of-attempt hooks in flight (applying replacements); stop() waits for them */
+  private readonly hooks = new Set<Promise<void>>();
   private started = false;
+  private stopping = false;
   private stopped = false;
 
   constructor(private readonly options: BullmqJobSchedulerOptions) {
@@ -76,7 +91,7 @@ export class BullmqJobScheduler implements JobScheduler {
   register<P = Record<string, unknown>>(definition: JobDefinition<P>): void {
     if (this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is already registered`);
     this.definitions.set(definition.name, definition as unknown as JobDefinition<Record<string, unknown>>);
-    if (this.started) this.startWorker(definition.name);
+    if (this.started && !this.stopping) this.startWorker(definition.name);
   }
 
   private queue(name: string): Queue<JobData> {
@@ -98,13 +113,13 @@ export class BullmqJobScheduler implements JobScheduler {
     if (!name || !id) throw new Error('A job needs a name and an id');
     const runAt = options.runAt?.getTime() ?? Date.now();
     if (!Number.isFinite(runAt)) throw new Error(`Invalid runAt for job ${name}/${id}`);
-    const queue = this.queue(name);
-    if (options.replace) {
-      const existing = await this.findJob(name, id);
-      // a running job cannot be replaced; a pending one is removed and scheduled again with the new time and
-      // payload; a finished one is removed too so that the replacement runs
-      if (existing && (await existing.getState()) !== 'active') await this.removeQuietly(existing);
-    }
+    this.queue(name);
+    if (options.replace && (await this.replaceExisting(name, id, { payload, runAt })) === 'deferred') return;
+    // without replace, an existing job with this id (pending, running or finished) makes the add a no-op
+    await this.add(name, id, { payload, runAt });
+  }
+
+  private async add(name: string, id: string, { payload, runAt }: Replacement): Promise<void> {
     const definition = this.definitions.get(name);
     const opts: JobsOptions = {
       jobId: encodeJobId(id),
@@ -114,7 +129,57 @@ export class BullmqJobScheduler implements JobScheduler {
       removeOnComplete: { age: KEEP_COMPLETED_S },
       removeOnFail: { age: KEEP_FAILED_S },
     };
-    await queue.add(name, { id, payload }, opts);
+    await this.queue(name).add(name, { id, payload }, opts);
+  }
+
+  /**
+   * Makes room for a replacement: a pending or finished job is removed ('add': the caller adds the new one);
+   * a running one keeps running and the replacement waits for the end of its attempt ('deferred').
+   */
+  private async replaceExisting(name: string, id: string, replacement: Replacement): Promise<'add' | 'deferred'> {
+    for (let tries = 0; tries < 5; tries++) {
+      const existing = await this.findJob(name, id);
+      if (!existing) return 'add';
+      if ((await existing.getState()) !== 'active') {
+        if (await this.removeQuietly(existing)) return 'add';
+        continue; // a worker took it meanwhile
+      }
+      await this.client.set(this.replacementKey(name, id), JSON.stringify(replacement), 'EX', KEEP_FAILED_S);
+      // the attempt may have ended between getState and SET, its hook then found nothing: apply it here
+      if ((await existing.getState()) !== 'active') await this.applyReplacement(name, id);
+      return 'deferred';
+    }
+    throw new Error(`Could not replace job ${name}/${id}: it keeps changing state`);
+  }
+
+  private replacementKey(name: string, id: string): string {
+    return `${this.options.prefix ?? 'bull'}:${encodeQueueName(name)}:replacement:${encodeJobId(id)}`;
+  }
+
+  /** Applies the pending replacement of a job whose attempt has ended, if there is one (and nobody took it). */
+  private async applyReplacement(name: string, id: string): Promise<void> {
+    const key = this.replacementKey(name, id);
+    for (let tries = 0; tries < 5; tries++) {
+      const raw = await this.client.getdel(key);
+      if (!raw) return;
+      const job = await this.findJob(name, id);
+      if (!job || (await this.removeQuietly(job))) {
+        await this.add(name, id, JSON.parse(raw) as Replacement);
+        return;
+      }
+      // a retry of the job started meanwhile: the replacement waits for the end of that attempt
+      await this.client.set(key, raw, 'EX', KEEP_FAILED_S);
+      if ((await job.getState()) === 'active') return;
+    }
+  }
+
+  private afterAttempt(name: string, job: Job<JobData> | undefined): void {
+    if (!job) return;
+    const hook = this.applyReplacement(name, job.data.id).catch((error: unknown) =>
+      this.onError(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.hooks.add(hook);
+    void hook.finally(() => this.hooks.delete(hook));
   }
 
   /** job.remove() throws when the job got locked by a worker meanwhile: then it is running, not removed. */
@@ -131,6 +196,8 @@ export class BullmqJobScheduler implements JobScheduler {
     const job = await this.findJob(name, id);
     if (!job) return false;
     const state = await job.getState();
+    // a replacement waiting for the running attempt to end is a pending job too
+    if (state === 'active') return (await this.client.del(this.replacementKey(name, id))) > 0;
     if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized' && state !== 'waiting-children') return false;
     return this.removeQuietly(job);
   }
@@ -158,7 +225,7 @@ export class BullmqJobScheduler implements JobScheduler {
 
   async start(): Promise<void> {
     if (this.started) return;
-    if (this.stopped) throw new Error('Job scheduler is stopped');
+    if (this.stopping || this.stopped) throw new Error('Job scheduler is stopped');
     this.started = true;
     for (const name of this.definitions.keys()) this.startWorker(name);
     await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
@@ -187,14 +254,26 @@ export class BullmqJobScheduler implements JobScheduler {
       { connection: this.workerClient, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 1 },
     );
     worker.on('error', this.onError);
+    // 'failed' is emitted for every failed attempt, including those that will be retried
+    worker.on('completed', (job) => this.afterAttempt(name, job));
+    worker.on('failed', (job) => this.afterAttempt(name, job));
     this.workers.set(name, worker);
   }
 
+  /** Idempotent: later calls wait for the same shutdown. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    // Worker.close() stops fetching and waits for the active jobs to finish
+    this.shutdown ??= this.close();
+    await this.shutdown;
+  }
+
+  private shutdown: Promise<void> | undefined;
+
+  private async close(): Promise<void> {
+    this.stopping = true;
+    // Worker.close() stops fetching and waits for the active jobs to finish; then their end-of-attempt hooks
     await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
+    await Promise.allSettled([...this.hooks]);
+    this.stopped = true;
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.workers.clear();
     this.queues.clear();
