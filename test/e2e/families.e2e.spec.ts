@@ -1,3 +1,5 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { FamilyCommandMessage } from '../../src/modules/families/family-commands/family-command';
 import { bearer, startTestApp, TestApp, TOKENS } from '../support/test-app';
 
 const DUPONT = '1001001818331';
@@ -132,6 +134,24 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
       expect.objectContaining({ requestId, status: 'refused', reason: "Merci de joindre l'attestation CAF.", decidedAt: expect.any(String) }),
     ]);
     expect(list.body.pending).toEqual([]);
+  });
+
+  it('keeps only the last month in the Liste des demandes, while the history keeps every request', async () => {
+    const fortyDaysAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
+    const parent = { userId: 'parent-dupont', role: 'parent' as const, familyId: DUPONT };
+    const old = await t.app.get(CommandBus).execute(
+      new FamilyCommandMessage(
+        DUPONT,
+        (at) => ({ type: 'RequestContactChange', familyId: DUPONT, at, actor: parent, requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } }),
+        { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
+      ),
+    );
+    expect(old.events.map((e) => e.type)).toEqual(['ChangeRequested']);
+    await t.settle();
+    const list = await t.http.get(`/families/${DUPONT}/requests?category=spouse`).set(bearer(TOKENS.dupont)).expect(200);
+    expect([...list.body.pending, ...list.body.accepted, ...list.body.refused]).toEqual([]);
+    const history = await t.http.get(`/families/${DUPONT}/history`).set(bearer(TOKENS.auditor)).expect(200);
+    expect(history.body.requests['old-request-1']).toMatchObject({ status: 'pending', category: 'spouse' });
   });
 
   it('checks IBAN and BIC of a direct-debit request (422 with a stable code)', async () => {
