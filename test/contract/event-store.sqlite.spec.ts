@@ -163,18 +163,21 @@ describe('SqliteEventStore specifics', () => {
   it('keeps resubscribing while a handler fails, and close() stops its subscriptions', async () => {
     const store = new SqliteEventStore(tempFile());
     const attempts: number[] = [];
-    store.subscribeToAll({
-      fromPosition: 0,
-      backoff: { initialMs: 5, maxMs: 20 },
-      onEvent: async () => {
-        throw new Error('always');
-      },
-      onDropped: (_e, attempt) => attempts.push(attempt),
-    });
-    await store.appendToStream('s', [event()], 'no_stream');
-    await waitFor(() => attempts.length >= 5);
-    expect(attempts.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
-    await store.close();
+    try {
+      store.subscribeToAll({
+        fromPosition: 0,
+        backoff: { initialMs: 5, maxMs: 20 },
+        onEvent: async () => {
+          throw new Error('always');
+        },
+        onDropped: (_e, attempt) => attempts.push(attempt),
+      });
+      await store.appendToStream('s', [event()], 'no_stream');
+      await waitFor(() => attempts.length >= 5);
+      expect(attempts.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await store.close();
+    }
     const count = attempts.length;
     await sleep(60);
     expect(attempts.length).toBe(count);

@@ -34,7 +34,8 @@ export async function waitFor(
     }
     if (Date.now() >= deadline) {
       const what = options.message ? `: ${options.message}` : '';
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      const message = (lastError as { message?: unknown } | undefined)?.message;
+      const cause = typeof message === 'string' ? ` (last error: ${message})` : '';
       throw new Error(`waitFor timed out after ${timeoutMs} ms${what}${cause}`);
     }
     await sleep(intervalMs);

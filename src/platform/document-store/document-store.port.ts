@@ -4,6 +4,11 @@
  * Every adapter passes the same contract suite (test/contract/document-store.contract.ts).
  *
  * Narrow on purpose: read models are computed in TypeScript by projections, the store only keeps them.
+ *
+ * Names (checked by adapters, which throw an Error otherwise):
+ * - collections match /^[a-z][a-z0-9_-]*$/i; use lower case: SQLite table names ignore case, MongoDB's do not;
+ * - fields are paths of identifiers separated by dots ("status", "child.id"), /^[A-Za-z_][A-Za-z0-9_.]*$/.
+ * Conditions follow MongoDB's typing: `true` does not match 1, and a range only matches values of its bound's type.
  */
 
 export interface Document<T = Record<string, unknown>> {

@@ -77,8 +77,13 @@ const pathOf = (field: string): string => `'$.${checkField(field)}'`;
 const extract = (field: string): string => `json_extract(data, ${pathOf(field)})`;
 const jsonType = (field: string): string => `json_type(data, ${pathOf(field)})`;
 
+/**
+ * Duck-typed on purpose, not `instanceof Error`: better-sqlite3's native addon is loaded once per process and
+ * keeps the SqliteError class of whoever loaded it first, which under Jest is another test file's realm.
+ */
 function isMissingTable(error: unknown): boolean {
-  return error instanceof Error && /no such table/i.test(error.message);
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && /no such table/i.test(message);
 }
 
 /** better-sqlite3 binds numbers, strings and null; booleans are stored by SQLite's JSON functions as 1 / 0. */

@@ -2,17 +2,18 @@
  * EventStore adapter for EventStoreDB (server runtime), over the official gRPC client @eventstore/db-client v6.
  *
  * Positions. EventStoreDB addresses an event in `$all` by a `{ commit, prepare }` pair of bigints (byte offsets in
- * its transaction log). Since the v20 log format, every event written by a normal append carries
- * commit === prepare, and commit positions strictly increase in commit order, so the commit position alone
- * identifies an event in `$all`. The port exposes it as a plain `number`:
+ * its transaction log). Events written by normal appends (no legacy explicit transactions) carry commit === prepare,
+ * and commit positions strictly increase in commit order, so the commit position alone identifies an event in `$all`
+ * (an assumption about the server, checked in CI by the contract suite's position tests). The port exposes it as a
+ * plain `number`:
  * - bigint -> number goes through `toPosition`, which throws when the value exceeds Number.MAX_SAFE_INTEGER
  *   (2^53 - 1 bytes, about 9 PB of log, far beyond any realistic store; failing loudly beats silently losing precision);
  * - number -> client position is `{ commit: n, prepare: n }` (see `toClientPosition`).
  *
  * Exclusivity. The port's `fromPosition` is exclusive (a checkpoint is the last handled event). The client's
  * `readAll({ fromPosition })` is inclusive, so the event sitting exactly at that position is skipped here;
- * `subscribeToAll` is documented as starting after the position, but events at or before the last handled
- * position are skipped defensively anyway (a replayed event would be harmless, a duplicate is still pointless).
+ * `subscribeToAll` is expected to start after the position; events at or before the last handled position are
+ * skipped anyway, so the subscription is exclusive whichever way the server counts.
  *
  * System events (types starting with '$', e.g. `$metadata`, `$>` links, `$statsCollected`) and events in system
  * streams (names starting with '$') are never returned: the application only knows its own events.

@@ -65,7 +65,12 @@ export interface SubscriptionOptions {
   onEvent: (event: StoredEvent) => Promise<void>;
   /** called when the subscription has delivered everything stored at the time and is now live */
   onCaughtUp?: () => void;
-  /** called when the subscription dropped and will resubscribe (after a backoff) from its last delivered position */
+  /**
+   * called when the subscription dropped and will resubscribe (after a backoff) from its last delivered position.
+   * `error` is what onEvent threw (as is) or the read failure; `attempt` counts consecutive drops: 1, 2, 3…, back to 1
+   * once an event has been handled or the subscription has caught up again. The backoff before resubscribing is
+   * min(maxMs, initialMs * 2^(attempt-1)).
+   */
   onDropped?: (error: unknown, attempt: number) => void;
   /** backoff for resubscription: initial and maximum delay in ms (defaults 100 / 5000) */
   backoff?: { initialMs?: number; maxMs?: number };
@@ -74,7 +79,10 @@ export interface SubscriptionOptions {
 }
 
 export interface Subscription {
-  /** stop delivering; resolves once no handler call is running */
+  /**
+   * stop delivering: no onEvent call starts once stop() has been called; resolves once no handler call is running.
+   * It may be called from inside onEvent, but not awaited there (that handler call is what it waits for).
+   */
   stop(): Promise<void>;
   /** position of the last event delivered and handled (undefined before the first) */
   readonly lastPosition: number | undefined;

@@ -377,7 +377,6 @@ class SqliteSubscription implements Subscription {
       const page = this.readPage(this.cursor, SUBSCRIPTION_PAGE_SIZE);
       for (const event of page) {
         if (this.stopped) return;
-        this.cursor = event.position;
         if (!prefixes || prefixes.some((p) => event.type.startsWith(p))) {
           await this.options.onEvent(event);
           this.handledPosition = event.position;

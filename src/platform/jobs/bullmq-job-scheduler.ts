@@ -3,7 +3,9 @@
  *
  * One BullMQ queue per job name (created on first use), one worker per registered definition (created by start()).
  * Deduplication relies on BullMQ's custom job ids: adding a job whose id already exists in the queue (waiting,
- * delayed, active, or kept after completion/failure) is a no-op, hence "scheduled twice runs once".
+ * delayed, active, or kept after completion/failure) is a no-op, hence "scheduled twice runs once". Finished jobs
+ * are kept 24 h (completed) / 7 days (failed), evicted by BullMQ when a later job of the queue finishes: past that
+ * window an id can be scheduled and run again.
  *
  * Ids. BullMQ rejects custom job ids that contain ':' (its key separator) or that look like integers (they would
  * collide with its own auto-incremented ids), and queue names that contain ':'. Ids and names are therefore encoded:

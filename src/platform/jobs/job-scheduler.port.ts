@@ -35,15 +35,18 @@ export interface JobScheduler {
   /**
    * Schedule a job under a deterministic id. Scheduling the same (name, id) twice runs it once
    * unless `replace` is set, which reschedules it with the new time and payload.
+   * Finished jobs are kept ('completed' / 'failed'): scheduling their id again does nothing unless `replace` is set
+   * (then it runs again, from attempt 1). A replace while the job is running is applied when that attempt ends:
+   * the job then runs again with the new payload at the new time.
    */
   schedule<P extends Record<string, unknown>>(name: string, id: string, payload: P, options?: ScheduleOptions): Promise<void>;
-  /** Cancel a scheduled job; true when one was pending. */
+  /** Cancel a scheduled job (or a replacement waiting for a running attempt); true when one was pending. */
   cancel(name: string, id: string): Promise<boolean>;
   /** State of a job, for tests and operations. */
   status(name: string, id: string): Promise<'scheduled' | 'running' | 'completed' | 'failed' | 'unknown'>;
   /** Start running handlers (a process that only schedules never calls it). */
   start(): Promise<void>;
-  /** Stop taking new jobs and wait for running ones to finish. */
+  /** Stop taking new jobs and wait for running ones to finish. Idempotent; valid on a scheduler never started. */
   stop(): Promise<void>;
   ping(): Promise<void>;
 }

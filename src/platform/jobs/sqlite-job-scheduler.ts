@@ -57,7 +57,9 @@ const DEFAULT_BACKOFF_MS = 1000;
 const MAX_ERROR_LENGTH = 4000;
 
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  // duck-typed: an error may come from another realm (native addons, vm contexts) and fail `instanceof Error`
+  const { stack, message } = (typeof error === 'object' && error !== null ? error : {}) as { stack?: unknown; message?: unknown };
+  const text = typeof stack === 'string' ? stack : typeof message === 'string' ? message : String(error);
   return text.slice(0, MAX_ERROR_LENGTH);
 }
 
