@@ -1,35 +1,13 @@
-import { asJean, asProjectedEvents, asStaff, dupontRegistered, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW, staffUser } from '../../test/support/fixtures/dupont';
-import { familiesDecider, type FamilyCommand, type FamilyState } from '../../src/modules/families/families.decider';
-import type { FamilyEvent } from '../../src/modules/families/families.events';
+import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW, staffUser } from '../../test/support/fixtures/dupont';
+import { type FamilyCommand } from '../../src/modules/families/families.decider';
+import { dupontHistory, projectAll } from '../../test/support/projection-harness';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
 import { changeRequestsProjection, summarizeChange, type ChangeRequestDocument } from './change-requests.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 
-function history(commands: FamilyCommand[]): FamilyEvent[] {
-  const events: FamilyEvent[] = [dupontRegistered];
-  let state: FamilyState = familiesDecider.evolve(familiesDecider.initialState(), dupontRegistered);
-  for (const command of commands) {
-    for (const event of familiesDecider.decide(command, state)) {
-      events.push(event);
-      state = familiesDecider.evolve(state, event);
-    }
-  }
-  return events;
-}
-
-function project(events: ProjectedEvent[]): Map<string, ChangeRequestDocument> {
-  const documents = new Map<string, ChangeRequestDocument>();
-  for (const event of events) {
-    if (!changeRequestsProjection.eventTypes.includes(event.type)) continue;
-    for (const id of changeRequestsProjection.documentIds(event)) {
-      const next = changeRequestsProjection.evolve(documents.get(id) ?? null, event, id);
-      if (next) documents.set(id, next);
-      else documents.delete(id);
-    }
-  }
-  return documents;
-}
+const history = dupontHistory;
+const project = (events: ProjectedEvent[]): Map<string, ChangeRequestDocument> => projectAll(changeRequestsProjection, events);
 
 const NEW_ADDRESS = { line1: '3 ALLÉE DES PLATANES', line2: 'Bât. B', postalCode: '31400', city: 'SAINT-JEAN' };
 const addressRequest: FamilyCommand = { type: 'RequestAddressChange', ...asJean(), requestId: 'req-1', person: 'guardian', address: NEW_ADDRESS };

@@ -8,39 +8,16 @@ import {
   LUCAS_ID,
   REGISTERED_AT,
 } from '../../test/support/fixtures/dupont';
-import { familiesDecider, type FamilyCommand, type FamilyState } from '../../src/modules/families/families.decider';
-import type { FamilyEvent } from '../../src/modules/families/families.events';
+import { familiesDecider, type FamilyCommand } from '../../src/modules/families/families.decider';
+import { dupontHistory, projectAll } from '../../test/support/projection-harness';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
 import { familyRecordProjection, type FamilyRecordDocument } from './family-record.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 const NEW_ADDRESS = { line1: '3 ALLÉE DES PLATANES', postalCode: '31400', city: 'SAINT-JEAN' };
 
-/** The events the decider writes for these commands, after the DUPONT registration. */
-function history(commands: FamilyCommand[]): FamilyEvent[] {
-  const events: FamilyEvent[] = [dupontRegistered];
-  let state: FamilyState = familiesDecider.evolve(familiesDecider.initialState(), dupontRegistered);
-  for (const command of commands) {
-    for (const event of familiesDecider.decide(command, state)) {
-      events.push(event);
-      state = familiesDecider.evolve(state, event);
-    }
-  }
-  return events;
-}
-
-function project(events: ProjectedEvent[]): Map<string, FamilyRecordDocument> {
-  const documents = new Map<string, FamilyRecordDocument>();
-  for (const event of events) {
-    if (!familyRecordProjection.eventTypes.includes(event.type)) continue;
-    for (const id of familyRecordProjection.documentIds(event)) {
-      const next = familyRecordProjection.evolve(documents.get(id) ?? null, event, id);
-      if (next) documents.set(id, next);
-      else documents.delete(id);
-    }
-  }
-  return documents;
-}
+const history = dupontHistory;
+const project = (events: ProjectedEvent[]): Map<string, FamilyRecordDocument> => projectAll(familyRecordProjection, events);
 
 const addressRequest: FamilyCommand = { type: 'RequestAddressChange', ...asJean(), requestId: 'req-1', person: 'guardian', address: NEW_ADDRESS };
 const healthRequest: FamilyCommand = { type: 'RequestHealthDataChange', ...asJean(), requestId: 'req-2', childId: LUCAS_ID, changes: { glasses: true } };

@@ -1,35 +1,13 @@
-import { asJean, asProjectedEvents, asStaff, dupontRegistered, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW } from '../../test/support/fixtures/dupont';
-import { familiesDecider, type FamilyCommand, type FamilyState } from '../../src/modules/families/families.decider';
-import type { FamilyEvent } from '../../src/modules/families/families.events';
+import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW } from '../../test/support/fixtures/dupont';
+import { type FamilyCommand } from '../../src/modules/families/families.decider';
+import { dupontHistory, projectAll } from '../../test/support/projection-harness';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
 import { staffQueueProjection, type StaffQueueDocument } from './staff-queue.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 
-function history(commands: FamilyCommand[]): FamilyEvent[] {
-  const events: FamilyEvent[] = [dupontRegistered];
-  let state: FamilyState = familiesDecider.evolve(familiesDecider.initialState(), dupontRegistered);
-  for (const command of commands) {
-    for (const event of familiesDecider.decide(command, state)) {
-      events.push(event);
-      state = familiesDecider.evolve(state, event);
-    }
-  }
-  return events;
-}
-
-function project(events: ProjectedEvent[]): Map<string, StaffQueueDocument> {
-  const documents = new Map<string, StaffQueueDocument>();
-  for (const event of events) {
-    if (!staffQueueProjection.eventTypes.includes(event.type)) continue;
-    for (const id of staffQueueProjection.documentIds(event)) {
-      const next = staffQueueProjection.evolve(documents.get(id) ?? null, event, id);
-      if (next) documents.set(id, next);
-      else documents.delete(id);
-    }
-  }
-  return documents;
-}
+const history = dupontHistory;
+const project = (events: ProjectedEvent[]): Map<string, StaffQueueDocument> => projectAll(staffQueueProjection, events);
 
 const healthRequest: FamilyCommand = {
   type: 'RequestHealthDataChange',
