@@ -25,10 +25,11 @@ export function familyIdOfEvent(event: ProjectedEvent): string | null {
 
 function recordOf(document: FamilyRecordDocument): FamilyRecord {
   // Picked field by field: the stored document also carries read-model and runner fields.
-  const { familyId, familyNumber, guardian, spouse, tax, caf, bank, children, registeredAt } = document;
+  const { familyId, familyNumber, commune, guardian, spouse, tax, caf, bank, children, registeredAt } = document;
   return {
     familyId,
     familyNumber,
+    commune,
     guardian,
     ...(spouse ? { spouse } : {}),
     ...(tax ? { tax } : {}),

@@ -26,7 +26,7 @@ const cafRequest: FamilyCommand = {
 describe('staff-queue projection', () => {
   it('is queried by category, family and date', () => {
     expect(staffQueueProjection.name).toBe('staff-queue');
-    expect(staffQueueProjection.indexedFields).toEqual(['category', 'familyId', 'requestedAt']);
+    expect(staffQueueProjection.indexedFields).toEqual(['category', 'familyId', 'requestedAt', 'commune']);
   });
 
   it('queues a pending request with the family number and the guardian name', () => {
@@ -35,6 +35,7 @@ describe('staff-queue projection', () => {
       requestId: 'req-1',
       familyId: DUPONT_FAMILY_ID,
       familyNumber: '1001001818331',
+      commune: 'SAINT-JEAN',
       guardianName: 'DUPONT JEAN',
       category: 'health',
       categoryLabel: 'Données sanitaires',

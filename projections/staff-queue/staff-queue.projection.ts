@@ -12,6 +12,8 @@ export type StaffQueueDocument = {
   requestId: string;
   familyId: string;
   familyNumber: string;
+  /** the family's commune: agents see the requests of the communes in their scope */
+  commune: string;
   /** "DUPONT JEAN" */
   guardianName: string;
   category: ChangeCategory;
@@ -27,7 +29,7 @@ export const staffQueueProjection: ProjectionDefinition<StaffQueueDocument> = {
   name: 'staff-queue',
   version: 1,
   eventTypes: [...CHANGE_REQUEST_EVENT_TYPES],
-  indexedFields: ['category', 'familyId', 'requestedAt'],
+  indexedFields: ['category', 'familyId', 'requestedAt', 'commune'],
 
   documentIds: requestIdOfEvent,
 
@@ -41,6 +43,7 @@ export const staffQueueProjection: ProjectionDefinition<StaffQueueDocument> = {
           requestId: data.requestId,
           familyId: familyIdFromStream(event.streamId) ?? event.metadata.familyId ?? '',
           familyNumber: data.familyNumber,
+          commune: data.commune,
           guardianName: data.requesterName,
           category: data.category,
           categoryLabel: CHANGE_CATEGORY_LABELS[data.category],

@@ -24,6 +24,7 @@ export const DEMO_FAMILIES: Registration[] = [
     type: 'RegisterFamily',
     familyId: DEMO_FAMILY_DUPONT,
     familyNumber: DEMO_FAMILY_DUPONT,
+    commune: 'SAINT-JEAN',
     guardian: {
       civility: 'M.',
       lastName: 'DUPONT',
@@ -71,6 +72,7 @@ export const DEMO_FAMILIES: Registration[] = [
     type: 'RegisterFamily',
     familyId: DEMO_FAMILY_MARTIN,
     familyNumber: DEMO_FAMILY_MARTIN,
+    commune: 'PEAUGRES',
     guardian: {
       civility: 'Mme',
       lastName: 'MARTIN',

@@ -263,6 +263,7 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
       .set(bearer(TOKENS.staff))
       .send({
         familyNumber: '1001001818999',
+        commune: 'PEAUGRES',
         guardian: {
           civility: 'Mme',
           lastName: 'BERNARD',
@@ -281,6 +282,7 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     expect(registered.body.familyId).toBe('1001001818999');
     const duplicate = await t.http.post('/families').set(bearer(TOKENS.staff)).send({
       familyNumber: '1001001818999',
+      commune: 'PEAUGRES',
       guardian: {
         civility: 'Mme', lastName: 'X', firstName: 'Y', quality: 'Mère', situation: 'Célibataire',
         address: { line1: '1', postalCode: '07340', city: 'P' }, phones: {}, emailConsent: false, smsConsent: false, organismeRattachement: '0',

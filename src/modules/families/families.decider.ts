@@ -54,6 +54,7 @@ export const READ_ONLY_ROLES: readonly string[] = ['auditor'];
 export type RegisterFamily = FamilyCommandMeta & {
   type: 'RegisterFamily';
   familyNumber: string;
+  commune: string;
   guardian: Guardian;
   spouse?: Adult;
   children?: Child[];
@@ -291,6 +292,7 @@ export function recordFromRegistration(data: FamilyRegisteredData): FamilyRecord
   return {
     familyId: data.familyId,
     familyNumber: data.familyNumber,
+    commune: data.commune,
     guardian: data.guardian,
     ...(data.spouse ? { spouse: data.spouse } : {}),
     children: data.children,
@@ -397,6 +399,7 @@ function registerFamily(command: RegisterFamily, state: FamilyState): FamilyEven
       data: {
         familyId: command.familyId,
         familyNumber: command.familyNumber,
+        commune: command.commune,
         guardian: command.guardian,
         ...(command.spouse ? { spouse: command.spouse } : {}),
         children,
@@ -623,6 +626,7 @@ function changeRequested(
     requestedAt: command.at,
     requestedBy: command.actor.userId,
     familyNumber: record.familyNumber,
+    commune: record.commune,
     requesterName: displayName(record.guardian),
     ...(childName ? { childName } : {}),
   };

@@ -18,6 +18,7 @@ export function familyIdFromStream(streamId: string): string | null {
 export type FamilyRegisteredData = {
   familyId: string;
   familyNumber: string;
+  commune: string;
   guardian: Guardian;
   spouse?: Adult;
   children: Child[];
@@ -46,6 +47,8 @@ export type ChangeRequestedData = ChangePayload & {
   /** userId of the requester */
   requestedBy: string;
   familyNumber: string;
+  /** the family's commune, so the staff queue can be filtered by the agent's scope */
+  commune: string;
   /** the guardian's display name, "DUPONT JEAN" */
   requesterName: string;
   /** the concerned child's first name (or the announced child's, for a 'child' request) */

@@ -253,6 +253,7 @@ describe('families schemas', () => {
     it('fill the defaults of a family registered by staff', () => {
       const parsed = registerFamilyBodySchema.parse({
         familyNumber: '1001001818331',
+        commune: 'Saint-Jean',
         guardian,
         children: [{ firstName: 'LUCAS', lastName: 'DUPONT', birthDate: '2009-03-14', sex: 'M' }],
       });
@@ -270,9 +271,9 @@ describe('families schemas', () => {
 
     it('require civility, quality and situation of the guardian, not of the spouse', () => {
       const { civility: _c, ...withoutCivility } = guardian;
-      expect(issuesOf(registerFamilyBodySchema.safeParse({ familyNumber: '1', guardian: withoutCivility }))[0].path).toBe('guardian.civility');
+      expect(issuesOf(registerFamilyBodySchema.safeParse({ familyNumber: '1', commune: 'X', guardian: withoutCivility }))[0].path).toBe('guardian.civility');
       const { civility: _sc, quality: _q, situation: _s, ...spouse } = { ...guardian, firstName: 'JEANNE' };
-      expect(registerFamilyBodySchema.safeParse({ familyNumber: '1', guardian, spouse }).success).toBe(true);
+      expect(registerFamilyBodySchema.safeParse({ familyNumber: '1', commune: 'X', guardian, spouse }).success).toBe(true);
     });
   });
 });

@@ -299,6 +299,7 @@ export const registerFamilyBodySchema = z.strictObject({
     .trim()
     .regex(/^\d{1,20}$/, 'Le numéro de famille comporte de 1 à 20 chiffres.')
     .describe('N° Famille'),
+  commune: z.string().trim().min(1).max(100).transform((c) => c.toUpperCase()).describe('Commune de rattachement (périmètre des agents)'),
   guardian: guardianSchema.describe('Responsable'),
   spouse: adultSchema.optional().describe('Conjoint'),
   children: z.array(childSchema).max(LIST_MAX_ITEMS).default([]).describe('Enfants'),

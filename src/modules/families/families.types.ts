@@ -162,6 +162,8 @@ export type FamilyRecord = {
   familyId: string;
   /** "N° Famille", given by the commune, e.g. "1001001818331" */
   familyNumber: string;
+  /** the commune whose services the family uses: staff and auditors reach the families of their scope */
+  commune: string;
   guardian: Guardian;
   spouse?: Adult;
   tax?: TaxInfo;

@@ -26,6 +26,7 @@ export class RegisterFamilyController {
     return this.endpoint.send(request, response, familyId, {
       type: 'RegisterFamily',
       familyNumber: body.familyNumber,
+      commune: body.commune,
       guardian: body.guardian,
       spouse: body.spouse,
       children: body.children.map((child) => ({ ...child, childId: randomUUID() })),
