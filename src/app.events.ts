@@ -1,5 +1,6 @@
 import type { EventTypeDefinition } from './platform/domain/decider';
+import { auditEventTypes } from './modules/audit/audit.events';
 import { familyEventTypes } from './modules/families/families.events';
 
 /** Every event type the application writes, registered once with the serializer. */
-export const ALL_EVENT_TYPES: EventTypeDefinition[] = [...familyEventTypes];
+export const ALL_EVENT_TYPES: EventTypeDefinition[] = [...familyEventTypes, ...auditEventTypes];

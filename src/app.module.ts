@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { DEMO_PRINCIPALS } from './demo/demo-data';
 import { FamiliesModule } from './modules/families/families.module';
 import type { AppConfig } from './platform/config/config';
@@ -42,6 +43,7 @@ export class AppModule {
           demoPrincipals: DEMO_PRINCIPALS,
           authenticator: overrides.authenticator,
         }),
+        AuditModule,
         FamiliesModule,
         ...(config.demoData ? [DemoModule] : []),
       ],

@@ -12,8 +12,8 @@ export const DEMO_FAMILY_MARTIN = '1001001818332';
 export const DEMO_PRINCIPALS: Record<string, Principal> = {
   'demo-parent-dupont': { userId: 'parent-dupont', role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEAN DUPONT' },
   'demo-parent-martin': { userId: 'parent-martin', role: 'parent', familyId: DEMO_FAMILY_MARTIN, displayName: 'CLAIRE MARTIN' },
-  'demo-staff': { userId: 'agent-accueil', role: 'staff', displayName: 'Agent du SIEJ' },
-  'demo-auditor': { userId: 'auditeur', role: 'auditor', displayName: 'Auditeur' },
+  'demo-staff': { userId: 'agent-accueil', role: 'staff', scope: ['SAINT-JEAN', 'PEAUGRES'], displayName: 'Agent du SIEJ' },
+  'demo-auditor': { userId: 'auditeur', role: 'auditor', scope: ['*'], displayName: 'Auditeur' },
   'demo-admin': { userId: 'admin', role: 'admin', displayName: 'Administrateur' },
 };
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/config';
 import { AuthGuard } from './auth/auth.guard';
+import { FamilyAccessPolicy } from './auth/family-access';
 import { AUTHENTICATOR, Authenticator } from './auth/authenticator.port';
 import { DemoTokenAuthenticator, NoAuthenticator } from './auth/demo-token.authenticator';
 import type { Principal } from './commands/command-context';
@@ -132,11 +133,12 @@ export class PlatformModule {
             (config.mode === 'embedded' && config.demoTokens ? new DemoTokenAuthenticator(options.demoPrincipals) : new NoAuthenticator()),
         },
         PlatformLifecycle,
+        FamilyAccessPolicy,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
+      exports: [FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
     };
   }
 }

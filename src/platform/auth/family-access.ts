@@ -1,15 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
+import type { DocumentStore } from '../document-store/document-store.port';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { DOCUMENT_STORE } from '../tokens';
 
-/**
- * A parent reaches only their own family. For another family the answer is the same 404 as for a family
- * that does not exist, so a parent cannot probe which family numbers exist.
- * Staff and auditors reach every family until scopes land with the identity module.
- */
-export function assertFamilyAccess(principal: Principal, familyId: string): void {
-  if (principal.role === 'parent' && principal.familyId !== familyId) throw familyNotFound();
+/** True when a staff member's or auditor's scope covers this commune. */
+export function scopeCovers(scope: string[] | undefined, commune: string): boolean {
+  if (!scope) return false;
+  return scope.includes('*') || scope.some((c) => c.toUpperCase() === commune.toUpperCase());
+}
+
+/** The communes filter of a scoped list: undefined = no filter ('*'), [] = nothing. */
+export function scopeFilter(principal: Principal): string[] | undefined {
+  if (principal.role === 'admin' || principal.role === 'system') return undefined;
+  const scope = principal.scope ?? [];
+  return scope.includes('*') ? undefined : scope.map((c) => c.toUpperCase());
 }
 
 export function familyNotFound(): DomainError {
   return new DomainError('FAMILY_NOT_FOUND', 'Famille introuvable.', 'not_found');
+}
+
+/**
+ * Who reaches a family. A parent: only their own family. Staff and auditors: the families of the communes
+ * in their scope. Admins: every family. For a family out of reach the answer is the same 404 as for a
+ * family that does not exist, so nobody can probe which families exist.
+ */
+@Injectable()
+export class FamilyAccessPolicy {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async assertCanReach(principal: Principal, familyId: string): Promise<void> {
+    switch (principal.role) {
+      case 'parent':
+        if (principal.familyId !== familyId) throw familyNotFound();
+        return;
+      case 'admin':
+      case 'system':
+        return;
+      case 'staff':
+      case 'auditor': {
+        const commune = await this.communeOf(familyId);
+        if (commune === undefined || !scopeCovers(principal.scope, commune)) throw familyNotFound();
+        return;
+      }
+      default:
+        throw familyNotFound();
+    }
+  }
+
+  /** A staff member registers families only in a commune of their scope. */
+  assertCanRegisterIn(principal: Principal, commune: string): void {
+    if (principal.role === 'admin' || principal.role === 'system') return;
+    if (!scopeCovers(principal.scope, commune)) {
+      throw new DomainError('OUT_OF_SCOPE', `La commune « ${commune} » ne fait pas partie de votre périmètre.`, 'forbidden');
+    }
+  }
+
+  private async communeOf(familyId: string): Promise<string | undefined> {
+    const document = await this.documents.get<{ commune?: string }>(await this.projections.collectionOf('family-record'), familyId);
+    return document?.data.commune;
+  }
 }

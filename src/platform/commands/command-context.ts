@@ -6,7 +6,13 @@ export interface Principal {
   role: Role;
   /** the family a parent account belongs to */
   familyId?: string;
+  /** a parent limited to some children of the family (separated parents); absent: all of them */
+  childIds?: string[];
+  /** staff and auditors: the communes they manage ('*' = all) */
+  scope?: string[];
   displayName?: string;
+  /** the session the request runs under (absent for system work) */
+  sessionId?: string;
 }
 
 export interface CommandContext {

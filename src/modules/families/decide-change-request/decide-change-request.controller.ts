@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
+import { scopeFilter } from '../../../platform/auth/family-access';
 import { AuthenticatedRequest } from '../family-commands/command-http';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { FamilyRequestParams } from '../family-commands/family-id.param';
@@ -39,9 +40,11 @@ export class DecideChangeRequestController {
   @Get('staff/requests')
   @Roles('staff', 'admin', 'auditor')
   @ApiOperation({ summary: 'Demandes en attente, les plus anciennes d’abord (filtres : catégorie, famille, dates)' })
-  async queue(@Query() query: StaffQueueQuery) {
+  async queue(@Query() query: StaffQueueQuery, @Req() rq: AuthenticatedRequest) {
+    const { category, familyId, from, to } = query;
+    const communes = scopeFilter(rq.principal);
     const page = await this.queries.execute(
-      new ListPendingRequestsQuery({ category: query.category, familyId: query.familyId, from: query.from, to: query.to }, query.limit, query.cursor),
+      new ListPendingRequestsQuery({ category, familyId, from, to, communes }, query.limit, query.cursor),
     );
     return { items: page.items.map((d) => strip(d.data)), nextCursor: page.nextCursor };
   }

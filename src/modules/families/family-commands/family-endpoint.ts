@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { assertFamilyAccess } from '../../../platform/auth/family-access';
+import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import type { FamilyCommand } from '../families.decider';
 import { FamilyCommandMessage } from './family-command';
 import { AuthenticatedRequest, commandContext, setRevision } from './command-http';
@@ -11,10 +11,14 @@ type WithoutMeta<C> = C extends unknown ? Omit<C, 'familyId' | 'at' | 'actor'> :
 /** What every family write endpoint does: check access, send the command, answer with the new revision. */
 @Injectable()
 export class FamilyEndpoint {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly access: FamilyAccessPolicy,
+  ) {}
 
   async send(request: AuthenticatedRequest, response: Response, familyId: string, command: WithoutMeta<FamilyCommand>) {
-    assertFamilyAccess(request.principal, familyId);
+    if (command.type === 'RegisterFamily') this.access.assertCanRegisterIn(request.principal, command.commune);
+    else await this.access.assertCanReach(request.principal, familyId);
     const { principal } = request;
     const result = await this.commands.execute(
       new FamilyCommandMessage(

@@ -1,9 +1,11 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { familyNotFound } from '../../../platform/auth/family-access';
+import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import { SensitiveReadLog } from '../../audit/sensitive-read-log';
+import type { AuthenticatedRequest } from '../family-commands/command-http';
 import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
@@ -26,14 +28,18 @@ export class FamilyHistoryController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly serializer: EventSerializer,
+    private readonly access: FamilyAccessPolicy,
+    private readonly sensitiveReads: SensitiveReadLog,
   ) {}
 
   @Get()
   @Roles('auditor', 'staff', 'admin')
   @ApiOperation({ summary: "Historique complet d'une famille (événements) et dossier tel qu'il était à une date" })
-  async history(@Param() p: FamilyIdParam, @Query() query: HistoryQuery) {
+  async history(@Param() p: FamilyIdParam, @Query() query: HistoryQuery, @Req() rq: AuthenticatedRequest) {
+    await this.access.assertCanReach(rq.principal, p.familyId);
     const stored = await this.events.readStream(familyStream(p.familyId));
     if (stored.length === 0) throw familyNotFound();
+    await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank', 'history'], 'GET /families/:familyId/history', rq.id ?? '');
     const until = query.asOf ? Date.parse(query.asOf) : Number.POSITIVE_INFINITY;
     const replayed = stored.filter((e) => Date.parse(e.recordedAt) <= until);
     const state = fold(familiesDecider, replayed.map((e) => this.serializer.deserialize<FamilyEvent>(e)));

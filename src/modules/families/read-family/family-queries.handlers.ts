@@ -56,8 +56,9 @@ export class ListPendingRequestsHandler implements IQueryHandler<ListPendingRequ
   ) {}
 
   async execute(query: ListPendingRequestsQuery): Promise<FindResult<ReadModelDocument>> {
-    const { category, familyId, from, to } = query.filter;
+    const { category, familyId, from, to, communes } = query.filter;
     const where: Record<string, FieldCondition> = {};
+    if (communes) where.commune = { in: communes };
     if (category) where.category = category;
     if (familyId) where.familyId = familyId;
     if (from || to) where.requestedAt = { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) };

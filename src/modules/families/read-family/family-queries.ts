@@ -25,7 +25,8 @@ export class ListFamilyRequestsQuery extends Query<Document<ReadModelDocument>[]
 /** The staff queue of pending requests, oldest first. */
 export class ListPendingRequestsQuery extends Query<FindResult<ReadModelDocument>> {
   constructor(
-    readonly filter: { category?: ChangeCategory; familyId?: string; from?: string; to?: string },
+    /** communes: the agent's scope (undefined: every commune) */
+    readonly filter: { category?: ChangeCategory; familyId?: string; from?: string; to?: string; communes?: string[] },
     readonly limit: number,
     readonly cursor?: string,
   ) {

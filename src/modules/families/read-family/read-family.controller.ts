@@ -6,7 +6,8 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { assertFamilyAccess, familyNotFound } from '../../../platform/auth/family-access';
+import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import { SensitiveReadLog } from '../../audit/sensitive-read-log';
 import { AuthenticatedRequest, setRevision } from '../family-commands/command-http';
 import { FamilyIdParam } from '../family-commands/family-id.param';
 import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
@@ -26,15 +27,20 @@ class RequestListQuery extends createZodDto(
 @ApiBearerAuth()
 @Controller('families/:familyId')
 export class ReadFamilyController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly access: FamilyAccessPolicy,
+    private readonly sensitiveReads: SensitiveReadLog,
+  ) {}
 
   @Get()
   @Roles('parent', 'staff', 'admin', 'auditor')
   @ApiOperation({ summary: 'Dossier famille : responsable, conjoint, informations fiscales, CAF, bancaires, enfants' })
   async record(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
-    assertFamilyAccess(rq.principal, p.familyId);
+    await this.access.assertCanReach(rq.principal, p.familyId);
     const document = await this.queries.execute(new GetFamilyRecordQuery(p.familyId));
     if (!document) throw familyNotFound();
+    await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId', rq.id ?? '');
     const revision = document.data['revision'];
     if (typeof revision === 'number') setRevision(rs, revision);
     return strip(document.data);
@@ -46,7 +52,9 @@ export class ReadFamilyController {
     summary: 'Liste des demandes de moins d’un mois : en attente, acceptées (avec date), refusées (avec date et motif)',
   })
   async requests(@Param() p: FamilyIdParam, @Query() query: RequestListQuery, @Req() rq: AuthenticatedRequest) {
-    assertFamilyAccess(rq.principal, p.familyId);
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    // Requests carry the changes asked for, health data and bank details included.
+    await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId/requests', rq.id ?? '');
     const since = subMonths(new Date(), 1).toISOString();
     const documents = await this.queries.execute(new ListFamilyRequestsQuery(p.familyId, since, query.category, query.status));
     const items = documents.map((d) => strip(d.data));
