@@ -24,6 +24,11 @@ import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
 import { MetricsService } from './observability/metrics.service';
+import { MAILER, Mailer, OUTBOX } from './mail/mailer.port';
+import { OutboxMailer, outboxDir } from './mail/outbox-mailer';
+import { SmtpMailer } from './mail/smtp-mailer';
+import { TemplateRenderer } from './mail/template-renderer';
+import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
@@ -57,6 +62,14 @@ function jobSchedulerFor(config: AppConfig): JobScheduler {
   return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'));
 }
 
+/**
+ * The embedded runtime (and a server without SMTP_URL) keeps mail in an outbox in the data folder, readable by
+ * staff; with SMTP_URL, mail goes out through SMTP (Mailpit in docker-compose).
+ */
+function outboxFor(config: AppConfig, renderer: TemplateRenderer): OutboxMailer {
+  return new OutboxMailer({ dir: outboxDir(config.dataDir), from: config.mailFrom, renderer });
+}
+
 /** Starts what runs in the background and closes the stores last, after in-flight requests have finished. */
 @Injectable()
 export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,6 +80,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    @Inject(MAILER) private readonly mailer: Mailer,
     private readonly projections: ProjectionRunner,
   ) {}
 
@@ -83,7 +97,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     await this.projections.stop();
     await this.jobs.stop();
-    await Promise.allSettled([this.events.close(), this.documents.close()]);
+    await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close()]);
     this.logger.log('platform stopped');
   }
 }
@@ -103,6 +117,15 @@ export class PlatformModule {
         { provide: JOB_SCHEDULER, useFactory: () => jobSchedulerFor(config) },
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
+        { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
+        { provide: OUTBOX, inject: [TemplateRenderer], useFactory: (renderer: TemplateRenderer) => outboxFor(config, renderer) },
+        {
+          provide: MAILER,
+          inject: [TemplateRenderer, OUTBOX],
+          useFactory: (renderer: TemplateRenderer, outbox: OutboxMailer) =>
+            config.smtpUrl ? new SmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, renderer }) : outbox,
+        },
+        { provide: PASSWORD_HASHER, useFactory: () => new Argon2idHasher() },
         {
           provide: CommandExecutor,
           inject: [EVENT_STORE, EventSerializer, MetricsService],
@@ -138,7 +161,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
+      exports: [MAILER, OUTBOX, PASSWORD_HASHER, FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
     };
   }
 }

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         mongoDb: 'portail_famille',
         redisUrl: undefined,
         smtpUrl: undefined,
+        mailFrom: 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
         demoData: true,
         demoTokens: true,
         logLevel: 'info',
@@ -40,6 +41,12 @@ describe('loadConfig', () => {
         runProjections: true,
         shutdownTimeoutMs: 10000,
       });
+    });
+
+    it('takes the sender of e-mails from MAIL_FROM, and refuses one that is not an address', () => {
+      expect(loadConfig({ MAIL_FROM: 'Mairie de Peaugres <portail@peaugres.fr>' }).mailFrom).toBe('Mairie de Peaugres <portail@peaugres.fr>');
+      expect(loadConfig({ MAIL_FROM: 'portail@peaugres.fr' }).mailFrom).toBe('portail@peaugres.fr');
+      expect(configError({ MAIL_FROM: 'not an address' }).message).toMatch(/^ {2}- MAIL_FROM: must be an address/m);
     });
 
     it('returns a frozen object, so no module can change the configuration under the others', () => {
@@ -56,6 +63,7 @@ describe('loadConfig', () => {
       MONGO_DB: 'portail_test',
       REDIS_URL: 'rediss://cache.example.fr:6380',
       SMTP_URL: 'smtps://mail.example.fr:465',
+      MAIL_FROM: 'Mairie <portail@example.fr>',
       DEMO_DATA: 'false',
       DEMO_TOKENS: 'false',
       LOG_LEVEL: 'silent',
@@ -75,6 +83,7 @@ describe('loadConfig', () => {
       mongoDb: 'portail_test',
       redisUrl: 'rediss://cache.example.fr:6380',
       smtpUrl: 'smtps://mail.example.fr:465',
+      mailFrom: 'Mairie <portail@example.fr>',
       demoData: false,
       demoTokens: false,
       logLevel: 'silent',

@@ -34,6 +34,8 @@ interface CommonConfig {
   readonly redisUrl: string | undefined;
   /** SMTP relay (smtp:// or smtps://) for the server-mode mailer; unset keeps mail in the outbox */
   readonly smtpUrl: string | undefined;
+  /** sender of the e-mails parents receive (MAIL_FROM) */
+  readonly mailFrom: string;
   /** seed demo families, activities and staff on an empty store */
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
@@ -89,6 +91,7 @@ const VARIABLES = [
   'MONGO_DB',
   'REDIS_URL',
   'SMTP_URL',
+  'MAIL_FROM',
   'DEMO_DATA',
   'DEMO_TOKENS',
   'LOG_LEVEL',
@@ -173,6 +176,12 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       .optional(),
     REDIS_URL: connectionUrl(['redis', 'rediss'], requiredWhy),
     SMTP_URL: connectionUrl(['smtp', 'smtps']),
+    MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>\r\n]{1,100} <)?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?$/, {
+        error: (i) => `must be an address, optionally with a name: "Portail Famille <portail@mairie.fr>" (got ${shown(i.input)})`,
+      })
+      .optional(),
     DEMO_DATA: boolean().optional(),
     DEMO_TOKENS: server
       ? boolean()
@@ -249,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mongoDb: v.MONGO_DB ?? 'portail_famille',
     redisUrl: v.REDIS_URL,
     smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM ?? 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
     demoData: v.DEMO_DATA ?? !server,
     logLevel: v.LOG_LEVEL ?? 'info',
     bodyLimit: v.BODY_LIMIT ?? 102_400,

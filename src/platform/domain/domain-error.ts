@@ -8,7 +8,8 @@ export type DomainErrorKind =
   | 'conflict' // 409: state does not allow it (already decided, already exists)
   | 'forbidden' // 403
   | 'unauthenticated' // 401
-  | 'precondition_failed'; // 412: If-Match did not match the current revision
+  | 'precondition_failed' // 412: If-Match did not match the current revision
+  | 'too_many_requests'; // 429: a rate limit (details.retryAfterSeconds says how long to wait)
 
 export class DomainError extends Error {
   constructor(

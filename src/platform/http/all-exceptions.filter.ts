@@ -17,6 +17,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       body = internalError();
     }
     if (response.headersSent) return;
+    const retryAfter = (body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (body.statusCode === 429 && retryAfter) response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json({ ...body, correlationId: request.id });
   }
 }

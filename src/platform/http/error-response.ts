@@ -19,6 +19,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const GENERIC_HTTP: Record<number, { code: string; message: string }> = {

@@ -69,3 +69,39 @@ export function checkRecipient(to: string): string {
   }
   return address;
 }
+
+/** The fields of the MIME message both adapters build from a SentMail (nodemailer's message options). */
+export interface MimeFields {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  date: Date;
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * One mapping from SentMail to MIME for both adapters, so the `.eml` of the outbox is the message the SMTP
+ * relay receives: same Message-ID (`<id@sender-domain>`, the mail's id is findable in a mail client or a
+ * relay's log) and the correlation id as `X-Correlation-Id` to follow a mail back to the request.
+ */
+export function mimeFieldsOf(mail: SentMail): MimeFields {
+  // The domain of the last address-looking part of `from` (`Portail Famille <no-reply@mairie.fr>`).
+  const domain = /@([^\s@<>]+)>?\s*$/.exec(mail.from)?.[1] ?? 'portail-famille.invalid';
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    date: new Date(mail.sentAt),
+    messageId: `<${mail.id}@${domain}>`,
+    // Printable ASCII only: the HTTP layer already checks it, and a header value must never carry a line break.
+    headers:
+      mail.correlationId !== undefined && /^[\x21-\x7e]{1,200}$/.test(mail.correlationId)
+        ? { 'X-Correlation-Id': mail.correlationId }
+        : {},
+  };
+}

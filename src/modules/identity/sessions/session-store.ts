@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal, Role } from '../../../platform/commands/command-context';
+import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { VersionConflictError } from '../../../platform/document-store/document-store.port';
+import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
+import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { DOCUMENT_STORE } from '../../../platform/tokens';
+
+export const SESSIONS_COLLECTION = 'sessions';
+/** A session ends after 30 minutes without a request (CNIL/ANSSI practice for a service holding health data)… */
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+/** …and 12 hours after login in any case. */
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/** lastSeenAt is written at most this often (a write per request would double the cost of reads). */
+const TOUCH_EVERY_MS = 60 * 1000;
+
+/** What a session remembers of its account at login. */
+export interface SessionAccount {
+  accountId: string;
+  role: Role;
+  familyId?: string;
+  childIds?: string[];
+  scope?: string[];
+  displayName: string;
+  credentialsVersion: number;
+}
+
+interface SessionDocument extends SessionAccount, Record<string, unknown> {
+  createdAt: string;
+  lastSeenAt: string;
+  idleExpiresAt: string;
+  expiresAt: string;
+  source: string;
+}
+
+/** The account view sessions are checked against (the `accounts` read model). */
+interface AccountView {
+  status: string;
+  credentialsVersion: number;
+}
+
+export interface OpenedSession {
+  token: string;
+  expiresAt: string;
+  idleTimeoutSeconds: number;
+}
+
+/**
+ * Server-side sessions behind opaque bearer tokens. The store keeps only the SHA-256 of the token, so a
+ * leaked read-model database yields no usable token. A session is valid while it is neither idle nor past
+ * its absolute lifetime, and while its account is active with the credentials it logged in with: a new
+ * password or a disabled account ends every older session, even one this process never saw.
+ */
+@Injectable()
+export class SessionStore {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async open(account: SessionAccount, source: string, now = new Date()): Promise<OpenedSession> {
+    const { token, hash } = newSecretToken();
+    const document: SessionDocument = {
+      ...account,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+      expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString(),
+      source,
+    };
+    await this.documents.put(SESSIONS_COLLECTION, hash, document, 'absent');
+    return { token, expiresAt: document.expiresAt, idleTimeoutSeconds: SESSION_IDLE_MS / 1000 };
+  }
+
+  /** The principal of a valid session, or null (unknown, expired, revoked, tampered). */
+  async resolve(token: string, now = new Date()): Promise<Principal | null> {
+    if (!isWellFormedSecretToken(token)) return null;
+    const id = hashSecretToken(token);
+    const stored = await this.documents.get<SessionDocument>(SESSIONS_COLLECTION, id);
+    if (!stored) return null;
+    const session = stored.data;
+    const at = now.getTime();
+    if (at >= Date.parse(session.expiresAt) || at >= Date.parse(session.idleExpiresAt)) {
+      await this.documents.delete(SESSIONS_COLLECTION, id).catch(() => undefined);
+      return null;
+    }
+    const account = await this.documents.get<AccountView>(await this.projections.collectionOf('accounts'), session.accountId);
+    if (!account || account.data.status !== 'active' || account.data.credentialsVersion !== session.credentialsVersion) {
+      await this.documents.delete(SESSIONS_COLLECTION, id).catch(() => undefined);
+      return null;
+    }
+    if (at - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
+      const touched = { ...session, lastSeenAt: now.toISOString(), idleExpiresAt: new Date(at + SESSION_IDLE_MS).toISOString() };
+      await this.documents.put(SESSIONS_COLLECTION, id, touched, stored.version).catch((error) => {
+        if (!(error instanceof VersionConflictError)) throw error; // a concurrent request touched it
+      });
+    }
+    return {
+      userId: session.accountId,
+      role: session.role,
+      ...(session.familyId ? { familyId: session.familyId } : {}),
+      ...(session.childIds ? { childIds: session.childIds } : {}),
+      ...(session.scope ? { scope: session.scope } : {}),
+      displayName: session.displayName,
+      sessionId: id,
+    };
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.documents.delete(SESSIONS_COLLECTION, sessionId);
+  }
+
+  /** End every session of an account (password reset, account disabled), except one if given. */
+  async revokeAll(accountId: string, exceptSessionId?: string): Promise<number> {
+    let revoked = 0;
+    for (;;) {
+      const page = await this.documents.find<SessionDocument>(SESSIONS_COLLECTION, { where: { accountId }, limit: 500 });
+      const victims = page.items.filter((s) => s.id !== exceptSessionId);
+      if (victims.length === 0) return revoked;
+      for (const session of victims) {
+        if (await this.documents.delete(SESSIONS_COLLECTION, session.id)) revoked += 1;
+      }
+    }
+  }
+
+  /** Keep a session valid across its own password change (the new credentials are the caller's). */
+  async adoptCredentials(sessionId: string, credentialsVersion: number): Promise<void> {
+    const stored = await this.documents.get<SessionDocument>(SESSIONS_COLLECTION, sessionId);
+    if (stored) await this.documents.put(SESSIONS_COLLECTION, sessionId, { ...stored.data, credentialsVersion }, stored.version);
+  }
+}
