@@ -2,10 +2,12 @@ import type { ProjectionDefinition } from '../src/platform/projections/projectio
 import { familyRecordProjection } from './family-record/family-record.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
+import { accountsProjection } from './accounts/accounts.projection';
 
 /** Every read model the projection runner maintains. */
 export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   familyRecordProjection,
   changeRequestsProjection,
   staffQueueProjection,
+  accountsProjection,
 ] as unknown as ProjectionDefinition[];

@@ -1,6 +1,7 @@
 import type { EventTypeDefinition } from './platform/domain/decider';
 import { auditEventTypes } from './modules/audit/audit.events';
 import { familyEventTypes } from './modules/families/families.events';
+import { identityEventTypes } from './modules/identity/identity.events';
 
 /** Every event type the application writes, registered once with the serializer. */
-export const ALL_EVENT_TYPES: EventTypeDefinition[] = [...familyEventTypes, ...auditEventTypes];
+export const ALL_EVENT_TYPES: EventTypeDefinition[] = [...familyEventTypes, ...identityEventTypes, ...auditEventTypes];

@@ -7,7 +7,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
-import { DEMO_PRINCIPALS } from './demo/demo-data';
+import { IdentityModule } from './modules/identity/identity.module';
 import { FamiliesModule } from './modules/families/families.module';
 import type { AppConfig } from './platform/config/config';
 import { PlatformModule } from './platform/platform.module';
@@ -40,9 +40,8 @@ export class AppModule {
           config,
           eventTypes: ALL_EVENT_TYPES,
           projections: ALL_PROJECTIONS,
-          demoPrincipals: DEMO_PRINCIPALS,
-          authenticator: overrides.authenticator,
         }),
+        IdentityModule.forRoot({ authenticator: overrides.authenticator }),
         AuditModule,
         FamiliesModule,
         ...(config.demoData ? [DemoModule] : []),

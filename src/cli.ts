@@ -3,15 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { loadConfig } from './platform/config/config';
 import { ProjectionRunner } from './platform/projections/projection-runner';
+import { OUTBOX, Outbox } from './platform/mail/mailer.port';
 
 const USAGE = `Usage:
   npm run cli -- projections            état des projections (checkpoint, retard)
-  npm run cli -- rebuild <projection>   reconstruit une projection depuis la position zéro`;
+  npm run cli -- rebuild <projection>   reconstruit une projection depuis la position zéro
+  npm run cli -- outbox [adresse]       derniers e-mails de la boîte d'envoi (mode embarqué)`;
 
 /** Operations from the command line, on the same stores as the running portal. */
 async function main(argv: string[]): Promise<number> {
   const [command, argument] = argv;
-  if (!command || !['projections', 'rebuild'].includes(command)) {
+  if (!command || !['projections', 'rebuild', 'outbox'].includes(command)) {
     console.error(USAGE);
     return 64;
   }
@@ -19,6 +21,13 @@ async function main(argv: string[]): Promise<number> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     const runner = app.get(ProjectionRunner);
+    if (command === 'outbox') {
+      const outbox = app.get<Outbox>(OUTBOX);
+      for (const mail of await outbox.list({ to: argument, limit: 20 })) {
+        console.log(`--- ${mail.sentAt}  à ${mail.to}\n${mail.subject}\n\n${mail.text}\n`);
+      }
+      return 0;
+    }
     if (command === 'projections') {
       console.table(await runner.statuses());
       return 0;

@@ -1,21 +1,37 @@
-import type { Principal } from '../platform/commands/command-context';
 import type { RegisterFamily } from '../modules/families/families.decider';
 
 /**
- * Demo data of the embedded runtime: the seed's DUPONT family (N° 1001001818331), a second family to show
- * that a parent only reaches their own, and the demo accounts that stand in for real logins until the
- * identity module lands. Tokens are accepted in embedded mode only.
+ * Demo data of the embedded runtime: the seed's DUPONT family (N° 1001001818331), a second family in another
+ * commune to show that a parent only reaches their own family and an agent only their communes, and one
+ * account of each kind.
  */
 export const DEMO_FAMILY_DUPONT = '1001001818331';
 export const DEMO_FAMILY_MARTIN = '1001001818332';
 
-export const DEMO_PRINCIPALS: Record<string, Principal> = {
-  'demo-parent-dupont': { userId: 'parent-dupont', role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEAN DUPONT' },
-  'demo-parent-martin': { userId: 'parent-martin', role: 'parent', familyId: DEMO_FAMILY_MARTIN, displayName: 'CLAIRE MARTIN' },
-  'demo-staff': { userId: 'agent-accueil', role: 'staff', scope: ['SAINT-JEAN', 'PEAUGRES'], displayName: 'Agent du SIEJ' },
-  'demo-auditor': { userId: 'auditeur', role: 'auditor', scope: ['*'], displayName: 'Auditeur' },
-  'demo-admin': { userId: 'admin', role: 'admin', displayName: 'Administrateur' },
-};
+/**
+ * Demo accounts, created and activated on first start with this password (shown in the README; the
+ * embedded runtime's demo data only — never in server mode).
+ */
+export const DEMO_PASSWORD = 'Tournesol-Vert-2026';
+
+export interface DemoAccount {
+  login: string;
+  role: 'parent' | 'staff' | 'auditor' | 'admin';
+  displayName: string;
+  email: string;
+  familyId?: string;
+  scope?: string[];
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { login: DEMO_FAMILY_DUPONT, role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEAN DUPONT', email: 'jean.dupont@wanadoo.fr' },
+  { login: 'jeanne.dupont', role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEANNE DUPONT', email: 'jeanne.dupont@example.fr' },
+  { login: DEMO_FAMILY_MARTIN, role: 'parent', familyId: DEMO_FAMILY_MARTIN, displayName: 'CLAIRE MARTIN', email: 'claire.martin@example.fr' },
+  { login: 'agent.saint-jean', role: 'staff', scope: ['SAINT-JEAN'], displayName: 'Agent de Saint-Jean', email: 'enfance@saint-jean.example.fr' },
+  { login: 'agent.peaugres', role: 'staff', scope: ['PEAUGRES'], displayName: 'Agent de Peaugres', email: 'enfance@peaugres.example.fr' },
+  { login: 'auditeur', role: 'auditor', scope: ['*'], displayName: 'Auditeur du SIEJ', email: 'audit@siej.example.fr' },
+  { login: 'admin', role: 'admin', displayName: 'Administrateur du portail', email: 'gestion.portail@siej.example.fr' },
+];
 
 type Registration = Omit<RegisterFamily, 'at' | 'actor'>;
 

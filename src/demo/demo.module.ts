@@ -1,33 +1,62 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FamilyCommandMessage } from '../modules/families/family-commands/family-command';
+import { IdentityCommandMessage } from '../modules/identity/identity-command';
+import { normalizeLogin } from '../modules/identity/identity.types';
+import type { CommandContext, Principal } from '../platform/commands/command-context';
 import type { EventStore } from '../platform/event-store/event-store.port';
+import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
+import { newSecretToken } from '../platform/security/secret-token';
 import { EVENT_STORE } from '../platform/tokens';
-import { DEMO_FAMILIES } from './demo-data';
+import { DEMO_ACCOUNTS, DEMO_FAMILIES, DEMO_PASSWORD } from './demo-data';
 
-const SEEDER = { userId: 'demo-seed', role: 'system' } as const;
+const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
 
-/** Loads the demo families through the command bus on first start (an empty event store). */
+/**
+ * Loads the demo data through the command bus on first start (an empty event store): the families, then
+ * one account of each kind, created and activated as a person would (activation token, then password).
+ */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('Demo');
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     private readonly commands: CommandBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.events.headPosition()) > 0) return;
+    const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
       await this.commands.execute(
-        new FamilyCommandMessage(registration.familyId, (at) => ({ ...registration, at, actor: SEEDER }), {
-          principal: SEEDER,
-          correlationId: `demo-seed-${registration.familyId}`,
-        }),
+        new FamilyCommandMessage(registration.familyId, (at) => ({ ...registration, at, actor: SEEDER }), context(registration.familyId)),
       );
     }
-    this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families`);
+    const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
+    for (const account of DEMO_ACCOUNTS) {
+      const accountId = normalizeLogin(account.login);
+      const { hash } = newSecretToken();
+      const meta = (at: string) => ({ accountId, at, actor: SEEDER });
+      await this.commands.execute(
+        new IdentityCommandMessage(
+          accountId,
+          (at) => ({
+            type: 'CreateAccount',
+            ...meta(at),
+            ...account,
+            activationTokenHash: hash,
+            activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
+          }),
+          context(accountId),
+        ),
+      );
+      await this.commands.execute(
+        new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }), context(accountId)),
+      );
+    }
+    this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);
   }
 }
 

@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import type { AppConfig } from './config/config';
 import { AuthGuard } from './auth/auth.guard';
 import { FamilyAccessPolicy } from './auth/family-access';
-import { AUTHENTICATOR, Authenticator } from './auth/authenticator.port';
-import { DemoTokenAuthenticator, NoAuthenticator } from './auth/demo-token.authenticator';
-import type { Principal } from './commands/command-context';
 import { CommandExecutor } from './commands/command-executor';
 import type { DocumentStore } from './document-store/document-store.port';
 import { MongoDocumentStore } from './document-store/mongo-document-store';
@@ -38,10 +35,6 @@ export interface PlatformOptions {
   config: AppConfig;
   eventTypes: EventTypeDefinition[];
   projections: ProjectionDefinition[];
-  /** demo bearer tokens (embedded mode only; ignored unless config.demoTokens) */
-  demoPrincipals: Record<string, Principal>;
-  /** replaces the authenticator chosen from the configuration (benchmarks, tests) */
-  authenticator?: Authenticator;
 }
 
 function eventStoreFor(config: AppConfig): EventStore {
@@ -148,12 +141,6 @@ export class PlatformModule {
               },
             }).register(...options.projections);
           },
-        },
-        {
-          provide: AUTHENTICATOR,
-          useFactory: () =>
-            options.authenticator ??
-            (config.mode === 'embedded' && config.demoTokens ? new DemoTokenAuthenticator(options.demoPrincipals) : new NoAuthenticator()),
         },
         PlatformLifecycle,
         FamilyAccessPolicy,

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/platform/config/config';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
-import { bearer, startTestApp, TestApp, TOKENS } from '../support/test-app';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 const DUPONT = '1001001818331';
@@ -21,7 +22,7 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
 
   it('refuses anonymous callers on every endpoint the OpenAPI document lists, except the public ones', async () => {
     const openApi = await t.http.get('/docs/openapi.json').expect(200);
-    const publicPaths = new Set(['/health', '/health/ready', '/health/live']);
+    const publicPaths = new Set(['/health', '/health/ready', '/health/live', '/auth/login', '/auth/password/forgot', '/auth/password/reset', '/auth/activate']);
     const calls: { method: string; path: string }[] = [];
     for (const [path, operations] of Object.entries(openApi.body.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(operations)) calls.push({ method, path });
@@ -38,21 +39,21 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
   });
 
   it('rebuilds a projection on request (staff) and keeps serving the same data', async () => {
-    await t.http.post('/admin/projections/change-requests/rebuild').set(bearer(TOKENS.dupont)).expect(403);
-    await t.http.post('/admin/projections/nope/rebuild').set(bearer(TOKENS.admin)).expect(404);
-    const before = await t.http.get(`/families/${DUPONT}`).set(bearer(TOKENS.staff)).expect(200);
-    const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(TOKENS.admin)).expect(200);
+    await t.http.post('/admin/projections/change-requests/rebuild').set(bearer(t.tokens.dupont)).expect(403);
+    await t.http.post('/admin/projections/nope/rebuild').set(bearer(t.tokens.admin)).expect(404);
+    const before = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
+    const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(t.tokens.admin)).expect(200);
     expect(rebuilt.body).toMatchObject({ name: 'family-record', lagPositions: 0, rebuilding: false });
-    const after = await t.http.get(`/families/${DUPONT}`).set(bearer(TOKENS.staff)).expect(200);
+    const after = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     expect(after.body).toEqual(before.body);
-    const statuses = await t.http.get('/admin/projections').set(bearer(TOKENS.auditor)).expect(200);
+    const statuses = await t.http.get('/admin/projections').set(bearer(t.tokens.auditor)).expect(200);
     expect(statuses.body.find((s: { name: string }) => s.name === 'family-record').collection).toBe(rebuilt.body.collection);
   });
 
   it('exposes projection lag and command counters as Prometheus metrics', async () => {
     await t.http
       .post(`/families/${DUPONT}/requests/tax`)
-      .set(bearer(TOKENS.dupont))
+      .set(bearer(t.tokens.dupont))
       .send({ changes: { year: 2025 } })
       .expect(201);
     await t.settle();
@@ -78,12 +79,18 @@ describe('Graceful shutdown', () => {
         ['direct-debit', { accountHolder: 'MARTIN CLAIRE', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' }],
         ['child-addition', { child: { firstName: 'NOÉ', lastName: 'MARTIN', birthDate: '2024-01-10', sex: 'M' } }],
       ];
+      const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: LOGINS.martin, password: DEMO_PASSWORD }),
+      });
+      const { token } = (await login.json()) as { token: string };
       let received = 0;
       app.getHttpServer().on('request', () => (received += 1));
       const inFlight = bodies.map(([kind, body]) =>
         fetch(`http://127.0.0.1:${port}/families/1001001818332/requests/${kind}`, {
           method: 'POST',
-          headers: { ...bearer(TOKENS.martin), 'Content-Type': 'application/json' },
+          headers: { ...bearer(token), 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
         }).then(
           async (res) => ({ status: res.status, body: (await res.json()) as { requestId?: string } }),

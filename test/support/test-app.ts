@@ -4,20 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/bootstrap';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
 import { EVENT_STORE } from '../../src/platform/tokens';
 
-export const TOKENS = {
-  dupont: 'demo-parent-dupont',
-  martin: 'demo-parent-martin',
-  staff: 'demo-staff',
-  auditor: 'demo-auditor',
-  admin: 'demo-admin',
+/** The demo accounts the embedded runtime creates on first start (src/demo/demo-data.ts). */
+export const LOGINS = {
+  dupont: '1001001818331',
+  jeanne: 'jeanne.dupont',
+  martin: '1001001818332',
+  staff: 'agent.saint-jean',
+  otherStaff: 'agent.peaugres',
+  auditor: 'auditeur',
+  admin: 'admin',
 } as const;
+export type DemoLogin = keyof typeof LOGINS;
 
 export interface TestApp {
+  /** session tokens of the demo accounts, logged in through POST /auth/login */
+  tokens: Record<DemoLogin, string>;
   app: INestApplication;
   http: ReturnType<typeof request>;
   dataDir: string;
@@ -37,9 +44,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const runner = app.get(ProjectionRunner);
   const settle = async () => runner.waitForPosition(await events.headPosition());
   await settle();
+  const http = request(app.getHttpServer());
+  const tokens = {} as Record<DemoLogin, string>;
+  for (const [name, login] of Object.entries(LOGINS) as [DemoLogin, string][]) {
+    const res = await http.post('/auth/login').send({ login, password: DEMO_PASSWORD });
+    if (res.status !== 200) throw new Error(`demo login ${login} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens[name] = res.body.token;
+  }
   return {
+    tokens,
     app,
-    http: request(app.getHttpServer()),
+    http,
     dataDir,
     settle,
     events,

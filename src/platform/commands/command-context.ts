@@ -1,5 +1,6 @@
 /** Who sends a command, and the tracing it carries. Built by the HTTP layer (or a workflow/CLI). */
-export type Role = 'parent' | 'staff' | 'auditor' | 'admin' | 'system';
+/** 'anonymous': the holder of an activation or reset link, not logged in; 'system': the application itself. */
+export type Role = 'parent' | 'staff' | 'auditor' | 'admin' | 'system' | 'anonymous';
 
 export interface Principal {
   userId: string;

@@ -20,7 +20,7 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 
 describe('loadConfig', () => {
   describe('with an empty environment (npm start with no configuration)', () => {
-    it('runs embedded with demo data and demo tokens and every default', () => {
+    it('runs embedded with demo data and every default', () => {
       expect(loadConfig({})).toEqual<AppConfig>({
         mode: 'embedded',
         port: 3000,
@@ -33,7 +33,6 @@ describe('loadConfig', () => {
         smtpUrl: undefined,
         mailFrom: 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
         demoData: true,
-        demoTokens: true,
         logLevel: 'info',
         bodyLimit: 102400,
         publicBaseUrl: 'http://localhost:3000',
@@ -65,7 +64,6 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtps://mail.example.fr:465',
       MAIL_FROM: 'Mairie <portail@example.fr>',
       DEMO_DATA: 'false',
-      DEMO_TOKENS: 'false',
       LOG_LEVEL: 'silent',
       BODY_LIMIT: '2048',
       PUBLIC_BASE_URL: 'https://portail.example.fr/famille/',
@@ -85,7 +83,6 @@ describe('loadConfig', () => {
       smtpUrl: 'smtps://mail.example.fr:465',
       mailFrom: 'Mairie <portail@example.fr>',
       demoData: false,
-      demoTokens: false,
       logLevel: 'silent',
       bodyLimit: 2048,
       // the trailing slash is dropped so links can be built as `${publicBaseUrl}/path`
@@ -127,10 +124,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...SERVER_ENV, PORTAIL_MODE: 'server' }).mode).toBe('server');
       const embedded = loadConfig({ ...SERVER_ENV, PORTAIL_MODE: 'embedded' });
       expect(embedded.mode).toBe('embedded');
-      expect(embedded.demoTokens).toBe(true);
+      // embedded mode keeps its own defaults even though the URLs are set
+      expect(embedded.demoData).toBe(true);
     });
 
-    it('defaults to no demo data and no demo tokens', () => {
+    it('defaults to no demo data', () => {
       const config = loadConfig(SERVER_ENV);
       expect(config).toMatchObject({
         mode: 'server',
@@ -138,7 +136,6 @@ describe('loadConfig', () => {
         mongoUrl: SERVER_ENV.MONGO_URL,
         redisUrl: SERVER_ENV.REDIS_URL,
         demoData: false,
-        demoTokens: false,
       });
       // demo data may still be seeded on a staging server
       expect(loadConfig({ ...SERVER_ENV, DEMO_DATA: 'true' }).demoData).toBe(true);
@@ -159,14 +156,6 @@ describe('loadConfig', () => {
       ]);
     });
 
-    it('refuses demo tokens', () => {
-      const error = configError({ ...SERVER_ENV, DEMO_TOKENS: 'true' });
-      expect(error.problems).toHaveLength(1);
-      expect(error.problems[0]).toMatch(/^DEMO_TOKENS: demo tokens .* refused in server mode/);
-      // explicitly disabling them is fine
-      expect(loadConfig({ ...SERVER_ENV, DEMO_TOKENS: 'false' }).demoTokens).toBe(false);
-    });
-
     it('accepts the discovery and SRV forms of the connection strings', () => {
       const config = loadConfig({
         ESDB_URL: 'esdb+discover://cluster.example.fr:2113',
@@ -178,6 +167,25 @@ describe('loadConfig', () => {
   });
 
   describe('refuses', () => {
+    const DEMO_TOKENS_REMOVED =
+      'DEMO_TOKENS: removed — demo tokens were replaced by real accounts; ' +
+      'log in with a demo account (see README) and remove this variable';
+
+    it.each([
+      ['embedded', 'true'],
+      ['embedded', 'false'],
+      ['server', 'true'],
+      ['server', 'false'],
+    ])('the obsolete DEMO_TOKENS in %s mode (DEMO_TOKENS=%s), saying what replaced it', (mode, value) => {
+      const env = mode === 'server' ? SERVER_ENV : {};
+      expect(configError({ ...env, DEMO_TOKENS: value }).problems).toEqual([DEMO_TOKENS_REMOVED]);
+    });
+
+    it('the obsolete DEMO_TOKENS whatever its value, but not when blank (FOO= means unset)', () => {
+      expect(configError({ DEMO_TOKENS: 'yes' }).problems).toEqual([DEMO_TOKENS_REMOVED]);
+      expect(loadConfig({ DEMO_TOKENS: ' ' })).toEqual(loadConfig({}));
+    });
+
     it.each([
       ['abc', 'PORT: must be an integer between 1 and 65535 (got "abc")'],
       ['0', 'PORT: must be an integer between 1 and 65535 (got "0")'],
@@ -230,13 +238,14 @@ describe('loadConfig', () => {
       DEMO_TOKENS: 'true',
       LOG_LEVEL: 'loud',
     });
+    // obsolete variables come after the others
     expect(error.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
       'PORT',
       'ESDB_URL',
       'MONGO_URL',
       'REDIS_URL',
-      'DEMO_TOKENS',
       'LOG_LEVEL',
+      'DEMO_TOKENS',
     ]);
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('Invalid configuration (6 problems):');

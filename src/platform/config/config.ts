@@ -53,8 +53,6 @@ interface CommonConfig {
 
 export interface EmbeddedConfig extends CommonConfig {
   readonly mode: 'embedded';
-  /** accept the fixed demo bearer tokens (embedded-only convenience until real identity lands) */
-  readonly demoTokens: boolean;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -62,11 +60,9 @@ export interface ServerConfig extends CommonConfig {
   readonly esdbUrl: string;
   readonly mongoUrl: string;
   readonly redisUrl: string;
-  /** never in server mode: loadConfig refuses DEMO_TOKENS=true there */
-  readonly demoTokens: false;
 }
 
-/** Narrow on `mode` to get the server-only guarantees (all store URLs set, no demo tokens). */
+/** Narrow on `mode` to get the server-only guarantee: all store URLs set. */
 export type AppConfig = EmbeddedConfig | ServerConfig;
 
 /** Thrown by loadConfig. `problems` holds one line per problem, `message` all of them. */
@@ -93,7 +89,6 @@ const VARIABLES = [
   'SMTP_URL',
   'MAIL_FROM',
   'DEMO_DATA',
-  'DEMO_TOKENS',
   'LOG_LEVEL',
   'BODY_LIMIT',
   'PUBLIC_BASE_URL',
@@ -102,6 +97,16 @@ const VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
 ] as const;
 type Variable = (typeof VARIABLES)[number];
+
+/**
+ * Variables that once meant something and no longer do, with what to do instead. Setting one (to any
+ * non-blank value, in either mode) is a problem: ignoring it silently would let an operator believe it
+ * still has an effect. Reported after the problems of the variables above.
+ */
+const OBSOLETE: Readonly<Record<string, string>> = {
+  DEMO_TOKENS:
+    'removed — demo tokens were replaced by real accounts; log in with a demo account (see README) and remove this variable',
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks. Every message names what is expected and echoes what was received, so the operator
@@ -158,8 +163,7 @@ const modeSchema = z.enum(['embedded', 'server'], {
  * messages: an operator who only set ESDB_URL should learn that this is what selected server mode.
  */
 function schemaFor(mode: PortailMode, modeReason: string) {
-  const server = mode === 'server';
-  const requiredWhy = server ? `in server mode (${modeReason})` : undefined;
+  const requiredWhy = mode === 'server' ? `in server mode (${modeReason})` : undefined;
   return z.object({
     PORT: integer(1, 65535).optional(),
     HOST: z.string().regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` }).optional(),
@@ -183,15 +187,6 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       })
       .optional(),
     DEMO_DATA: boolean().optional(),
-    DEMO_TOKENS: server
-      ? boolean()
-          .refine((enabled) => !enabled, {
-            error:
-              'demo tokens are an embedded-mode convenience and are refused in server mode; ' +
-              'remove DEMO_TOKENS or set it to "false"',
-          })
-          .optional()
-      : boolean().optional(),
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: (i) => `must be one of ${LOG_LEVELS.join(', ')} (got ${shown(i.input)})` })
       .optional(),
@@ -244,6 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
   }
+  for (const [name, advice] of Object.entries(OBSOLETE)) {
+    if (env[name]?.trim()) problems.push(`${name}: ${advice}`);
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const v = parsed.data;
@@ -270,15 +268,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   };
 
   if (mode === 'server') {
-    // The server schema made the three URLs required and DEMO_TOKENS=true an error; the checks below
-    // only restate that for the type checker.
+    // The server schema made the three URLs required; the check below only restates that for the type
+    // checker.
     const { esdbUrl, mongoUrl, redisUrl } = common;
     if (esdbUrl === undefined || mongoUrl === undefined || redisUrl === undefined) {
       throw new Error('unreachable: server-mode URLs were validated as required');
     }
-    return Object.freeze({ ...common, mode, esdbUrl, mongoUrl, redisUrl, demoTokens: false });
+    return Object.freeze({ ...common, mode, esdbUrl, mongoUrl, redisUrl });
   }
-  return Object.freeze({ ...common, mode, demoTokens: v.DEMO_TOKENS ?? true });
+  return Object.freeze({ ...common, mode });
 }
 
 /** The configuration as it can be logged at start-up: connection strings with their credentials masked. */

@@ -24,7 +24,7 @@ export class LoginThrottle {
   private readonly source: RateLimiterAbstract;
   private readonly account: RateLimiterAbstract;
 
-  constructor(redis?: Redis) {
+  constructor(private readonly redis?: Redis) {
     // Failures are counted with penalty() and a limit holds until its window (started by the first failure)
     // ends: a fixed window, so a lock never outlasts the window's duration.
     const make = (keyPrefix: string, opts: { points: number; duration: number }) =>
@@ -56,6 +56,11 @@ export class LoginThrottle {
       this.source.penalty(source, 1),
       this.account.penalty(accountId, 1),
     ]);
+  }
+
+  /** Nest calls it on shutdown: the Redis connection of the server runtime is closed. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
   }
 
   async recordSuccess(accountId: string, source: string): Promise<void> {

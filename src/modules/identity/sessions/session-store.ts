@@ -5,6 +5,7 @@ import { VersionConflictError } from '../../../platform/document-store/document-
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
+import { AccountRepository } from '../account-repository';
 
 export const SESSIONS_COLLECTION = 'sessions';
 /** A session ends after 30 minutes without a request (CNIL/ANSSI practice for a service holding health data)… */
@@ -14,14 +15,9 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 /** lastSeenAt is written at most this often (a write per request would double the cost of reads). */
 const TOUCH_EVERY_MS = 60 * 1000;
 
-/** What a session remembers of its account at login. */
+/** What a session remembers of its account at login: who, and under which credentials. */
 export interface SessionAccount {
   accountId: string;
-  role: Role;
-  familyId?: string;
-  childIds?: string[];
-  scope?: string[];
-  displayName: string;
   credentialsVersion: number;
 }
 
@@ -33,10 +29,19 @@ interface SessionDocument extends SessionAccount, Record<string, unknown> {
   source: string;
 }
 
-/** The account view sessions are checked against (the `accounts` read model). */
+/**
+ * The account view sessions are checked against (the `accounts` read model). Role, family and scope are
+ * read from it at each request, never from the session: a change of scope applies at once.
+ */
 interface AccountView {
   status: string;
   credentialsVersion: number;
+  hasPassword: boolean;
+  role: Role;
+  familyId?: string;
+  childIds?: string[];
+  scope?: string[];
+  displayName: string;
 }
 
 export interface OpenedSession {
@@ -56,6 +61,7 @@ export class SessionStore {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     private readonly projections: ProjectionRunner,
+    private readonly accounts: AccountRepository,
   ) {}
 
   async open(account: SessionAccount, source: string, now = new Date()): Promise<OpenedSession> {
@@ -84,8 +90,8 @@ export class SessionStore {
       await this.documents.delete(SESSIONS_COLLECTION, id).catch(() => undefined);
       return null;
     }
-    const account = await this.documents.get<AccountView>(await this.projections.collectionOf('accounts'), session.accountId);
-    if (!account || account.data.status !== 'active' || account.data.credentialsVersion !== session.credentialsVersion) {
+    const view = await this.accountView(session);
+    if (!view || view.status !== 'active' || !view.hasPassword || view.credentialsVersion !== session.credentialsVersion) {
       await this.documents.delete(SESSIONS_COLLECTION, id).catch(() => undefined);
       return null;
     }
@@ -97,13 +103,26 @@ export class SessionStore {
     }
     return {
       userId: session.accountId,
-      role: session.role,
-      ...(session.familyId ? { familyId: session.familyId } : {}),
-      ...(session.childIds ? { childIds: session.childIds } : {}),
-      ...(session.scope ? { scope: session.scope } : {}),
-      displayName: session.displayName,
+      role: view.role,
+      ...(view.familyId ? { familyId: view.familyId } : {}),
+      ...(view.childIds ? { childIds: view.childIds } : {}),
+      ...(view.scope ? { scope: view.scope } : {}),
+      displayName: view.displayName,
       sessionId: id,
     };
+  }
+
+  /**
+   * The read model, unless it has not caught up with the credentials this session was opened under (a
+   * login right after an activation, or a projector running behind): then the account's stream decides.
+   */
+  private async accountView(session: SessionDocument): Promise<AccountView | undefined> {
+    const document = await this.documents.get<AccountView>(await this.projections.collectionOf('accounts'), session.accountId);
+    if (document && document.data.credentialsVersion >= session.credentialsVersion) return document.data;
+    const account = await this.accounts.load(session.accountId);
+    if (!account) return undefined;
+    const { passwordHash, ...rest } = account;
+    return { ...rest, hasPassword: passwordHash !== undefined };
   }
 
   async revoke(sessionId: string): Promise<void> {
