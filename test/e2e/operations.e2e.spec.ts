@@ -40,6 +40,7 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
 
   it('rebuilds a projection on request (staff) and keeps serving the same data', async () => {
     await t.http.post('/admin/projections/change-requests/rebuild').set(bearer(t.tokens.dupont)).expect(403);
+    await t.http.post('/admin/projections/change-requests/rebuild').set(bearer(t.tokens.staff)).expect(403);
     await t.http.post('/admin/projections/nope/rebuild').set(bearer(t.tokens.admin)).expect(404);
     const before = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(t.tokens.admin)).expect(200);

@@ -19,7 +19,7 @@ export class ProjectionsController {
 
   @Post(':name/rebuild')
   @HttpCode(200)
-  @Roles('admin', 'staff')
+  @Roles('admin')
   @ApiOperation({ summary: 'Reconstruit une projection depuis la position zéro, puis bascule la lecture sur elle' })
   async rebuild(@Param('name') name: string) {
     if (!this.runner.names().includes(name)) {

@@ -1,0 +1,157 @@
+import type { Test } from 'supertest';
+import { bearer, startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The authorization matrix: every operation of the OpenAPI document (so a new endpoint is covered without
+ * anyone remembering), called as an anonymous caller, as a parent of another family, as staff of another
+ * commune and, for writes, as an auditor. Every cell must be refused (401/403/404) and write nothing.
+ */
+const DUPONT = '1001001818331'; // commune SAINT-JEAN; the target of every cell
+
+/** Reachable without a session. Anything else must answer 401 to an anonymous caller. */
+const PUBLIC = new Set([
+  'get /health',
+  'get /health/ready',
+  'get /health/live',
+  'post /auth/login',
+  'post /auth/password/forgot',
+  'post /auth/password/reset',
+  'post /auth/activate',
+]);
+
+/** The caller's own session: any logged-in account may use them on itself. */
+const SELF_SERVICE = new Set(['post /auth/logout', 'get /auth/me', 'post /auth/password']);
+
+/** Not about a family, a commune or an account: staff of any commune may call them. */
+const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
+
+/** Lists filtered by the caller's scope: checked on their content instead of their status. */
+const SCOPED_LISTS = new Set(['get /staff/requests']);
+
+const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
+
+/** A valid body for every operation that takes one, so the refusal comes from authorization, not validation. */
+const SAMPLE_BODIES: Record<string, unknown> = {
+  'post /families': {
+    familyNumber: '1001001818777',
+    commune: 'SAINT-JEAN',
+    guardian: {
+      civility: 'M.', lastName: 'TEST', firstName: 'PAUL', quality: 'Père', situation: 'Marié(e)',
+      address, phones: {}, emailConsent: false, smsConsent: false, organismeRattachement: '0',
+    },
+  },
+  'post /families/{familyId}/children': { firstName: 'ZOÉ', lastName: 'DUPONT', birthDate: '2020-01-01', sex: 'F' },
+  'post /families/{familyId}/requests/address': { person: 'guardian', address },
+  'post /families/{familyId}/requests/contact': { person: 'guardian', changes: { profession: 'Boulanger' } },
+  'post /families/{familyId}/requests/tax': { changes: { year: 2026 } },
+  'post /families/{familyId}/requests/caf': { changes: { regime: 'CAF', allocataireNumber: '123', quotientFamilial: 500 } },
+  'post /families/{familyId}/requests/direct-debit': { accountHolder: 'DUPONT JEAN', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' },
+  'post /families/{familyId}/requests/child-addition': { child: { firstName: 'ZOÉ', lastName: 'DUPONT', birthDate: '2024-01-01', sex: 'F' } },
+  'post /families/{familyId}/requests/authorizations': { childId: 'enfant-lucie-dupont', changes: { photoConsent: false } },
+  'post /families/{familyId}/requests/health': { childId: 'enfant-lucie-dupont', changes: { glasses: true } },
+  'post /families/{familyId}/requests/{requestId}/accept': {},
+  'post /families/{familyId}/requests/{requestId}/refuse': { reason: 'Pièce manquante' },
+  'post /families/{familyId}/accounts': { login: 'matrix.parent', email: 'matrix.parent@example.fr', displayName: 'PARENT MATRICE' },
+  'post /admin/accounts': { login: 'matrix.agent', role: 'staff', email: 'matrix.agent@example.fr', displayName: 'Agent', scope: ['SAINT-JEAN'] },
+  'post /accounts/{accountId}/activation': {},
+  'post /accounts/{accountId}/disable': { reason: 'Matrice' },
+  'post /accounts/{accountId}/enable': {},
+  'post /admin/projections/{name}/rebuild': {},
+  'post /auth/logout': {},
+  'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
+};
+
+interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  hasBody: boolean;
+}
+
+describe('Authorization matrix (every OpenAPI operation × anonymous, other family, other commune, auditor)', () => {
+  let t: TestApp;
+  let operations: Operation[];
+  let pendingRequestId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const doc = (await t.http.get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ key: `${method} ${path}`, method, path, hasBody: op.requestBody !== undefined })),
+    );
+    // A pending request of the target family, so decisions have something real to refuse.
+    const asked = await t.http.post(`/families/${DUPONT}/requests/tax`).set(bearer(t.tokens.dupont)).send({ changes: { year: 2025 } }).expect(201);
+    pendingRequestId = asked.body.requestId;
+    await t.settle();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const urlOf = (path: string) =>
+    path
+      .replace('{familyId}', DUPONT)
+      .replace('{requestId}', pendingRequestId)
+      .replace('{accountId}', DUPONT)
+      .replace('{name}', 'family-record');
+
+  async function call(op: Operation, token?: string) {
+    const agent = t.http as unknown as Record<string, (url: string) => Test>;
+    let req = agent[op.method](urlOf(op.path));
+    if (token) req = req.set(bearer(token));
+    if (op.hasBody) req = req.send(SAMPLE_BODIES[op.key] as object);
+    return req;
+  }
+
+  async function outboxSize(): Promise<number> {
+    return (await t.http.get('/admin/outbox?limit=500').set(bearer(t.tokens.admin)).expect(200)).body.items.length;
+  }
+
+  it('has a sample body for every operation that takes one', () => {
+    const missing = operations.filter((op) => op.hasBody && !PUBLIC.has(op.key) && !(op.key in SAMPLE_BODIES)).map((op) => op.key);
+    expect(missing).toEqual([]);
+    expect(operations.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('refuses every cell and writes nothing', async () => {
+    const cells: { cell: string; op: string; status: number }[] = [];
+    const refusedWrongly: typeof cells = [];
+    const head = await t.events.headPosition();
+    const mails = await outboxSize();
+    const isWrite = (op: Operation) => op.method !== 'get';
+    const familyScoped = (op: Operation) => /\{familyId\}|\{accountId\}|\{requestId\}/.test(op.path) || op.key === 'post /families';
+
+    for (const op of operations) {
+      if (PUBLIC.has(op.key) || op.path.startsWith('/docs') || op.path === '/metrics') continue;
+      const run = async (cell: string, token?: string) => {
+        const res = await call(op, token);
+        cells.push({ cell, op: op.key, status: res.status });
+        if (![401, 403, 404].includes(res.status)) refusedWrongly.push({ cell, op: op.key, status: res.status });
+      };
+      await run('anonymous');
+      if (!SELF_SERVICE.has(op.key)) await run('parent of another family', t.tokens.martin);
+      if (!SELF_SERVICE.has(op.key) && !NOT_SCOPED_FOR_STAFF.has(op.key) && !SCOPED_LISTS.has(op.key) && (familyScoped(op) || op.path.startsWith('/admin'))) {
+        await run('staff of another commune', t.tokens.otherStaff);
+      }
+      if (isWrite(op) && !SELF_SERVICE.has(op.key)) await run('auditor', t.tokens.auditor);
+    }
+
+    expect(refusedWrongly).toEqual([]);
+    expect(await t.events.headPosition()).toBe(head);
+    expect(await outboxSize()).toBe(mails);
+    // The size of the matrix, for the record (quoted in the issue note).
+    console.log(`authorization matrix: ${operations.length} operations, ${cells.length} refused cells`);
+    expect(cells.length).toBeGreaterThan(80);
+  });
+
+  it('filters scoped lists: staff of another commune see none of the target family’s requests', async () => {
+    const other = await t.http.get('/staff/requests').set(bearer(t.tokens.otherStaff)).expect(200);
+    expect(other.body.items.map((r: { familyId: string }) => r.familyId)).not.toContain(DUPONT);
+    const own = await t.http.get('/staff/requests').set(bearer(t.tokens.staff)).expect(200);
+    expect(own.body.items.map((r: { requestId: string }) => r.requestId)).toContain(pendingRequestId);
+    const filtered = await t.http.get(`/staff/requests?familyId=${DUPONT}`).set(bearer(t.tokens.otherStaff)).expect(200);
+    expect(filtered.body.items).toEqual([]);
+  });
+});
