@@ -137,6 +137,32 @@ describe('Identity and access over HTTP', () => {
     await t.http.post('/auth/activate').send({ login: 'paul.martin', token, password: 'Framboise-Rouge-32' }).expect(422);
   });
 
+  it('gives a separated parent a login limited to the children they share', async () => {
+    const added = await t.http
+      .post(`/families/${DUPONT}/children`)
+      .set(bearer(t.tokens.staff))
+      .send({ firstName: 'HUGO', lastName: 'DUPONT', birthDate: '2016-06-06', sex: 'M' })
+      .expect(201);
+    await t.http
+      .post(`/families/${DUPONT}/accounts`)
+      .set(bearer(t.tokens.staff))
+      .send({ login: 'marc.dupont', email: 'marc.dupont@example.fr', displayName: 'MARC DUPONT', childIds: [added.body.childId] })
+      .expect(201);
+    const [mail] = await mails('marc.dupont@example.fr');
+    await t.http.post('/auth/activate').send({ login: 'marc.dupont', token: linkIn(mail).searchParams.get('jeton'), password: 'Olivier-Gris-2026' }).expect(204);
+    await t.settle();
+    const token = (await login('marc.dupont', 'Olivier-Gris-2026').expect(200)).body.token as string;
+    const record = await t.http.get(`/families/${DUPONT}`).set(bearer(token)).expect(200);
+    expect(record.body.children.map((c: { childId: string }) => c.childId)).toEqual([added.body.childId]);
+    const other = await t.http
+      .post(`/families/${DUPONT}/requests/health`)
+      .set(bearer(token))
+      .send({ childId: 'enfant-lucie-dupont', changes: { glasses: true } })
+      .expect(404);
+    expect(other.body.code).toBe('CHILD_NOT_FOUND');
+    await t.http.post(`/families/${DUPONT}/requests/health`).set(bearer(token)).send({ childId: added.body.childId, changes: { glasses: true } }).expect(201);
+  });
+
   it('changes a password: wrong current password refused, other sessions closed, this one kept', async () => {
     const a = (await login('jeanne.dupont', DEMO_PASSWORD).expect(200)).body.token as string;
     const b = (await login('jeanne.dupont', DEMO_PASSWORD).expect(200)).body.token as string;

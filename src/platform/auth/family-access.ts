@@ -53,6 +53,21 @@ export class FamilyAccessPolicy {
     }
   }
 
+  /**
+   * A parent whose login covers only some children of the family (separated parents) reaches only those:
+   * another child of the family answers like an unknown one.
+   */
+  assertCanReachChild(principal: Principal, childId: string): void {
+    if (principal.role === 'parent' && principal.childIds && !principal.childIds.includes(childId)) {
+      throw new DomainError('CHILD_NOT_FOUND', 'Enfant introuvable dans cette famille.', 'not_found');
+    }
+  }
+
+  /** What a parent restricted to some children sees of a list of children. */
+  visibleChildren<C extends { childId: string }>(principal: Principal, children: C[]): C[] {
+    return principal.role === 'parent' && principal.childIds ? children.filter((c) => principal.childIds!.includes(c.childId)) : children;
+  }
+
   /** A staff member registers families only in a commune of their scope. */
   assertCanRegisterIn(principal: Principal, commune: string): void {
     if (principal.role === 'admin' || principal.role === 'system') return;

@@ -19,6 +19,7 @@ export class FamilyEndpoint {
   async send(request: AuthenticatedRequest, response: Response, familyId: string, command: WithoutMeta<FamilyCommand>) {
     if (command.type === 'RegisterFamily') this.access.assertCanRegisterIn(request.principal, command.commune);
     else await this.access.assertCanReach(request.principal, familyId);
+    if ('childId' in command && typeof command.childId === 'string') this.access.assertCanReachChild(request.principal, command.childId);
     const { principal } = request;
     const result = await this.commands.execute(
       new FamilyCommandMessage(

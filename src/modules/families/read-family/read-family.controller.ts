@@ -43,7 +43,9 @@ export class ReadFamilyController {
     await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId', rq.id ?? '');
     const revision = document.data['revision'];
     if (typeof revision === 'number') setRevision(rs, revision);
-    return strip(document.data);
+    const record = strip(document.data);
+    const children = (record['children'] as { childId: string }[] | undefined) ?? [];
+    return { ...record, children: this.access.visibleChildren(rq.principal, children) };
   }
 
   @Get('requests')
@@ -57,7 +59,10 @@ export class ReadFamilyController {
     await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId/requests', rq.id ?? '');
     const since = subMonths(new Date(), 1).toISOString();
     const documents = await this.queries.execute(new ListFamilyRequestsQuery(p.familyId, since, query.category, query.status));
-    const items = documents.map((d) => strip(d.data));
+    const restricted = rq.principal.role === 'parent' ? rq.principal.childIds : undefined;
+    const items = documents
+      .map((d) => strip(d.data))
+      .filter((i) => !restricted || typeof i['childId'] !== 'string' || restricted.includes(i['childId']));
     const byStatus = (status: string) => items.filter((i) => i['status'] === status);
     return {
       since,
