@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { SessionStore } from '../../src/modules/identity/sessions/session-store';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -161,6 +162,45 @@ describe('Identity and access over HTTP', () => {
       .expect(404);
     expect(other.body.code).toBe('CHILD_NOT_FOUND');
     await t.http.post(`/families/${DUPONT}/requests/health`).set(bearer(token)).send({ childId: added.body.childId, changes: { glasses: true } }).expect(201);
+  });
+
+  it('creates the guardian’s login together with the family, as the commune registers it', async () => {
+    const res = await t.http
+      .post('/families')
+      .set(bearer(t.tokens.otherStaff))
+      .send({
+        familyNumber: '1001001818400',
+        commune: 'PEAUGRES',
+        guardian: {
+          civility: 'Mme', lastName: 'ROBERT', firstName: 'ALICE', quality: 'Mère', situation: 'Célibataire',
+          address: { line1: '2 RUE HAUTE', postalCode: '07340', city: 'PEAUGRES' }, phones: {}, emailConsent: true, smsConsent: false,
+          organismeRattachement: 'CAF',
+        },
+        account: { login: '1001001818400', email: 'alice.robert@example.fr', displayName: 'ALICE ROBERT' },
+      })
+      .expect(201);
+    expect(res.body.account).toEqual({ accountId: '1001001818400', activationMailSent: true });
+    const [mail] = await mails('alice.robert@example.fr');
+    expect(mail.template).toBe('account-activation');
+  });
+
+  it('ends a session after 30 minutes without a request, and 12 hours after login in any case', async () => {
+    const sessions = t.app.get(SessionStore);
+    const opened = new Date();
+    const a = await sessions.open({ accountId: 'auditeur', credentialsVersion: 1 }, 'test', opened);
+    expect(await sessions.resolve(a.token, new Date(opened.getTime() + 29 * 60_000))).toMatchObject({ userId: 'auditeur' });
+    // that request moved the idle deadline: 29 + 29 minutes is still inside it
+    expect(await sessions.resolve(a.token, new Date(opened.getTime() + 58 * 60_000))).not.toBeNull();
+    expect(await sessions.resolve(a.token, new Date(opened.getTime() + 58 * 60_000 + 31 * 60_000))).toBeNull();
+    const b = await sessions.open({ accountId: 'auditeur', credentialsVersion: 1 }, 'test', opened);
+    let at = opened.getTime();
+    for (let i = 0; i < 30; i++) {
+      at += 25 * 60_000;
+      const alive = await sessions.resolve(b.token, new Date(at));
+      if (at - opened.getTime() < 12 * 3600_000) expect(alive).not.toBeNull();
+      else expect(alive).toBeNull();
+    }
+    expect(at - opened.getTime()).toBeGreaterThan(12 * 3600_000);
   });
 
   it('changes a password: wrong current password refused, other sessions closed, this one kept', async () => {

@@ -177,6 +177,15 @@ export class IdentityService implements OnModuleInit {
     context: CommandContext,
   ): Promise<{ accountId: string; activationMailSent: boolean }> {
     await this.access.assertCanReach(principal, familyId);
+    return this.createParentAccount(familyId, body, context);
+  }
+
+  /** For a family the caller has just registered in their scope (its read model may not show it yet). */
+  createParentAccount(
+    familyId: string,
+    body: { login: string; email: string; displayName: string; childIds?: string[] },
+    context: CommandContext,
+  ): Promise<{ accountId: string; activationMailSent: boolean }> {
     return this.createAccount(body.login, { role: 'parent', familyId, email: body.email, displayName: body.displayName, childIds: body.childIds }, context);
   }
 

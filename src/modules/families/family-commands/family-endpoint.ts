@@ -34,6 +34,7 @@ export class FamilyEndpoint {
     return {
       familyId,
       revision: result.revision,
+      position: result.position,
       ...(requestId ? { requestId } : {}),
       events: result.events.map((e) => e.type),
     };

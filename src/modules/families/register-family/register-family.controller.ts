@@ -4,26 +4,36 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest } from '../family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../family-commands/command-http';
+import { IdentityService } from '../../identity/identity.service';
+import { createFamilyAccountBodySchema } from '../../identity/identity.schemas';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { addChildBodySchema, registerFamilyBodySchema } from '../families.schemas';
 import { FamilyIdParam } from '../family-commands/family-id.param';
 
-class RegisterFamilyBody extends createZodDto(registerFamilyBodySchema) {}
+/** Registering a family may create the guardian's login at once (activation e-mail), as the commune does. */
+class RegisterFamilyBody extends createZodDto(
+  registerFamilyBodySchema.extend({
+    account: createFamilyAccountBodySchema.optional().describe("Identifiant du responsable, créé avec la famille (lien d'activation par e-mail)"),
+  }),
+) {}
 class AddChildBody extends createZodDto(addChildBodySchema) {}
 
 @ApiTags('Familles (agents)')
 @ApiBearerAuth()
 @Controller('families')
 export class RegisterFamilyController {
-  constructor(private readonly endpoint: FamilyEndpoint) {}
+  constructor(
+    private readonly endpoint: FamilyEndpoint,
+    private readonly identity: IdentityService,
+  ) {}
 
   @Post()
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Inscrire une famille (responsable, conjoint, enfants). Le N° Famille devient son identifiant.' })
-  register(@Body() body: RegisterFamilyBody, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async register(@Body() body: RegisterFamilyBody, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
     const familyId = body.familyNumber;
-    return this.endpoint.send(request, response, familyId, {
+    const registered = await this.endpoint.send(request, response, familyId, {
       type: 'RegisterFamily',
       familyNumber: body.familyNumber,
       commune: body.commune,
@@ -31,6 +41,10 @@ export class RegisterFamilyController {
       spouse: body.spouse,
       children: body.children.map((child) => ({ ...child, childId: randomUUID() })),
     });
+    if (!body.account) return registered;
+    // The registration checked the caller's scope for this commune.
+    const account = await this.identity.createParentAccount(familyId, body.account, commandContext(request));
+    return { ...registered, account };
   }
 
   @Post(':familyId/children')
