@@ -1,0 +1,123 @@
+import type { DocumentStore } from '../document-store/document-store.port';
+import type { EventStore, Subscription } from '../event-store/event-store.port';
+import type { EventSerializer } from '../events/event-serializer';
+import type { WorkflowDefinition } from './workflow';
+
+export interface WorkflowStatus {
+  name: string;
+  checkpoint: number;
+  head: number;
+  lagPositions: number;
+  running: boolean;
+  lastError?: string;
+}
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Runs workflows: one catch-up subscription each, from a checkpoint kept in the DocumentStore, events
+ * handled one at a time in commit order. The checkpoint moves after the handler succeeded; a handler that
+ * throws makes the subscription drop and retry the same event with a growing delay (never skipped,
+ * never silent). A crash between a handler and its checkpoint redelivers the event: handlers are idempotent.
+ */
+export class WorkflowRunner {
+  private readonly definitions: WorkflowDefinition[] = [];
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly errors = new Map<string, string>();
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly documents: DocumentStore,
+    private readonly serializer: EventSerializer,
+    private readonly logger?: Logger,
+  ) {}
+
+  register(...definitions: WorkflowDefinition[]): this {
+    this.definitions.push(...definitions);
+    return this;
+  }
+
+  async start(): Promise<void> {
+    for (const workflow of this.definitions) {
+      const name = checkpointName(workflow);
+      const wanted = new Set(workflow.eventTypes);
+      const from = await this.documents.getCheckpoint(name);
+      // Events the workflow ignores move the checkpoint in groups (an fsync each would cost more than them).
+      let skipped = 0;
+      this.subscriptions.set(
+        workflow.name,
+        this.events.subscribeToAll({
+          fromPosition: from,
+          onEvent: async (stored) => {
+            if (!wanted.has(stored.type)) {
+              skipped += 1;
+              if (skipped < 500) return;
+            } else {
+              await workflow.handle(this.serializer.toProjected(stored));
+            }
+            skipped = 0;
+            await this.documents.commitBatch([], { name, position: stored.position });
+            this.errors.delete(workflow.name);
+          },
+          onDropped: (error, attempt) => {
+            this.errors.set(workflow.name, error instanceof Error ? error.message : String(error));
+            this.logger?.warn({ workflow: workflow.name, attempt, err: error }, 'workflow failed on an event; retrying it');
+          },
+          backoff: { initialMs: 200, maxMs: 30_000 },
+        }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
+    this.subscriptions.clear();
+  }
+
+  private async handledUpTo(workflow: WorkflowDefinition, position: number): Promise<boolean> {
+    const checkpoint = (await this.documents.getCheckpoint(checkpointName(workflow))) ?? 0;
+    if (checkpoint >= position) return true;
+    const wanted = new Set(workflow.eventTypes);
+    const pending = await this.events.readAll({ fromPosition: checkpoint, maxCount: 2_000 });
+    if (pending.length === 2_000 && pending[pending.length - 1].position < position) return false; // far behind
+    return !pending.some((e) => e.position <= position && wanted.has(e.type));
+  }
+
+  async statuses(): Promise<WorkflowStatus[]> {
+    const head = await this.events.headPosition();
+    return Promise.all(
+      this.definitions.map(async (w) => {
+        const checkpoint = (await this.documents.getCheckpoint(checkpointName(w))) ?? 0;
+        return {
+          name: w.name,
+          checkpoint,
+          head,
+          lagPositions: Math.max(0, head - checkpoint),
+          running: this.subscriptions.has(w.name),
+          ...(this.errors.has(w.name) ? { lastError: this.errors.get(w.name) } : {}),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Resolve when every workflow has handled the log up to `position` (tests, benchmarks). Ignored events
+   * do not always move the checkpoint, so "handled" means: no event the workflow wants lies between its
+   * checkpoint and `position`.
+   */
+  async waitForPosition(position: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const done = await Promise.all(this.definitions.map((w) => this.handledUpTo(w, position)));
+      if (done.every(Boolean)) return;
+      if (Date.now() > deadline) throw new Error(`Workflows did not reach position ${position} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+function checkpointName(workflow: WorkflowDefinition): string {
+  return `workflow_${workflow.name.replace(/[^a-z0-9]+/gi, '_')}`;
+}
