@@ -248,13 +248,20 @@ export type Closure = {
   reason: string;
 };
 
+/**
+ * A school year as the arrêté defines it: "L'année scolaire s'étend du jour de la rentrée des élèves au
+ * jour précédant la rentrée suivante" — so the summer holidays belong to the year they end (as do the
+ * account statements, September–August). Enrolments are per school year.
+ */
 export type SchoolYear = {
   /** '2026-2027' */
   id: string;
   /** the first day of school ("rentrée des élèves") */
   start: LocalDate;
-  /** the last day of the school year, the day before the summer holidays begin */
+  /** the day before the next rentrée (the last day of the summer holidays) */
   end: LocalDate;
+  /** true when a date of it could not be confirmed from an official source (see official-school-calendar.ts) */
+  provisional?: boolean;
 };
 
 export type HolidayKind = 'petites' | 'grandes';
@@ -273,6 +280,11 @@ export type HolidayPeriod = {
   from: LocalDate;
   to: LocalDate;
   zone: Zone;
+  /**
+   * true when the dates could not be confirmed from an official source when they were entered: the
+   * commune should check them (and fix them with `adjustCalendar`). Absent = confirmed.
+   */
+  provisional?: boolean;
 };
 
 /** The school calendar of one zone, as used by a commune (possibly adjusted, see calendar/). */
