@@ -6,6 +6,7 @@ import type { AppConfig } from './config/config';
 import { AuthGuard } from './auth/auth.guard';
 import { FamilyAccessPolicy } from './auth/family-access';
 import { CommandExecutor } from './commands/command-executor';
+import { StreamCommandHandler } from './commands/stream-command';
 import type { DocumentStore } from './document-store/document-store.port';
 import { MongoDocumentStore } from './document-store/mongo-document-store';
 import { SqliteDocumentStore } from './document-store/sqlite-document-store';
@@ -143,6 +144,7 @@ export class PlatformModule {
           },
         },
         PlatformLifecycle,
+        StreamCommandHandler,
         FamilyAccessPolicy,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

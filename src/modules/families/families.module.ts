@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DecideChangeRequestController } from './decide-change-request/decide-change-request.controller';
-import { FamilyCommandHandler } from './family-commands/family-command.handler';
 import { FamilyEndpoint } from './family-commands/family-endpoint';
 import { FamilyHistoryController } from './family-history/family-history.controller';
 import { GetFamilyRecordHandler, ListFamilyRequestsHandler, ListPendingRequestsHandler } from './read-family/family-queries.handlers';
@@ -17,6 +16,6 @@ import { RequestChangeController } from './request-change/request-change.control
     ReadFamilyController,
     FamilyHistoryController,
   ],
-  providers: [FamilyCommandHandler, FamilyEndpoint, GetFamilyRecordHandler, ListFamilyRequestsHandler, ListPendingRequestsHandler],
+  providers: [FamilyEndpoint, GetFamilyRecordHandler, ListFamilyRequestsHandler, ListPendingRequestsHandler],
 })
 export class FamiliesModule {}

@@ -1,46 +1,15 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '../../platform/commands/command-context';
-import { CommandExecutor, ExecuteResult } from '../../platform/commands/command-executor';
-import { MetricsService } from '../../platform/observability/metrics.service';
+import { StreamCommand } from '../../platform/commands/stream-command';
 import { IdentityCommand, IdentityState, identityDecider } from './identity.decider';
 import { accountStream, IdentityEvent } from './identity.events';
 
-/** Bus message for every command on an account stream; built with the instant the pipeline accepts it. */
-export class IdentityCommandMessage extends Command<ExecuteResult<IdentityEvent, IdentityState>> {
+/** A command on an account's stream. */
+export class IdentityCommandMessage extends StreamCommand<IdentityCommand, IdentityEvent, IdentityState> {
   constructor(
     readonly accountId: string,
-    readonly build: (at: string) => IdentityCommand,
-    readonly context: CommandContext,
+    build: (at: string) => IdentityCommand,
+    context: CommandContext,
   ) {
-    super();
-  }
-}
-
-@CommandHandler(IdentityCommandMessage)
-export class IdentityCommandHandler implements ICommandHandler<IdentityCommandMessage> {
-  constructor(
-    private readonly executor: CommandExecutor,
-    private readonly metrics: MetricsService,
-  ) {}
-
-  async execute(message: IdentityCommandMessage): Promise<ExecuteResult<IdentityEvent, IdentityState>> {
-    let type = 'unknown';
-    try {
-      const result = await this.executor.execute({
-        streamId: accountStream(message.accountId),
-        decider: identityDecider,
-        command: (at) => {
-          const command = message.build(at);
-          type = command.type;
-          return command;
-        },
-        context: message.context,
-      });
-      this.metrics.commands.inc({ command: type, outcome: 'accepted' });
-      return result;
-    } catch (error) {
-      this.metrics.commands.inc({ command: type, outcome: 'refused' });
-      throw error;
-    }
+    super(accountStream(accountId), identityDecider, build, context);
   }
 }

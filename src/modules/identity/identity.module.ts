@@ -7,7 +7,6 @@ import { APP_CONFIG } from '../../platform/tokens';
 import { AccountRepository } from './account-repository';
 import { AccountsController } from './accounts/accounts.controller';
 import { AuthController } from './auth/auth.controller';
-import { IdentityCommandHandler } from './identity-command';
 import { IdentityService, LOGIN_THROTTLE } from './identity.service';
 import { LoginThrottle } from './login/login-throttle';
 import { OutboxController } from './outbox/outbox.controller';
@@ -37,8 +36,7 @@ export class IdentityModule {
 const PROVIDERS = [
     AccountRepository,
     SessionStore,
-    IdentityCommandHandler,
-    IdentityService,
+      IdentityService,
     {
       provide: LOGIN_THROTTLE,
       inject: [APP_CONFIG],

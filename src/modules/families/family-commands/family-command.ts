@@ -1,19 +1,15 @@
-import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../../../platform/commands/command-context';
-import type { FamilyCommand, FamilyState } from '../families.decider';
-import type { FamilyEvent } from '../families.events';
-import type { ExecuteResult } from '../../../platform/commands/command-executor';
+import { StreamCommand } from '../../../platform/commands/stream-command';
+import { FamilyCommand, FamilyState, familiesDecider } from '../families.decider';
+import { FamilyEvent, familyStream } from '../families.events';
 
-/**
- * Bus message for every command on a family stream (RegisterFamily, RequestAddressChange, AcceptChangeRequest...).
- * The domain command is built with the instant the pipeline accepts it: deciders read no clock.
- */
-export class FamilyCommandMessage extends Command<ExecuteResult<FamilyEvent, FamilyState>> {
+/** A command on a family's stream (RegisterFamily, RequestAddressChange, AcceptChangeRequest...). */
+export class FamilyCommandMessage extends StreamCommand<FamilyCommand, FamilyEvent, FamilyState> {
   constructor(
     readonly familyId: string,
-    readonly build: (at: string) => FamilyCommand,
-    readonly context: CommandContext,
+    build: (at: string) => FamilyCommand,
+    context: CommandContext,
   ) {
-    super();
+    super(familyStream(familyId), familiesDecider, build, { ...context, familyId });
   }
 }
