@@ -3,6 +3,7 @@ import { familyRecordProjection } from './family-record/family-record.projection
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 import { accountsProjection } from './accounts/accounts.projection';
+import { catalogProjection } from './catalog/catalog.projection';
 
 /** Every read model the projection runner maintains. */
 export const ALL_PROJECTIONS: ProjectionDefinition[] = [
@@ -10,4 +11,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   changeRequestsProjection,
   staffQueueProjection,
   accountsProjection,
+  catalogProjection,
 ] as unknown as ProjectionDefinition[];

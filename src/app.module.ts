@@ -8,6 +8,7 @@ import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { PlanningModule } from './modules/planning/planning.module';
 import { FamiliesModule } from './modules/families/families.module';
 import type { AppConfig } from './platform/config/config';
 import { PlatformModule } from './platform/platform.module';
@@ -44,6 +45,7 @@ export class AppModule {
         IdentityModule.forRoot({ authenticator: overrides.authenticator }),
         AuditModule,
         FamiliesModule,
+        PlanningModule,
         ...(config.demoData ? [DemoModule] : []),
       ],
     };

@@ -1,4 +1,14 @@
 import type { RegisterFamily } from '../modules/families/families.decider';
+import type { ActivityConfig } from '../modules/planning/catalog/catalog-config.rules';
+import {
+  ALSH_FACILITY,
+  ALSH_MERCREDI_CONFIG,
+  ALSH_MERCREDI_ID,
+  PERISCOLAIRE_FACILITY,
+  RESTAURATION_CONFIG,
+  RESTAURATION_ID,
+} from '../modules/planning/catalog/catalog.examples';
+import type { Facility } from '../modules/planning/planning.types';
 
 /**
  * Demo data of the embedded runtime: the seed's DUPONT family (N° 1001001818331), a second family in another
@@ -104,4 +114,10 @@ export const DEMO_FAMILIES: Registration[] = [
     },
     children: [],
   },
+];
+
+/** The seed's activities, in SAINT-JEAN (src/modules/planning/catalog/catalog.examples.ts). */
+export const DEMO_CATALOG: { facility: Facility; activities: [string, ActivityConfig][] }[] = [
+  { facility: ALSH_FACILITY, activities: [[ALSH_MERCREDI_ID, ALSH_MERCREDI_CONFIG]] },
+  { facility: PERISCOLAIRE_FACILITY, activities: [[RESTAURATION_ID, RESTAURATION_CONFIG]] },
 ];

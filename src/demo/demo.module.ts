@@ -8,7 +8,10 @@ import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
 import { EVENT_STORE } from '../platform/tokens';
-import { DEMO_ACCOUNTS, DEMO_FAMILIES, DEMO_PASSWORD } from './demo-data';
+import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_PASSWORD } from './demo-data';
+import { StreamCommand } from '../platform/commands/stream-command';
+import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
+import { facilityStream } from '../modules/planning/catalog/catalog.events';
 
 const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
 
@@ -34,6 +37,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
         new FamilyCommandMessage(registration.familyId, (at) => ({ ...registration, at, actor: SEEDER }), context(registration.familyId)),
       );
     }
+    await this.seedCatalog(context);
     const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
@@ -56,7 +60,21 @@ export class DemoSeeder implements OnApplicationBootstrap {
         new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }), context(accountId)),
       );
     }
+    this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
     this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);
+  }
+
+  /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */
+  private async seedCatalog(context: (id: string) => CommandContext): Promise<void> {
+    for (const { facility, activities } of DEMO_CATALOG) {
+      const send = (build: (at: string) => CatalogCommand) =>
+        this.commands.execute(new StreamCommand(facilityStream(facility.facilityId), catalogDecider, build, context(facility.facilityId)));
+      const meta = (at: string) => ({ facilityId: facility.facilityId, at, actor: SEEDER });
+      await send((at) => ({ type: 'DefineFacility', ...meta(at), name: facility.name, commune: facility.commune }));
+      for (const [activityId, config] of activities) {
+        await send((at) => ({ type: 'DefineActivity', ...meta(at), activityId, config }));
+      }
+    }
   }
 }
 

@@ -30,6 +30,7 @@ import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
+import { WorkflowRunner } from './workflows/workflow-runner';
 import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
 
 export interface PlatformOptions {
@@ -76,12 +77,16 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     @Inject(MAILER) private readonly mailer: Mailer,
     private readonly projections: ProjectionRunner,
+    private readonly workflows: WorkflowRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, []);
     await this.projections.initialize();
-    if (this.config.runProjections) await this.projections.start();
+    if (this.config.runProjections) {
+      await this.projections.start();
+      await this.workflows.start();
+    }
     await this.jobs.start();
     this.logger.log(`platform started (${this.config.mode} mode, projections ${this.config.runProjections ? 'in process' : 'elsewhere'})`);
   }
@@ -89,6 +94,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   // Nest closes the HTTP server (waiting for in-flight requests) before this hook: acknowledged commands
   // are already appended; then background work stops and the stores close.
   async onApplicationShutdown(): Promise<void> {
+    await this.workflows.stop();
     await this.projections.stop();
     await this.jobs.stop();
     await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close()]);
@@ -143,6 +149,14 @@ export class PlatformModule {
             }).register(...options.projections);
           },
         },
+        {
+          provide: WorkflowRunner,
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+            const logger = new Logger('Workflows');
+            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) });
+          },
+        },
         PlatformLifecycle,
         StreamCommandHandler,
         FamilyAccessPolicy,
@@ -150,7 +164,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [MAILER, OUTBOX, PASSWORD_HASHER, FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
+      exports: [WorkflowRunner, MAILER, OUTBOX, PASSWORD_HASHER, FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Test } from 'supertest';
+import { ALSH_FACILITY, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -24,6 +25,9 @@ const SELF_SERVICE = new Set(['post /auth/logout', 'get /auth/me', 'post /auth/p
 
 /** Not about a family, a commune or an account: staff of any commune may call them. */
 const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
+
+/** Shown to every logged-in account (the activities parents can book): no family data. */
+const ANY_LOGGED_IN = new Set(['get /facilities']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
 const SCOPED_LISTS = new Set(['get /staff/requests']);
@@ -58,6 +62,11 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /accounts/{accountId}/enable': {},
   'post /admin/projections/{name}/rebuild': {},
   'post /auth/logout': {},
+  'post /facilities': { facilityId: 'matrix-facility', name: 'Structure matrice', commune: 'SAINT-JEAN' },
+  'post /facilities/{facilityId}/activities': { activityId: 'matrix-activity', ...ALSH_MERCREDI_CONFIG },
+  'put /facilities/{facilityId}/activities/{activityId}': { ...ALSH_MERCREDI_CONFIG, placesPerDay: 1 },
+  'post /facilities/{facilityId}/closures': { scope: { facilityId: ALSH_FACILITY.facilityId }, from: '2027-05-05', to: '2027-05-05', reason: 'Matrice' },
+  'post /facilities/{facilityId}/closures/{closureId}/cancel': {},
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
@@ -95,7 +104,10 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{familyId}', DUPONT)
       .replace('{requestId}', pendingRequestId)
       .replace('{accountId}', DUPONT)
-      .replace('{name}', 'family-record');
+      .replace('{name}', 'family-record')
+      .replace('{facilityId}', ALSH_FACILITY.facilityId)
+      .replace('{activityId}', ALSH_MERCREDI_ID)
+      .replace('{closureId}', 'closure-1');
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -121,7 +133,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     const head = await t.events.headPosition();
     const mails = await outboxSize();
     const isWrite = (op: Operation) => op.method !== 'get';
-    const familyScoped = (op: Operation) => /\{familyId\}|\{accountId\}|\{requestId\}/.test(op.path) || op.key === 'post /families';
+    const familyScoped = (op: Operation) =>
+      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}/.test(op.path) || op.key === 'post /families' || op.key === 'post /facilities';
 
     for (const op of operations) {
       if (PUBLIC.has(op.key) || op.path.startsWith('/docs') || op.path === '/metrics') continue;
@@ -131,6 +144,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         if (![401, 403, 404].includes(res.status)) refusedWrongly.push({ cell, op: op.key, status: res.status });
       };
       await run('anonymous');
+      if (ANY_LOGGED_IN.has(op.key)) continue;
       if (!SELF_SERVICE.has(op.key)) await run('parent of another family', t.tokens.martin);
       if (!SELF_SERVICE.has(op.key) && !NOT_SCOPED_FOR_STAFF.has(op.key) && !SCOPED_LISTS.has(op.key) && (familyScoped(op) || op.path.startsWith('/admin'))) {
         await run('staff of another commune', t.tokens.otherStaff);

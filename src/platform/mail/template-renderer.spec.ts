@@ -21,9 +21,16 @@ const reset = {
 const resetDone = { displayName: 'Camille Martin', login: 'camille.martin', changedAt: '2026-07-14T08:30:00Z' };
 
 describe('TemplateRenderer with the shipped templates', () => {
-  it('finds the three templates in the source folder', () => {
+  it('finds the shipped templates in the source folder', () => {
     expect(defaultTemplatesDir()).toBe(path.join(__dirname, 'templates'));
-    expect(renderer.templateNames()).toEqual(['account-activation', 'password-reset', 'password-reset-done']);
+    expect(renderer.templateNames()).toEqual(['account-activation', 'password-reset', 'password-reset-done', 'planning-notice']);
+  });
+
+  it('renders planning-notice with the title as subject and the message escaped in HTML', () => {
+    const mail = renderer.render('planning-notice', { displayName: 'JEAN DUPONT', title: 'Une place se libère', message: 'Place <b>libre</b>' });
+    expect(mail.subject).toBe('Une place se libère — Portail Famille');
+    expect(mail.text).toContain('Place <b>libre</b>');
+    expect(mail.html).toContain('Place &lt;b&gt;libre&lt;/b&gt;');
   });
 
   it('renders account-activation in French, with the link, the identifiant and the expiry in Paris time', () => {
@@ -90,7 +97,7 @@ describe('TemplateRenderer with the shipped templates', () => {
 
   it('refuses an unknown template, listing the known ones', () => {
     expect(() => renderer.render('welcome', {})).toThrow(
-      'Unknown mail template "welcome" (known: account-activation, password-reset, password-reset-done)',
+      'Unknown mail template "welcome" (known: account-activation, password-reset, password-reset-done, planning-notice)',
     );
   });
 });

@@ -1,0 +1,176 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Principal } from '../../../platform/commands/command-context';
+import { StreamCommand } from '../../../platform/commands/stream-command';
+import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import type { JobScheduler } from '../../../platform/jobs/job-scheduler.port';
+import { MAILER, Mailer } from '../../../platform/mail/mailer.port';
+import type { ProjectedEvent } from '../../../platform/projections/projection';
+import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { DOCUMENT_STORE, JOB_SCHEDULER } from '../../../platform/tokens';
+import type { WorkflowDefinition } from '../../../platform/workflows/workflow';
+import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
+import {
+  ALLOCATION_SOURCE_EVENT_TYPES,
+  allocationFollowUps,
+  expireOfferCommand,
+  FamilyNotice,
+  OFFER_EXPIRY_JOB,
+  OfferExpiryPayload,
+  placesOn,
+  routeToAllocation,
+} from '../allocation/allocation-consumer';
+import { ALLOCATION_EVENT_TYPES, AllocationEvent, asAllocationEvent } from '../planning.events';
+import { formatDateFr, formatInstantFr } from '../rules/format-fr';
+import { CatalogRepository } from './catalog-repository';
+
+const ALLOCATOR: Principal = { userId: 'allocator', role: 'system' };
+
+/**
+ * The place allocator: the one ordered consumer of families' reservation requests and cancellations.
+ * It runs each on the activity-day's allocation stream, in the order of the event log (= arrival order),
+ * with event ids derived from the source event, so a redelivery or a second consumer changes nothing.
+ */
+@Injectable()
+export class AllocationWorkflow implements WorkflowDefinition {
+  readonly name = 'place-allocation';
+  readonly eventTypes = [...ALLOCATION_SOURCE_EVENT_TYPES];
+  private readonly logger = new Logger('Allocation');
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalog: CatalogRepository,
+  ) {}
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const { activityId, date } = event.data as { activityId: string; date: string };
+    const activity = await this.catalog.activity(activityId).catch(() => null);
+    if (!activity) {
+      this.logger.error({ activityId, eventId: event.metadata.eventId }, 'reservation for an unknown activity: not allocated');
+      return;
+    }
+    const route = routeToAllocation(
+      { id: event.metadata.eventId, streamId: event.streamId, position: event.position, type: event.type, data: event.data },
+      () => ({ places: placesOn(activity.activity, date), offerWindowMs: offerWindowMs() }),
+      new Date().toISOString(),
+    );
+    if (!route) return;
+    await this.commands.execute(
+      new StreamCommand(route.streamId, allocationDecider, () => route.command, {
+        principal: ALLOCATOR,
+        correlationId: event.metadata.correlationId,
+        causationId: event.metadata.eventId,
+        idempotencyKey: `allocation:${route.sourceEventId}`,
+        familyId: event.metadata.familyId,
+      }),
+    );
+  }
+}
+
+/**
+ * What follows an allocation decision: the offer's expiry job (deterministic id: scheduled once) and the
+ * family's e-mail. Delivered at least once: a redelivered event may send its e-mail again, never lose it.
+ */
+@Injectable()
+export class AllocationFollowUpWorkflow implements WorkflowDefinition {
+  readonly name = 'allocation-follow-ups';
+  readonly eventTypes = [...ALLOCATION_EVENT_TYPES];
+  private readonly logger = new Logger('AllocationFollowUps');
+
+  constructor(
+    @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
+    @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly projections: ProjectionRunner,
+    private readonly catalog: CatalogRepository,
+    private readonly commands: CommandBus,
+  ) {}
+
+  /** The offer-expiry job: registered by the module before the scheduler starts. */
+  registerJobs(): void {
+    this.jobs.register<OfferExpiryPayload>({
+      name: OFFER_EXPIRY_JOB,
+      attempts: 10,
+      backoffMs: 5000,
+      handler: async (job) => {
+        await this.commands.execute(
+          new StreamCommand(job.payload.streamId, allocationDecider, (at) => expireOfferCommand(job.payload, at, offerWindowMs()), {
+            principal: ALLOCATOR,
+            correlationId: `job-${job.id}`,
+            idempotencyKey: `offer-expiry:${job.payload.streamId}:${job.payload.requestId}`,
+          }),
+        );
+      },
+    });
+  }
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const allocationEvent = asAllocationEvent(event) as AllocationEvent | null;
+    if (!allocationEvent) return;
+    for (const followUp of allocationFollowUps(event.streamId, allocationEvent)) {
+      switch (followUp.kind) {
+        case 'schedule-job':
+          await this.jobs.schedule(followUp.name, followUp.id, followUp.payload, { runAt: new Date(followUp.runAt) });
+          break;
+        case 'cancel-job':
+          await this.jobs.cancel(followUp.name, followUp.id);
+          break;
+        case 'notify-family':
+          await this.notify(followUp.notice, event.metadata.correlationId);
+          break;
+      }
+    }
+  }
+
+  private async notify(notice: FamilyNotice, correlationId: string): Promise<void> {
+    const family = await this.documents.get<{ guardian?: { email?: string; firstName: string; lastName: string; emailConsent?: boolean }; children?: { childId: string; firstName: string }[] }>(
+      await this.projections.collectionOf('family-record'),
+      notice.familyId,
+    );
+    const guardian = family?.data.guardian;
+    if (!guardian?.email) {
+      this.logger.warn({ familyId: notice.familyId, kind: notice.kind }, 'family has no e-mail: notice not sent');
+      return;
+    }
+    const child = family?.data.children?.find((c) => c.childId === notice.childId)?.firstName ?? 'votre enfant';
+    const activity = await this.catalog.activity(notice.activityId).then(
+      (a) => a.activity.name,
+      () => notice.activityId,
+    );
+    const { title, message } = noticeText(notice, child, activity);
+    await this.mailer.send({
+      to: guardian.email,
+      template: 'planning-notice',
+      correlationId,
+      data: { displayName: `${guardian.firstName} ${guardian.lastName}`, title, message },
+    });
+  }
+}
+
+/** The French words of each notice (the template lays them out). */
+export function noticeText(notice: FamilyNotice, child: string, activity: string): { title: string; message: string } {
+  const day = formatDateFr(notice.date);
+  const what = `${activity} du ${day} pour ${child}`;
+  switch (notice.kind) {
+    case 'wait-listed':
+      return { title: "Demande en liste d'attente", message: `L'activité ${what} est complète : votre demande est en liste d'attente (rang ${notice.rank ?? '?'}). Vous serez prévenu(e) si une place se libère.` };
+    case 'place-offered':
+      return {
+        title: 'Une place se libère',
+        message: `Une place s'est libérée : ${what}. Vous pouvez l'accepter sur le portail jusqu'au ${notice.expiresAt ? formatInstantFr(notice.expiresAt) : '?'} ; passé ce délai, elle sera proposée à la famille suivante.`,
+      };
+    case 'offer-expired':
+      return { title: 'Place non confirmée', message: `La place proposée (${what}) n'a pas été confirmée à temps : elle a été proposée à la famille suivante.` };
+    case 'accepted-by-staff':
+      return { title: 'Réservation acceptée', message: `Votre réservation ${what} a été acceptée.` };
+    case 'refused-by-staff':
+      return { title: 'Réservation refusée', message: `Votre réservation ${what} a été refusée. Motif : ${notice.reason ?? 'non précisé'}.` };
+    case 'day-closed':
+      return { title: 'Fermeture', message: `L'activité ${what} est fermée (${notice.reason ?? 'fermeture'}) : la réservation est annulée et ne sera pas facturée.` };
+    default: {
+      const never: never = notice.kind;
+      return never;
+    }
+  }
+}
+
