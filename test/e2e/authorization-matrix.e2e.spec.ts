@@ -67,6 +67,20 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'put /facilities/{facilityId}/activities/{activityId}': { ...ALSH_MERCREDI_CONFIG, placesPerDay: 1 },
   'post /facilities/{facilityId}/closures': { scope: { facilityId: ALSH_FACILITY.facilityId }, from: '2027-05-05', to: '2027-05-05', reason: 'Matrice' },
   'post /facilities/{facilityId}/closures/{closureId}/cancel': {},
+  'post /families/{familyId}/enrolments': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, schoolYear: '2026-2027' },
+  'post /families/{familyId}/reservations': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, date: '2027-01-13' },
+  'post /families/{familyId}/reservations/bulk': { items: [{ childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, date: '2027-01-13' }] },
+  'post /families/{familyId}/reservations/typical-week': {
+    from: '2027-01-11',
+    to: '2027-01-15',
+    lines: [{ childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, weekdays: [3] }],
+  },
+  'post /families/{familyId}/reservations/{requestId}/cancel': {},
+  'post /families/{familyId}/reservations/{requestId}/offer/accept': {},
+  'post /families/{familyId}/reservations/{requestId}/offer/decline': {},
+  'post /families/{familyId}/absences': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, from: '2027-01-13', to: '2027-01-13' },
+  'post /activities/{activityId}/days/{date}/requests/{requestId}/accept': {},
+  'post /activities/{activityId}/days/{date}/requests/{requestId}/refuse': { reason: 'Matrice' },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
@@ -107,7 +121,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{name}', 'family-record')
       .replace('{facilityId}', ALSH_FACILITY.facilityId)
       .replace('{activityId}', ALSH_MERCREDI_ID)
-      .replace('{closureId}', 'closure-1');
+      .replace('{closureId}', 'closure-1')
+      .replace('{date}', '2027-01-13');
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -134,7 +149,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     const mails = await outboxSize();
     const isWrite = (op: Operation) => op.method !== 'get';
     const familyScoped = (op: Operation) =>
-      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}/.test(op.path) || op.key === 'post /families' || op.key === 'post /facilities';
+      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}|\{activityId\}/.test(op.path) || op.key === 'post /families' || op.key === 'post /facilities';
 
     for (const op of operations) {
       if (PUBLIC.has(op.key) || op.path.startsWith('/docs') || op.path === '/metrics') continue;

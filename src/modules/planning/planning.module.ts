@@ -3,11 +3,14 @@ import { WorkflowRunner } from '../../platform/workflows/workflow-runner';
 import { AllocationFollowUpWorkflow, AllocationWorkflow } from './http/allocation.workflow';
 import { CatalogController } from './http/catalog.controller';
 import { CatalogRepository } from './http/catalog-repository';
+import { FamilyPlanningController } from './http/family-planning.controller';
+import { ActivityDaysController } from './http/activity-days.controller';
+import { PlanningFacts } from './http/planning-facts';
 
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
-  controllers: [CatalogController],
-  providers: [CatalogRepository, AllocationWorkflow, AllocationFollowUpWorkflow],
+  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController],
+  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow],
   exports: [CatalogRepository],
 })
 export class PlanningModule implements OnModuleInit {

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         redisUrl: undefined,
         smtpUrl: undefined,
         mailFrom: 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
+        schoolZone: 'C',
         demoData: true,
         logLevel: 'info',
         bodyLimit: 102400,
@@ -40,6 +41,11 @@ describe('loadConfig', () => {
         runProjections: true,
         shutdownTimeoutMs: 10000,
       });
+    });
+
+    it('takes the school holiday zone from SCHOOL_ZONE (C by default: the seed commune is in the Toulouse académie)', () => {
+      expect(loadConfig({ SCHOOL_ZONE: 'B' }).schoolZone).toBe('B');
+      expect(configError({ SCHOOL_ZONE: 'D' }).message).toMatch(/SCHOOL_ZONE: must be A, B or C/);
     });
 
     it('takes the sender of e-mails from MAIL_FROM, and refuses one that is not an address', () => {
@@ -63,6 +69,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://cache.example.fr:6380',
       SMTP_URL: 'smtps://mail.example.fr:465',
       MAIL_FROM: 'Mairie <portail@example.fr>',
+      SCHOOL_ZONE: 'A',
       DEMO_DATA: 'false',
       LOG_LEVEL: 'silent',
       BODY_LIMIT: '2048',
@@ -82,6 +89,7 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://cache.example.fr:6380',
       smtpUrl: 'smtps://mail.example.fr:465',
       mailFrom: 'Mairie <portail@example.fr>',
+      schoolZone: 'A',
       demoData: false,
       logLevel: 'silent',
       bodyLimit: 2048,

@@ -36,6 +36,8 @@ interface CommonConfig {
   readonly smtpUrl: string | undefined;
   /** sender of the e-mails parents receive (MAIL_FROM) */
   readonly mailFrom: string;
+  /** the school holiday zone of the communes served (SCHOOL_ZONE: A, B or C) */
+  readonly schoolZone: 'A' | 'B' | 'C';
   /** seed demo families, activities and staff on an empty store */
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
@@ -88,6 +90,7 @@ const VARIABLES = [
   'REDIS_URL',
   'SMTP_URL',
   'MAIL_FROM',
+  'SCHOOL_ZONE',
   'DEMO_DATA',
   'LOG_LEVEL',
   'BODY_LIMIT',
@@ -180,6 +183,7 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       .optional(),
     REDIS_URL: connectionUrl(['redis', 'rediss'], requiredWhy),
     SMTP_URL: connectionUrl(['smtp', 'smtps']),
+    SCHOOL_ZONE: z.enum(['A', 'B', 'C'], { error: (i) => `must be A, B or C (got ${shown(i.input)})` }).optional(),
     MAIL_FROM: z
       .string()
       .regex(/^(?:[^<>\r\n]{1,100} <)?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?$/, {
@@ -256,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mongoDb: v.MONGO_DB ?? 'portail_famille',
     redisUrl: v.REDIS_URL,
     smtpUrl: v.SMTP_URL,
+    schoolZone: v.SCHOOL_ZONE ?? 'C',
     mailFrom: v.MAIL_FROM ?? 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
     demoData: v.DEMO_DATA ?? !server,
     logLevel: v.LOG_LEVEL ?? 'info',

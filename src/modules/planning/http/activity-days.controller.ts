@@ -1,0 +1,106 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
+import { StreamCommand } from '../../../platform/commands/stream-command';
+import { fold } from '../../../platform/domain/decider';
+import { DomainError } from '../../../platform/domain/domain-error';
+import type { EventStore } from '../../../platform/event-store/event-store.port';
+import { EventSerializer } from '../../../platform/events/event-serializer';
+import { EVENT_STORE } from '../../../platform/tokens';
+import { AuthenticatedRequest, commandContext } from '../../families/family-commands/command-http';
+import { allocationDecider, freePlaces, heldPlaces, offerWindowMs } from '../allocation/allocation.decider';
+import { placesOn } from '../allocation/allocation-consumer';
+import { AllocationEvent, allocationStream } from '../planning.events';
+import { CatalogRepository } from './catalog-repository';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
+class DayParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date('Date invalide : format attendu AAAA-MM-JJ.') })) {}
+class DayRequestParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date(), requestId: id })) {}
+class EmptyBody extends createZodDto(z.strictObject({})) {}
+class RefuseBody extends createZodDto(z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) })) {}
+
+/** Staff: the day list of an activity (places taken, waiting list) and the decisions on pending requests. */
+@ApiTags('Planning (agents)')
+@ApiBearerAuth()
+@Controller('activities/:activityId/days/:date')
+export class ActivityDaysController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalog: CatalogRepository,
+    private readonly access: FamilyAccessPolicy,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly serializer: EventSerializer,
+  ) {}
+
+  @Get()
+  @Roles('staff', 'admin', 'auditor')
+  @ApiOperation({ summary: "Liste du jour d'une activité : places, réservations, demandes à valider, propositions, liste d'attente" })
+  async day(@Param() p: DayParam, @Req() rq: AuthenticatedRequest) {
+    const { activity } = await this.inScope(rq, p.activityId);
+    const stored = await this.events.readStream(allocationStream(p.activityId, p.date));
+    const state = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+    const who = (requestId: string) => {
+      const r = state.requests[requestId];
+      return { requestId, familyId: r.familyId, childId: r.childId, position: r.position, validation: r.validation };
+    };
+    return {
+      activityId: p.activityId,
+      activityName: activity.name,
+      date: p.date,
+      places: state.places ?? placesOn(activity, p.date),
+      taken: heldPlaces(state),
+      free: state.places === null ? placesOn(activity, p.date) : freePlaces(state),
+      closed: state.closed,
+      allocated: state.allocated.map(who),
+      awaitingStaff: state.pendingStaff.map(who),
+      offered: Object.entries(state.offers).map(([requestId, expiresAt]) => ({ ...who(requestId), expiresAt })),
+      waiting: state.waiting.map((requestId, index) => ({ ...who(requestId), rank: index + 1 })),
+    };
+  }
+
+  @Post('requests/:requestId/accept')
+  @HttpCode(200)
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: 'Valider une réservation en attente de validation' })
+  async accept(@Param() p: DayRequestParam, @Body() _b: EmptyBody, @Req() rq: AuthenticatedRequest) {
+    await this.inScope(rq, p.activityId);
+    const actor = { userId: rq.principal.userId, role: rq.principal.role };
+    await this.commands.execute(
+      new StreamCommand(allocationStream(p.activityId, p.date), allocationDecider, (at) => ({ type: 'AcceptByStaff' as const, requestId: p.requestId, now: at, actor }), commandContext(rq)),
+    );
+    return { requestId: p.requestId, status: 'accepted' };
+  }
+
+  @Post('requests/:requestId/refuse')
+  @HttpCode(200)
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: 'Refuser une réservation, avec un motif communiqué à la famille (la place va à la suivante)' })
+  async refuse(@Param() p: DayRequestParam, @Body() body: RefuseBody, @Req() rq: AuthenticatedRequest) {
+    await this.inScope(rq, p.activityId);
+    const actor = { userId: rq.principal.userId, role: rq.principal.role };
+    await this.commands.execute(
+      new StreamCommand(
+        allocationStream(p.activityId, p.date),
+        allocationDecider,
+        (at) => ({ type: 'RefuseByStaff' as const, requestId: p.requestId, reason: body.reason, now: at, actor, offerWindowMs: offerWindowMs() }),
+        commandContext(rq),
+      ),
+    );
+    return { requestId: p.requestId, status: 'refused' };
+  }
+
+  /** Staff and auditors see the activities of their communes; another commune's activity is "not found". */
+  private async inScope(rq: AuthenticatedRequest, activityId: string) {
+    const found = await this.catalog.activity(activityId);
+    try {
+      this.access.assertCanRegisterIn(rq.principal, found.facility.commune);
+    } catch {
+      throw new DomainError('ACTIVITY_NOT_FOUND', `L'activité « ${activityId} » n'existe pas.`, 'not_found');
+    }
+    return found;
+  }
+}

@@ -1,0 +1,154 @@
+import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog.examples';
+import { addDays, isoWeekday, parisDateOf } from '../../src/modules/planning/calendar/local-date';
+import { officialSchoolCalendar } from '../../src/modules/planning/calendar/official-school-calendar';
+import { runsOn, schoolYearOf } from '../../src/modules/planning/calendar/school-calendar';
+import type { Activity } from '../../src/modules/planning/planning.types';
+import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
+
+const DUPONT = '1001001818331';
+const LUCIE = 'enfant-lucie-dupont';
+const OTHER = '1001001818500';
+
+/** A Wednesday leisure centre with ONE place, bookable until J-2 12:00, always open (no booking window). */
+const ACTIVITY_ID = 'test-mercredi';
+const config = {
+  ...ALSH_MERCREDI_CONFIG,
+  name: 'Mercredi test',
+  placesPerDay: 1,
+  bookingDeadline: { kind: 'days-before', days: 2, time: '12:00', skip: { weekends: false, publicHolidays: false, weekdays: [] } },
+  cancellationDeadline: { kind: 'days-before', days: 2, time: '12:00', skip: { weekends: false, publicHolidays: false, weekdays: [] } },
+  bookingWindows: [],
+} as const;
+
+/** The next Wednesdays the activity runs on, at least two weeks from now (so every deadline is ahead). */
+function nextWednesdays(count: number): string[] {
+  const calendar = officialSchoolCalendar('C');
+  const found: string[] = [];
+  let day = addDays(parisDateOf(new Date().toISOString()), 14);
+  for (let i = 0; i < 400 && found.length < count; i++, day = addDays(day, 1)) {
+    if (isoWeekday(day) === 3 && runsOn({ ...config, activityId: ACTIVITY_ID, facilityId: 'x' } as unknown as Activity, day, calendar).runs) found.push(day);
+  }
+  if (found.length < count) throw new Error('the shipped school calendar has no Wednesdays left: extend official-school-calendar.ts');
+  return found;
+}
+
+describe('Planning: reservations, places and waiting list over HTTP (embedded runtime)', () => {
+  let t: TestApp;
+  let days: string[];
+  let otherChild: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    days = nextWednesdays(4);
+    const staff = bearer(t.tokens.staff);
+    await t.http.post('/facilities').set(staff).send({ facilityId: 'test-centre', name: 'Centre de test', commune: 'SAINT-JEAN' }).expect(201);
+    await t.http.post('/facilities/test-centre/activities').set(staff).send({ activityId: ACTIVITY_ID, ...config }).expect(201);
+    const family = await t.http
+      .post('/families')
+      .set(staff)
+      .send({
+        familyNumber: OTHER,
+        commune: 'SAINT-JEAN',
+        guardian: {
+          civility: 'Mme', lastName: 'PETIT', firstName: 'NINA', quality: 'Mère', situation: 'Célibataire',
+          address: { line1: '8 RUE BASSE', postalCode: '31400', city: 'SAINT-JEAN' }, phones: {}, email: 'nina.petit@example.fr',
+          emailConsent: true, smsConsent: false, organismeRattachement: 'CAF',
+        },
+        children: [{ firstName: 'TOM', lastName: 'PETIT', birthDate: '2017-02-02', sex: 'M' }],
+      })
+      .expect(201);
+    expect(family.body.familyId).toBe(OTHER);
+    await t.settle();
+    const record = await t.http.get(`/families/${OTHER}`).set(staff).expect(200);
+    otherChild = record.body.children[0].childId;
+    const schoolYear = schoolYearOf(days[0]);
+    await t.http.post(`/families/${DUPONT}/enrolments`).set(staff).send({ childId: LUCIE, activityId: ACTIVITY_ID, schoolYear }).expect(201);
+    await t.http.post(`/families/${OTHER}/enrolments`).set(staff).send({ childId: otherChild, activityId: ACTIVITY_ID, schoolYear }).expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const dayList = async (date: string) => (await t.http.get(`/activities/${ACTIVITY_ID}/days/${date}`).set(bearer(t.tokens.staff)).expect(200)).body;
+
+  it('refuses at once, with the rule and a French reason: not running, not enrolled, unknown activity', async () => {
+    const parent = bearer(t.tokens.dupont);
+    const saturday = addDays(days[0], 3);
+    const closed = await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: saturday }).expect(422);
+    expect(closed.body).toMatchObject({ code: 'ACTIVITY_NOT_RUNNING', message: expect.stringMatching(/samedi/) });
+    const yesterdayish = parisDateOf(new Date(Date.now() - 2 * 86_400_000).toISOString());
+    const late = await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: yesterdayish });
+    expect(late.status).toBe(422);
+    await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: 'nope', date: days[0] }).expect(404);
+    const notEnrolled = await t.http
+      .post(`/families/${DUPONT}/reservations`)
+      .set(parent)
+      .send({ childId: LUCIE, activityId: 'restauration-scolaire', date: days[0] })
+      .expect(422);
+    expect(notEnrolled.body.code).toBe('NOT_ENROLLED');
+  });
+
+  it('allocates the last place first come first served, wait-lists the next family, and offers the freed place by e-mail', async () => {
+    const date = days[0];
+    const first = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: ACTIVITY_ID, date }).expect(201);
+    const again = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: ACTIVITY_ID, date }).expect(409);
+    expect(again.body.code).toBe('ALREADY_BOOKED');
+    const second = await t.http.post(`/families/${OTHER}/reservations`).set(bearer(t.tokens.staff)).send({ childId: otherChild, activityId: ACTIVITY_ID, date }).expect(201);
+
+    await waitFor(async () => (await dayList(date)).waiting.length === 1, { timeoutMs: 5000, intervalMs: 20 });
+    const before = await dayList(date);
+    expect(before).toMatchObject({ places: 1, taken: 1, free: 0 });
+    expect(before.allocated.map((r: { requestId: string }) => r.requestId)).toEqual([first.body.requestId]);
+    expect(before.waiting).toEqual([expect.objectContaining({ requestId: second.body.requestId, familyId: OTHER, rank: 1 })]);
+
+    await t.http.post(`/families/${DUPONT}/reservations/${first.body.requestId}/cancel`).set(bearer(t.tokens.dupont)).send({}).expect(200);
+    await waitFor(async () => (await dayList(date)).offered.length === 1, { timeoutMs: 5000, intervalMs: 20 });
+    await waitFor(
+      async () => {
+        const mails = (await t.http.get('/admin/outbox?to=nina.petit@example.fr').set(bearer(t.tokens.admin)).expect(200)).body.items;
+        return mails.some((m: { subject: string }) => /place se libère/i.test(m.subject));
+      },
+      { timeoutMs: 5000, intervalMs: 50 },
+    );
+    await t.http.post(`/families/${DUPONT}/reservations/${second.body.requestId}/offer/accept`).set(bearer(t.tokens.dupont)).send({}).expect(404);
+    await t.http.post(`/families/${OTHER}/reservations/${second.body.requestId}/offer/accept`).set(bearer(t.tokens.staff)).send({}).expect(200);
+    const after = await dayList(date);
+    expect(after.allocated.map((r: { requestId: string }) => r.requestId)).toEqual([second.body.requestId]);
+    expect(after.taken).toBe(1);
+  });
+
+  it('books a « semaine type » over a period with one answer per day', async () => {
+    const res = await t.http
+      .post(`/families/${DUPONT}/reservations/typical-week`)
+      .set(bearer(t.tokens.dupont))
+      .send({ from: days[1], to: days[3], lines: [{ childId: LUCIE, activityId: ACTIVITY_ID, weekdays: [3] }] })
+      .expect(200);
+    expect(res.body.results.map((r: { date: string; status: string }) => [r.date, r.status])).toEqual(days.slice(1, 4).map((d) => [d, 'requested']));
+    const twice = await t.http
+      .post(`/families/${DUPONT}/reservations/bulk`)
+      .set(bearer(t.tokens.dupont))
+      .send({ items: [{ childId: LUCIE, activityId: ACTIVITY_ID, date: days[1] }, { childId: LUCIE, activityId: ACTIVITY_ID, date: addDays(days[1], 1) }] })
+      .expect(200);
+    expect(twice.body.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual(['ALREADY_BOOKED', 'ACTIVITY_NOT_RUNNING']);
+    await t.http
+      .post(`/families/${DUPONT}/reservations/bulk`)
+      .set(bearer(t.tokens.dupont))
+      .send({ items: Array.from({ length: 1001 }, () => ({ childId: LUCIE, activityId: ACTIVITY_ID, date: days[1] })) })
+      .expect(400);
+  });
+
+  it('declares an absence on a booked day, decided by the rules', async () => {
+    const res = await t.http
+      .post(`/families/${DUPONT}/absences`)
+      .set(bearer(t.tokens.dupont))
+      .send({ childId: LUCIE, activityId: ACTIVITY_ID, from: days[1], to: days[1] })
+      .expect(201);
+    expect(res.body.days).toEqual([expect.objectContaining({ date: days[1], outcome: 'excused' })]);
+    await t.http
+      .post(`/families/${DUPONT}/absences`)
+      .set(bearer(t.tokens.dupont))
+      .send({ childId: LUCIE, activityId: ACTIVITY_ID, from: days[2], to: days[1] })
+      .expect(400);
+  });
+});
