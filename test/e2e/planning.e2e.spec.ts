@@ -151,4 +151,26 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
       .send({ childId: LUCIE, activityId: ACTIVITY_ID, from: days[2], to: days[1] })
       .expect(400);
   });
+
+  it('a closure declared by staff releases the bookings of its days, tells the families and refuses new requests', async () => {
+    const date = days[3];
+    await waitFor(async () => (await dayList(date)).allocated.length === 1, { timeoutMs: 5000, intervalMs: 20 });
+    await t.http
+      .post('/facilities/test-centre/closures')
+      .set(bearer(t.tokens.staff))
+      .send({ scope: { activityId: ACTIVITY_ID }, from: date, to: date, reason: 'Journée pédagogique' })
+      .expect(201);
+    await waitFor(async () => (await dayList(date)).closed === true, { timeoutMs: 5000, intervalMs: 20 });
+    expect((await dayList(date)).allocated).toEqual([]);
+    await waitFor(
+      async () => {
+        const mails = (await t.http.get('/admin/outbox?to=jean.dupont@wanadoo.fr').set(bearer(t.tokens.admin)).expect(200)).body.items;
+        return mails.some((m: { text: string }) => m.text.includes('Journée pédagogique'));
+      },
+      { timeoutMs: 5000, intervalMs: 50 },
+    );
+    await t.settle();
+    const refused = await t.http.post(`/families/${OTHER}/reservations`).set(bearer(t.tokens.staff)).send({ childId: otherChild, activityId: ACTIVITY_ID, date }).expect(422);
+    expect(refused.body.code).toBe('CLOSED');
+  });
 });

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { WorkflowRunner } from '../../platform/workflows/workflow-runner';
-import { AllocationFollowUpWorkflow, AllocationWorkflow } from './http/allocation.workflow';
+import { AllocationFollowUpWorkflow, AllocationWorkflow, ClosureWorkflow } from './http/allocation.workflow';
 import { CatalogController } from './http/catalog.controller';
 import { CatalogRepository } from './http/catalog-repository';
 import { FamilyPlanningController } from './http/family-planning.controller';
@@ -10,7 +10,7 @@ import { PlanningFacts } from './http/planning-facts';
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
   controllers: [CatalogController, FamilyPlanningController, ActivityDaysController],
-  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow],
+  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow],
   exports: [CatalogRepository],
 })
 export class PlanningModule implements OnModuleInit {
@@ -18,10 +18,11 @@ export class PlanningModule implements OnModuleInit {
     private readonly workflows: WorkflowRunner,
     private readonly allocation: AllocationWorkflow,
     private readonly followUps: AllocationFollowUpWorkflow,
+    private readonly closures: ClosureWorkflow,
   ) {}
 
   onModuleInit(): void {
     this.followUps.registerJobs();
-    this.workflows.register(this.allocation, this.followUps);
+    this.workflows.register(this.allocation, this.followUps, this.closures);
   }
 }

@@ -20,7 +20,8 @@ import {
   placesOn,
   routeToAllocation,
 } from '../allocation/allocation-consumer';
-import { ALLOCATION_EVENT_TYPES, AllocationEvent, asAllocationEvent } from '../planning.events';
+import { ALLOCATION_EVENT_TYPES, AllocationEvent, allocationStream, asAllocationEvent } from '../planning.events';
+import { addDays } from '../calendar/local-date';
 import { formatDateFr, formatInstantFr } from '../rules/format-fr';
 import { CatalogRepository } from './catalog-repository';
 
@@ -174,3 +175,41 @@ export function noticeText(notice: FamilyNotice, child: string, activity: string
   }
 }
 
+
+/**
+ * A closure declared by staff closes every affected activity-day: bookings and waiting requests are
+ * released (the families are told by the follow-ups above), later requests are refused. Idempotent: the
+ * Close of a day already closed decides nothing. A cancelled closure does not reopen a closed day (the
+ * families were told; staff reopen by changing the calendar or asking families to book again).
+ */
+@Injectable()
+export class ClosureWorkflow implements WorkflowDefinition {
+  readonly name = 'closures';
+  readonly eventTypes = ['ClosureDeclared'];
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalog: CatalogRepository,
+  ) {}
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const { closure } = event.data as { closure: { scope: { facilityId?: string; activityId?: string }; from: string; to: string; reason: string } };
+    const docs = await this.catalog.all();
+    const activityIds = closure.scope.activityId
+      ? [closure.scope.activityId]
+      : Object.keys(docs.find((d) => d.facility.facilityId === closure.scope.facilityId)?.activities ?? {});
+    for (const activityId of activityIds) {
+      for (let date = closure.from; date <= closure.to; date = addDays(date, 1)) {
+        const streamId = allocationStream(activityId, date);
+        await this.commands.execute(
+          new StreamCommand(streamId, allocationDecider, (at) => ({ type: 'Close' as const, reason: closure.reason, now: at, by: event.metadata.userId }), {
+            principal: ALLOCATOR,
+            correlationId: event.metadata.correlationId,
+            causationId: event.metadata.eventId,
+            idempotencyKey: `closure:${event.metadata.eventId}:${streamId}`,
+          }),
+        );
+      }
+    }
+  }
+}

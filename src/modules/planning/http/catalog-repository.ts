@@ -15,11 +15,12 @@ export interface ActivityInCatalog {
 
 /**
  * The catalog read model (one document per facility). A commune has tens of activities, not thousands:
- * the whole catalog is read at once and kept for a second, so the booking rush does not read it per request.
+ * the whole catalog is read at once and kept while the projection's checkpoint does not move past the
+ * last catalog change, so a closure or a new activity is seen by the next request after it is projected.
  */
 @Injectable()
 export class CatalogRepository {
-  private cache?: { at: number; documents: CatalogDocument[] };
+  private cache?: { checkpoint: number; documents: CatalogDocument[] };
 
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
@@ -27,9 +28,11 @@ export class CatalogRepository {
   ) {}
 
   async all(): Promise<CatalogDocument[]> {
-    if (this.cache && Date.now() - this.cache.at < 1000) return this.cache.documents;
-    const page = await this.documents.find<CatalogDocument>(await this.projections.collectionOf('catalog'), { limit: 1000 });
-    this.cache = { at: Date.now(), documents: page.items.map((d) => d.data) };
+    const collection = await this.projections.collectionOf('catalog');
+    const checkpoint = (await this.documents.getCheckpoint(collection)) ?? 0;
+    if (this.cache && this.cache.checkpoint === checkpoint) return this.cache.documents;
+    const page = await this.documents.find<CatalogDocument>(collection, { limit: 1000 });
+    this.cache = { checkpoint, documents: page.items.map((d) => d.data) };
     return this.cache.documents;
   }
 
