@@ -5,6 +5,7 @@ import { identityEventTypes } from './modules/identity/identity.events';
 import { catalogEventTypes } from './modules/planning/catalog/catalog.events';
 import { enrolmentEventTypes } from './modules/planning/family-planning/family-planning.events';
 import { planningEventTypes } from './modules/planning/planning.events';
+import { attendanceEventTypes } from './modules/planning/attendance/attendance.events';
 
 /** Every event type the application writes, registered once with the serializer. */
 export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
@@ -14,4 +15,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...catalogEventTypes,
   ...enrolmentEventTypes,
   ...planningEventTypes,
+  ...attendanceEventTypes,
 ];

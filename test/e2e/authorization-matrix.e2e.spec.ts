@@ -81,6 +81,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/absences': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, from: '2027-01-13', to: '2027-01-13' },
   'post /activities/{activityId}/days/{date}/requests/{requestId}/accept': {},
   'post /activities/{activityId}/days/{date}/requests/{requestId}/refuse': { reason: 'Matrice' },
+  'post /activities/{activityId}/days/{date}/attendance': { entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }] },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 

@@ -116,6 +116,13 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const after = await dayList(date);
     expect(after.allocated.map((r: { requestId: string }) => r.requestId)).toEqual([second.body.requestId]);
     expect(after.taken).toBe(1);
+    // Attendance is recorded on the day itself, not in advance.
+    const early = await t.http
+      .post(`/activities/${ACTIVITY_ID}/days/${date}/attendance`)
+      .set(bearer(t.tokens.staff))
+      .send({ entries: [{ familyId: OTHER, childId: otherChild, status: 'present' }] })
+      .expect(422);
+    expect(early.body.code).toBe('DAY_NOT_STARTED');
   });
 
   it('books a « semaine type » over a period with one answer per day', async () => {

@@ -16,12 +16,23 @@ import { allocationDecider, freePlaces, heldPlaces, offerWindowMs } from '../all
 import { placesOn } from '../allocation/allocation-consumer';
 import { AllocationEvent, allocationStream } from '../planning.events';
 import { CatalogRepository } from './catalog-repository';
+import { attendanceDecider, MAX_ATTENDANCE_ENTRIES } from '../attendance/attendance.decider';
+import { ATTENDANCE_LABELS, ATTENDANCE_STATUSES, AttendanceEvent, attendanceStream } from '../attendance/attendance.events';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 class DayParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date('Date invalide : format attendu AAAA-MM-JJ.') })) {}
 class DayRequestParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date(), requestId: id })) {}
 class EmptyBody extends createZodDto(z.strictObject({})) {}
 class RefuseBody extends createZodDto(z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) })) {}
+class AttendanceBody extends createZodDto(
+  z.strictObject({
+    entries: z
+      .array(z.strictObject({ familyId: id, childId: z.string().min(1).max(100), status: z.enum(ATTENDANCE_STATUSES) }))
+      .min(1)
+      .max(MAX_ATTENDANCE_ENTRIES)
+      .describe('present, absent (à vérifier), absent-excused, absent-billed'),
+  }),
+) {}
 
 /** Staff: the day list of an activity (places taken, waiting list) and the decisions on pending requests. */
 @ApiTags('Planning (agents)')
@@ -47,9 +58,17 @@ export class ActivityDaysController {
       const r = state.requests[requestId];
       return { requestId, familyId: r.familyId, childId: r.childId, position: r.position, validation: r.validation };
     };
+    const attendance = fold(
+      attendanceDecider,
+      (await this.events.readStream(attendanceStream(p.activityId, p.date))).map((e) => this.serializer.deserialize<AttendanceEvent>(e)),
+    ).byChild;
     return {
       activityId: p.activityId,
       activityName: activity.name,
+      attendance: Object.entries(attendance).map(([k, status]) => {
+        const [familyId, childId] = k.split('|');
+        return { familyId, childId, status, label: ATTENDANCE_LABELS[status] };
+      }),
       date: p.date,
       places: state.places ?? placesOn(activity, p.date),
       taken: heldPlaces(state),
@@ -60,6 +79,34 @@ export class ActivityDaysController {
       offered: Object.entries(state.offers).map(([requestId, expiresAt]) => ({ ...who(requestId), expiresAt })),
       waiting: state.waiting.map((requestId, index) => ({ ...who(requestId), rank: index + 1 })),
     };
+  }
+
+  @Post('attendance')
+  @HttpCode(200)
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: 'Relever les présences du jour : présent, absent, absent excusé, absent facturé' })
+  async attendance(@Param() p: DayParam, @Body() body: AttendanceBody, @Req() rq: AuthenticatedRequest) {
+    await this.inScope(rq, p.activityId);
+    const stored = await this.events.readStream(allocationStream(p.activityId, p.date));
+    const day = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+    const booked = day.allocated.map((requestId) => `${day.requests[requestId].familyId}|${day.requests[requestId].childId}`);
+    const result = await this.commands.execute(
+      new StreamCommand(
+        attendanceStream(p.activityId, p.date),
+        attendanceDecider,
+        (at) => ({
+          type: 'RecordAttendance' as const,
+          activityId: p.activityId,
+          date: p.date,
+          at,
+          actor: { userId: rq.principal.userId, role: rq.principal.role },
+          entries: body.entries,
+          booked,
+        }),
+        commandContext(rq),
+      ),
+    );
+    return { recorded: result.events.length };
   }
 
   @Post('requests/:requestId/accept')

@@ -1,0 +1,32 @@
+import type { DomainEvent, EventTypeDefinition } from '../../../platform/domain/decider';
+import type { Instant, LocalDate } from '../planning.types';
+
+/** One stream per activity-day for what staff saw: `attendance-<activityId>-<date>`. */
+export function attendanceStream(activityId: string, date: LocalDate): string {
+  return `attendance-${activityId}-${date}`;
+}
+
+export const ATTENDANCE_STATUSES = ['present', 'absent', 'absent-excused', 'absent-billed'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = {
+  present: 'Présent',
+  absent: 'Absence à vérifier',
+  'absent-excused': 'Absent excusé',
+  'absent-billed': 'Absent facturé',
+};
+
+/** Staff recorded (or corrected) the attendance of a child on an activity-day. */
+export type AttendanceRecordedData = {
+  activityId: string;
+  date: LocalDate;
+  familyId: string;
+  childId: string;
+  status: AttendanceStatus;
+  recordedAt: Instant;
+  recordedBy: string;
+};
+export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', AttendanceRecordedData>;
+export type AttendanceEvent = AttendanceRecorded;
+
+export const attendanceEventTypes: EventTypeDefinition[] = [{ type: 'AttendanceRecorded', version: 1, personalData: ['recordedBy'] }];
