@@ -4,6 +4,7 @@ import { changeRequestsProjection } from './change-requests/change-requests.proj
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
+import { planningGridProjection } from './planning-grid/planning-grid.projection';
 
 /** Every read model the projection runner maintains. */
 export const ALL_PROJECTIONS: ProjectionDefinition[] = [
@@ -12,4 +13,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   staffQueueProjection,
   accountsProjection,
   catalogProjection,
+  planningGridProjection,
 ] as unknown as ProjectionDefinition[];

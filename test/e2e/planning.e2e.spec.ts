@@ -180,4 +180,23 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const refused = await t.http.post(`/families/${OTHER}/reservations`).set(bearer(t.tokens.staff)).send({ childId: otherChild, activityId: ACTIVITY_ID, date }).expect(422);
     expect(refused.body.code).toBe('CLOSED');
   });
+
+  it('shows the month grid of a child and of the family, with each day’s state and what the parent may do until when', async () => {
+    await t.settle();
+    const month = days[2].slice(0, 7);
+    const res = await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning?month=${month}`).set(bearer(t.tokens.dupont)).expect(200);
+    expect(res.body).toMatchObject({ month, previousMonth: expect.stringMatching(/^\d{4}-\d{2}$/), nextMonth: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    const row = res.body.rows.find((r: { activityId: string }) => r.activityId === ACTIVITY_ID);
+    expect(row).toBeDefined();
+    const cell = (date: string) => row.cells.find((c: { date: string }) => c.date === date);
+    expect(cell(days[2])).toMatchObject({ code: 'Réservé', status: 'booked' });
+    expect(cell(days[2]).actions.cancel).toEqual(expect.objectContaining({ until: expect.any(String) }));
+    const saturday = row.cells.find((c: { date: string; runs: boolean }) => c.date > days[2] && !c.runs);
+    expect(saturday.actions.book).toBeUndefined();
+    const family = await t.http.get(`/families/${DUPONT}/planning?month=${month}`).set(bearer(t.tokens.dupont)).expect(200);
+    expect(family.body.children.map((c: { childId: string }) => c.childId)).toContain(LUCIE);
+    await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning?month=2027-13`).set(bearer(t.tokens.dupont)).expect(400);
+    await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning`).set(bearer(t.tokens.martin)).expect(404);
+    await t.http.get(`/families/${DUPONT}/children/nobody/planning`).set(bearer(t.tokens.dupont)).expect(404);
+  });
 });

@@ -8,6 +8,7 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
 import { EVENT_STORE } from '../../src/platform/tokens';
 
 /** The demo accounts the embedded runtime creates on first start (src/demo/demo-data.ts). */
@@ -42,7 +43,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await app.init();
   const events = app.get<EventStore>(EVENT_STORE);
   const runner = app.get(ProjectionRunner);
-  const settle = async () => runner.waitForPosition(await events.headPosition());
+  const workflows = app.get(WorkflowRunner);
+  // Workflows append events of their own (places allocated, days closed): wait until the log is still.
+  const settle = async () => {
+    for (let head = -1; ; ) {
+      const now = await events.headPosition();
+      if (now === head) return;
+      head = now;
+      await workflows.waitForPosition(head);
+      await runner.waitForPosition(await events.headPosition());
+    }
+  };
   await settle();
   const http = request(app.getHttpServer());
   const tokens = {} as Record<DemoLogin, string>;

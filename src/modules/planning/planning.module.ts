@@ -5,11 +5,12 @@ import { CatalogController } from './http/catalog.controller';
 import { CatalogRepository } from './http/catalog-repository';
 import { FamilyPlanningController } from './http/family-planning.controller';
 import { ActivityDaysController } from './http/activity-days.controller';
+import { PlanningGridController } from './http/planning-grid.controller';
 import { PlanningFacts } from './http/planning-facts';
 
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
-  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController],
+  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController],
   providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow],
   exports: [CatalogRepository],
 })

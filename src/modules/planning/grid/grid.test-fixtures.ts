@@ -3,6 +3,7 @@
  * and of the allocation streams, with the positions, revisions and metadata the runner would give them.
  */
 import type { ProjectedEvent } from '../../../platform/projections/projection';
+import { attendanceStream, type AttendanceStatus } from '../attendance/attendance.events';
 import type { ChildEnrolled, FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
 import {
   allocationStream,
@@ -42,6 +43,14 @@ export class EventLog {
   allocation(activityId: string, date: LocalDate, ...events: AllocationEvent[]): this {
     for (const event of events) this.append(allocationStream(activityId, date), event);
     return this;
+  }
+
+  /** Staff record a child's attendance on an activity-day. */
+  attendance(activityId: string, date: LocalDate, status: AttendanceStatus, childId: string = LUCAS, familyId: string = FAMILY_ID): this {
+    return this.append(attendanceStream(activityId, date), {
+      type: 'AttendanceRecorded',
+      data: { activityId, date, familyId, childId, status, recordedAt: this.at, recordedBy: 'agent-1' },
+    });
   }
 
   private append(streamId: string, event: { type: string; data: object }, familyId?: string): this {

@@ -12,6 +12,7 @@
  *
  * Pure types and constants: no framework, no I/O, no clock.
  */
+import type { AttendanceStatus } from '../attendance/attendance.events';
 import type { AbsenceOutcome, PlaceReleaseReason, ValidationMode } from '../planning.events';
 import type { Instant, LocalDate, Weekday } from '../planning.types';
 
@@ -58,16 +59,34 @@ export function isLiveReservation(status: GridReservationStatus | undefined): bo
   return status !== undefined && LIVE_RESERVATION_STATUSES.includes(status);
 }
 
-/** An absence declared on a day (AbsenceDeclared's decision for that day). */
-export type GridAbsenceStatus = 'absent-excused' | 'absent-billed' | 'absence-to-verify';
+/**
+ * An absence on a day:
+ * - declared by the family (AbsenceDeclared's decision for the day): 'absent-excused', 'absent-billed',
+ *   or 'absence-pending' while a certificate or a check by staff is awaited (outcome 'to-verify');
+ * - recorded by staff at attendance (AttendanceRecorded): 'absence-to-verify' for a booked child noted
+ *   absent and not yet excused or billed, 'absent-excused', 'absent-billed'.
+ */
+export type GridAbsenceStatus = 'absent-excused' | 'absent-billed' | 'absence-pending' | 'absence-to-verify';
 
 export const ABSENCE_STATUS_OF: Record<AbsenceOutcome, GridAbsenceStatus> = {
   excused: 'absent-excused',
   billed: 'absent-billed',
-  'to-verify': 'absence-to-verify',
+  'to-verify': 'absence-pending',
 };
 
-/** The status a cell shows: its absence while its request is live (or unknown), else the request's status. */
+/** The status staff's attendance gives a day; 'present' leaves the booking as it is. */
+export const ATTENDANCE_STATUS_OF: Record<AttendanceStatus, GridAbsenceStatus | null> = {
+  present: null,
+  absent: 'absence-to-verify',
+  'absent-excused': 'absent-excused',
+  'absent-billed': 'absent-billed',
+};
+
+/**
+ * The status a cell shows. While its request is live (or unknown): staff's attendance when recorded
+ * (the last record wins; 'present' shows the booking), else the family's declared absence, else the
+ * request's status. Once the request is over (cancelled, refused, released, closed): the request's status.
+ */
 export type GridCellStatus = GridReservationStatus | GridAbsenceStatus;
 
 /** One day of one activity, as the events tell it. */
@@ -76,7 +95,7 @@ export type GridCell = {
   status: GridCellStatus;
   /** the request of the day (the latest one: a day cancelled and booked again holds the new request) */
   requestId?: string;
-  /** the request's own status; absent when only an absence is known for the day */
+  /** the request's own status; absent when only an absence or an attendance is known for the day */
   reservation?: GridReservationStatus;
   validation?: ValidationMode;
   /** rank in the waiting list when it joined it ('waiting') */
@@ -89,7 +108,10 @@ export type GridCell = {
   endReason?: PlaceReleaseReason | 'day-closed';
   /** French, shown to the family: staff's refusal reason, or the closure's reason */
   reason?: string;
+  /** the absence the family declared for the day */
   absence?: { absenceId: string; outcome: AbsenceOutcome; declaredAt: Instant; withCertificate: boolean };
+  /** what staff recorded at attendance (the last record) */
+  attendance?: { status: AttendanceStatus; recordedAt: Instant };
   /** instant of the last event that changed the cell */
   updatedAt: Instant;
 };
@@ -207,14 +229,14 @@ export const GRID_LEGEND: readonly GridLegendEntry[] = [
   { code: 'Réservé', label: 'Réservé', symbol: '✓', derived: 'events', source: "place attribuée (PlaceAllocated, RequestAcceptedByStaff), jour hors contrat régulier ou inscription sans contrat" },
   { code: 'Erreur', label: 'Erreur', derived: 'not-yet', source: 'pointage : présence incohérente avec la réservation (événements de pointage à venir)' },
   { code: 'Congé', label: 'Congé', derived: 'not-yet', source: 'congés déclarés sur un contrat (événements de congés à venir)' },
-  { code: 'Absence à vérifier', label: 'Absence à vérifier', derived: 'not-yet', source: "pointage : enfant réservé noté absent sans absence signalée (événements de pointage à venir)" },
+  { code: 'Absence à vérifier', label: 'Absence à vérifier', derived: 'events', source: "pointage : enfant réservé noté absent, ni excusé ni facturé (AttendanceRecorded 'absent')" },
   { code: 'Heure hors contrat', label: 'Heure hors contrat', derived: 'not-yet', source: 'pointage horaire au-delà du contrat (événements de pointage / facturation à venir)' },
   { code: 'Régulier', label: 'Régulier', symbol: '✓', derived: 'events', source: 'jour réservé qui est un jour du contrat régulier (ChildEnrolled.regularDays)' },
   { code: 'Réservation hors contrat', label: 'Réservation hors contrat', symbol: '✓', derived: 'events', source: "jour réservé en dehors des jours d'un contrat régulier non vide" },
   { code: 'Fermeture', label: 'Fermeture', derived: 'calendar', source: "fermeture du catalogue (runsOn), ou place libérée pour fermeture (PlaceReleased / RemovedFromWaitingList 'closure')" },
-  { code: 'Absent facturé', label: 'Absent facturé', derived: 'events', source: "AbsenceDeclared, décision 'billed'" },
+  { code: 'Absent facturé', label: 'Absent facturé', derived: 'events', source: "AbsenceDeclared, décision 'billed' ; pointage 'absent-billed'" },
   { code: 'Demande en attente', label: 'Demande en attente', derived: 'events', source: 'ReservationRequested sans attribution, liste d’attente (RequestWaitListed), place proposée (PlaceOffered)' },
-  { code: 'Absent excusé', label: 'Absent excusé', derived: 'events', source: "AbsenceDeclared, décision 'excused'" },
+  { code: 'Absent excusé', label: 'Absent excusé', derived: 'events', source: "AbsenceDeclared, décision 'excused' ; pointage 'absent-excused'" },
   { code: 'Réserve en cours de traitement', label: 'Réserve en cours de traitement', symbol: '⌚', derived: 'events', source: 'PlaceAllocated { awaitingStaff: true } : validation par le service en attente' },
   { code: 'Réserve refusée', label: 'Réserve refusée', symbol: '✗', derived: 'events', source: 'RequestRefusedByStaff (avec le motif), RequestRejected (jour fermé)' },
   { code: 'Absence en cours de traitement', label: 'Absence en cours de traitement', symbol: '⌚', derived: 'events', source: "AbsenceDeclared, décision 'to-verify' (certificat attendu ou vérification par le service)" },
@@ -229,13 +251,13 @@ export const GRID_LEGEND_LABELS: Record<GridCellCode, string> = {
 };
 
 /**
- * The legend code of an absence. 'to-verify' is an absence the family declared that still waits for a
- * certificate or a check by staff: the ⌚ « Absence en cours de traitement » of the legend. The other
- * « Absence à vérifier » is the staff-side state of attendance (a booked child noted absent, nothing
- * declared), which needs the attendance events.
+ * The legend code of an absence: the family's declared absence still waiting for a certificate or a
+ * check is the ⌚ « Absence en cours de traitement »; a booked child staff noted absent at attendance,
+ * not yet excused or billed, is « Absence à vérifier » (ATTENDANCE_LABELS says the same).
  */
 export const ABSENCE_CODE: Record<GridAbsenceStatus, GridCellCode> = {
   'absent-excused': 'Absent excusé',
   'absent-billed': 'Absent facturé',
-  'absence-to-verify': 'Absence en cours de traitement',
+  'absence-pending': 'Absence en cours de traitement',
+  'absence-to-verify': 'Absence à vérifier',
 };

@@ -21,9 +21,10 @@
  * - book: the day holds no request (or a cancelled one), and `checkBooking` accepts it at `now`
  *   (enrolled, school year, running, not closed, booking window, deadline) → until its deadline;
  * - cancel: the request is live (requested, waiting, offered, awaiting staff, booked), no absence is
- *   declared on it, and `checkCancellation` accepts it at `now` → until the cancellation deadline;
- * - declareAbsence: the day is booked, no absence declared yet, today or later, enrolment in force
- *   → `reportBy`: declared by then (09:00 the same day by default) it is excused;
+ *   declared nor attendance recorded on it, and `checkCancellation` accepts it at `now` → until the
+ *   cancellation deadline;
+ * - declareAbsence: the day is booked, the activity runs, no absence declared nor attendance recorded
+ *   yet, today or later, enrolment in force → `reportBy`: declared by then (09:00 the same day by default) it is excused;
  * - answerOffer: a place is offered and its reply window is still open → until `expiresAt`.
  * A request that ended on the allocation side (refused, offer expired or declined, closure) is still
  * booked in the family's planning stream (it only learns of cancellations), which would refuse a new
@@ -222,7 +223,7 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
     case 'awaiting-staff':
       return { code: 'Réserve en cours de traitement', detail: 'Place réservée, en attente de validation par le service.' };
     case 'booked':
-      return { code: bookedCode(date, enrolment) };
+      return { code: bookedCode(date, enrolment), ...(cell.attendance?.status === 'present' ? { detail: 'Présent' } : {}) };
     case 'refused':
       return { code: 'Réserve refusée', ...(cell.reason ? { detail: `Motif : ${cell.reason}` } : {}) };
     case 'closed':
@@ -239,6 +240,7 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
       return { code: '' };
     case 'absent-excused':
     case 'absent-billed':
+    case 'absence-pending':
     case 'absence-to-verify':
       return { code: ABSENCE_CODE[cell.status satisfies GridAbsenceStatus] };
   }
@@ -310,12 +312,12 @@ function actionsFor(row: GridRow, cell: GridCell | undefined, date: LocalDate, r
     if (check.ok) actions.book = { until: check.deadline };
   }
 
-  if (cell?.requestId && isLiveReservation(cell.reservation) && !cell.absence) {
+  if (cell?.requestId && isLiveReservation(cell.reservation) && !cell.absence && !cell.attendance) {
     const check = checkCancellation({ activity, date, now, isPublicHoliday });
     if (check.ok) actions.cancel = { requestId: cell.requestId, until: check.deadline };
   }
 
-  if (cell?.status === 'booked' && date >= context.today && row.enrolment?.active) {
+  if (cell?.status === 'booked' && !cell.attendance && running?.runs && date >= context.today && row.enrolment?.active) {
     actions.declareAbsence = {
       ...(cell.requestId ? { requestId: cell.requestId } : {}),
       reportBy: parisInstant(date, activity.absencePolicy.reportBy),

@@ -1,0 +1,103 @@
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import type { PlanningGridDocument } from '../grid/planning-grid.types';
+import { gridDocumentId, monthOf } from '../grid/planning-grid.types';
+import { buildFamilyView, buildGridView, GridActivity } from '../grid/planning-grid.view';
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import { DomainError } from '../../../platform/domain/domain-error';
+import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { DOCUMENT_STORE } from '../../../platform/tokens';
+import type { AuthenticatedRequest } from '../../families/family-commands/command-http';
+import { parisDateOf } from '../calendar/local-date';
+import { CatalogRepository } from './catalog-repository';
+import { PlanningFacts } from './planning-facts';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide : format attendu AAAA-MM.')
+  .optional()
+  .describe('Mois affiché (AAAA-MM), le mois courant par défaut');
+class MonthQuery extends createZodDto(z.strictObject({ month })) {}
+class FamilyParam extends createZodDto(z.strictObject({ familyId: id })) {}
+class ChildParam extends createZodDto(z.strictObject({ familyId: id, childId: z.string().min(1).max(100) })) {}
+
+/**
+ * « Mes enfants » → Agenda: one month for one child, or for the whole family. The read model holds what
+ * the events say (requests, places, absences, attendance); the calendar (F, P, G, closures) and what the
+ * parent may do now, and until when, are laid over it at read time, so a closure or a holiday change
+ * reaches every grid at once.
+ */
+@ApiTags('Planning (Mes enfants)')
+@ApiBearerAuth()
+@Controller('families/:familyId')
+export class PlanningGridController {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly projections: ProjectionRunner,
+    private readonly catalog: CatalogRepository,
+    private readonly facts: PlanningFacts,
+    private readonly access: FamilyAccessPolicy,
+  ) {}
+
+  @Get('children/:childId/planning')
+  @Roles('parent', 'staff', 'admin', 'auditor')
+  @ApiOperation({ summary: "Planning d'un enfant pour un mois : une ligne par activité, une colonne par jour, l'état de chaque case et ce qu'on peut y faire" })
+  async child(@Param() p: ChildParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    this.access.assertCanReachChild(rq.principal, p.childId);
+    const children = await this.children(p.familyId);
+    if (!children.some((c) => c.childId === p.childId)) {
+      throw new DomainError('CHILD_NOT_FOUND', 'Enfant introuvable dans cette famille.', 'not_found');
+    }
+    return this.view(p.familyId, p.childId, q.month ?? monthOf(parisDateOf(new Date().toISOString())));
+  }
+
+  @Get('planning')
+  @Roles('parent', 'staff', 'admin', 'auditor')
+  @ApiOperation({ summary: 'Planning de la famille pour un mois : tous les enfants' })
+  async family(@Param() p: FamilyParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    const shown = this.access.visibleChildren(rq.principal, await this.children(p.familyId));
+    const monthId = q.month ?? monthOf(parisDateOf(new Date().toISOString()));
+    const views = await Promise.all(shown.map(async (c) => ({ view: await this.view(p.familyId, c.childId, monthId), name: c.firstName })));
+    return buildFamilyView({ familyId: p.familyId, month: monthId, children: views });
+  }
+
+  private async children(familyId: string): Promise<{ childId: string; firstName: string }[]> {
+    const family = await this.documents.get<{ children?: { childId: string; firstName: string }[] }>(await this.projections.collectionOf('family-record'), familyId);
+    if (!family) throw familyNotFound();
+    return family.data.children ?? [];
+  }
+
+  private async view(familyId: string, childId: string, monthId: string) {
+    const document = await this.documents.get<PlanningGridDocument>(await this.projections.collectionOf('planning-grid'), gridDocumentId(familyId, childId, monthId));
+    const activityIds = Object.keys(document?.data.rows ?? {});
+    const facts = await this.facts.forActivities(familyId, activityIds, [`${monthId}-15`]);
+    const activities: Record<string, GridActivity> = {};
+    for (const activityId of activityIds) {
+      const found = await this.catalog.activity(activityId).catch(() => null);
+      if (found) activities[activityId] = found;
+    }
+    return buildGridView({
+      familyId,
+      childId,
+      document: document ? stripPosition(document.data) : null,
+      month: monthId,
+      calendar: facts.calendar,
+      publicHolidays: facts.publicHolidays,
+      activities,
+      familyCategory: facts.familyCategory,
+      now: new Date().toISOString(),
+    });
+  }
+}
+
+function stripPosition(document: PlanningGridDocument & { _position?: number }): PlanningGridDocument {
+  const { _position: _p, ...rest } = document;
+  return rest as PlanningGridDocument;
+}
