@@ -125,6 +125,18 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     expect(early.body.code).toBe('DAY_NOT_STARTED');
   });
 
+  it('gives the new places of an activity to the waiting list in order', async () => {
+    const date = days[0];
+    const waiting = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: ACTIVITY_ID, date }).expect(201);
+    await t.settle();
+    expect((await dayList(date)).waiting.map((r: { requestId: string }) => r.requestId)).toEqual([waiting.body.requestId]);
+    await t.http.put(`/facilities/test-centre/activities/${ACTIVITY_ID}`).set(bearer(t.tokens.staff)).send({ ...config, placesPerDay: 2 }).expect(200);
+    await t.settle();
+    const after = await dayList(date);
+    expect(after).toMatchObject({ places: 2, taken: 2, waiting: [] });
+    expect(after.offered.map((r: { requestId: string }) => r.requestId)).toEqual([waiting.body.requestId]);
+  });
+
   it('books a « semaine type » over a period with one answer per day', async () => {
     const res = await t.http
       .post(`/families/${DUPONT}/reservations/typical-week`)

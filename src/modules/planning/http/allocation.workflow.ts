@@ -7,7 +7,7 @@ import type { JobScheduler } from '../../../platform/jobs/job-scheduler.port';
 import { MAILER, Mailer } from '../../../platform/mail/mailer.port';
 import type { ProjectedEvent } from '../../../platform/projections/projection';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { DOCUMENT_STORE, JOB_SCHEDULER } from '../../../platform/tokens';
+import { DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../../../platform/tokens';
 import type { WorkflowDefinition } from '../../../platform/workflows/workflow';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import {
@@ -21,7 +21,11 @@ import {
   routeToAllocation,
 } from '../allocation/allocation-consumer';
 import { ALLOCATION_EVENT_TYPES, AllocationEvent, allocationStream, asAllocationEvent } from '../planning.events';
-import { addDays } from '../calendar/local-date';
+import { addDays, parisDateOf } from '../calendar/local-date';
+import { fold } from '../../../platform/domain/decider';
+import type { EventStore } from '../../../platform/event-store/event-store.port';
+import { EventSerializer } from '../../../platform/events/event-serializer';
+import type { Activity } from '../planning.types';
 import { formatDateFr, formatInstantFr } from '../rules/format-fr';
 import { CatalogRepository } from './catalog-repository';
 
@@ -210,6 +214,45 @@ export class ClosureWorkflow implements WorkflowDefinition {
           }),
         );
       }
+    }
+  }
+}
+
+/**
+ * A change of an activity's places reaches the days already open for booking: each existing
+ * activity-day stream of the coming school year gets the new number (more places are offered to the
+ * waiting list in order; fewer never take a place back). Days nobody booked yet take the new number
+ * from the configuration when their first request arrives.
+ */
+@Injectable()
+export class CapacityWorkflow implements WorkflowDefinition {
+  readonly name = 'capacity';
+  readonly eventTypes = ['ActivityChanged'];
+
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly serializer: EventSerializer,
+  ) {}
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const { activity } = event.data as { activity: Activity };
+    const today = parisDateOf(new Date().toISOString());
+    for (let i = 0, date = today; i < 400; i++, date = addDays(date, 1)) {
+      const streamId = allocationStream(activity.activityId, date);
+      const stored = await this.events.readStream(streamId);
+      if (stored.length === 0) continue;
+      const state = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+      const places = placesOn(activity, date);
+      if (state.places === places) continue;
+      await this.commands.execute(
+        new StreamCommand(streamId, allocationDecider, (at) => ({ type: 'ChangeCapacity' as const, places, now: at, offerWindowMs: offerWindowMs() }), {
+          principal: ALLOCATOR,
+          correlationId: event.metadata.correlationId,
+          causationId: event.metadata.eventId,
+          idempotencyKey: `capacity:${event.metadata.eventId}:${streamId}`,
+        }),
+      );
     }
   }
 }
