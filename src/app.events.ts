@@ -6,6 +6,7 @@ import { catalogEventTypes } from './modules/planning/catalog/catalog.events';
 import { enrolmentEventTypes } from './modules/planning/family-planning/family-planning.events';
 import { planningEventTypes } from './modules/planning/planning.events';
 import { attendanceEventTypes } from './modules/planning/attendance/attendance.events';
+import { calendarEventTypes } from './modules/planning/school-calendar/calendar-adjustments';
 
 /** Every event type the application writes, registered once with the serializer. */
 export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
@@ -16,4 +17,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...enrolmentEventTypes,
   ...planningEventTypes,
   ...attendanceEventTypes,
+  ...calendarEventTypes,
 ];

@@ -27,7 +27,7 @@ const SELF_SERVICE = new Set(['post /auth/logout', 'get /auth/me', 'post /auth/p
 const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 
 /** Shown to every logged-in account (the activities parents can book): no family data. */
-const ANY_LOGGED_IN = new Set(['get /facilities']);
+const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
 const SCOPED_LISTS = new Set(['get /staff/requests']);
@@ -62,6 +62,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /accounts/{accountId}/enable': {},
   'post /admin/projections/{name}/rebuild': {},
   'post /auth/logout': {},
+  'post /school-calendar/adjustments': { adjustment: { type: 'remove-holiday-days', from: '2027-02-08', to: '2027-02-08' } },
   'post /facilities': { facilityId: 'matrix-facility', name: 'Structure matrice', commune: 'SAINT-JEAN' },
   'post /facilities/{facilityId}/activities': { activityId: 'matrix-activity', ...ALSH_MERCREDI_CONFIG },
   'put /facilities/{facilityId}/activities/{activityId}': { ...ALSH_MERCREDI_CONFIG, placesPerDay: 1 },
@@ -162,7 +163,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       await run('anonymous');
       if (ANY_LOGGED_IN.has(op.key)) continue;
       if (!SELF_SERVICE.has(op.key)) await run('parent of another family', t.tokens.martin);
-      if (!SELF_SERVICE.has(op.key) && !NOT_SCOPED_FOR_STAFF.has(op.key) && !SCOPED_LISTS.has(op.key) && (familyScoped(op) || op.path.startsWith('/admin'))) {
+      if (!SELF_SERVICE.has(op.key) && !NOT_SCOPED_FOR_STAFF.has(op.key) && !SCOPED_LISTS.has(op.key) && (familyScoped(op) || op.path.startsWith('/admin') || op.path.startsWith('/school-calendar'))) {
         await run('staff of another commune', t.tokens.otherStaff);
       }
       if (isWrite(op) && !SELF_SERVICE.has(op.key)) await run('auditor', t.tokens.auditor);

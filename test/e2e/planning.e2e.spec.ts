@@ -211,4 +211,19 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning`).set(bearer(t.tokens.martin)).expect(404);
     await t.http.get(`/families/${DUPONT}/children/nobody/planning`).set(bearer(t.tokens.dupont)).expect(404);
   });
+
+  it('lets the commune adjust the school calendar: a day off reaches the rules and every grid', async () => {
+    const day = days[2];
+    const body = { adjustment: { type: 'add-holiday', holiday: { name: 'Pont communal', kind: 'petites', from: day, to: day } } };
+    await t.http.post('/school-calendar/adjustments').set(bearer(t.tokens.staff)).send(body).expect(403); // scope SAINT-JEAN only
+    const res = await t.http.post('/school-calendar/adjustments').set(bearer(t.tokens.admin)).send(body).expect(201);
+    expect(res.body.calendar.holidays.some((h: { name: string }) => h.name === 'Pont communal')).toBe(true);
+    const grid = await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning?month=${day.slice(0, 7)}`).set(bearer(t.tokens.dupont)).expect(200);
+    const cell = grid.body.rows.find((r: { activityId: string }) => r.activityId === ACTIVITY_ID).cells.find((c: { date: string }) => c.date === day);
+    expect(cell.code).toBe('P');
+    const refused = await t.http.post(`/families/${OTHER}/reservations`).set(bearer(t.tokens.staff)).send({ childId: otherChild, activityId: ACTIVITY_ID, date: day }).expect(422);
+    expect(refused.body.code).toBe('ACTIVITY_NOT_RUNNING');
+    const calendar = await t.http.get('/school-calendar').set(bearer(t.tokens.dupont)).expect(200);
+    expect(calendar.body).toMatchObject({ zone: 'C', source: expect.any(String) });
+  });
 });

@@ -6,11 +6,12 @@ import { CatalogRepository } from './http/catalog-repository';
 import { FamilyPlanningController } from './http/family-planning.controller';
 import { ActivityDaysController } from './http/activity-days.controller';
 import { PlanningGridController } from './http/planning-grid.controller';
+import { SchoolCalendarController } from './http/school-calendar.controller';
 import { PlanningFacts } from './http/planning-facts';
 
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
-  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController],
+  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController, SchoolCalendarController],
   providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow],
   exports: [CatalogRepository],
 })

@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../../platform/config/config';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { APP_CONFIG, DOCUMENT_STORE } from '../../../platform/tokens';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE } from '../../../platform/tokens';
+import { fold } from '../../../platform/domain/decider';
+import type { EventStore } from '../../../platform/event-store/event-store.port';
+import { EventSerializer } from '../../../platform/events/event-serializer';
+import { CALENDAR_STREAM, CalendarAdjusted, calendarDecider, calendarInForce } from '../school-calendar/calendar-adjustments';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { publicHolidaysOf } from '../calendar/public-holidays';
 import type { Activity, Closure, LocalDate, SchoolCalendar, Zone } from '../planning.types';
@@ -23,19 +27,37 @@ export interface BookingContext {
  */
 @Injectable()
 export class PlanningFacts {
-  private readonly calendar: SchoolCalendar;
+  private readonly official: SchoolCalendar;
+  private cached?: { revision: number; calendar: SchoolCalendar };
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly serializer: EventSerializer,
     private readonly projections: ProjectionRunner,
     private readonly catalog: CatalogRepository,
   ) {
-    this.calendar = officialSchoolCalendar(config.schoolZone as Zone);
+    this.official = officialSchoolCalendar(config.schoolZone as Zone);
   }
 
-  schoolCalendar(): SchoolCalendar {
-    return this.calendar;
+  officialCalendar(): SchoolCalendar {
+    return this.official;
+  }
+
+  /**
+   * The calendar in force: the official one of the zone with the commune's adjustments (read from their
+   * stream, re-read only when a new adjustment was appended), so a holiday change reaches every rule and
+   * every grid at the next request.
+   */
+  async schoolCalendar(): Promise<SchoolCalendar> {
+    const [last] = await this.events.readStream(CALENDAR_STREAM, { direction: 'backwards', maxCount: 1 });
+    const revision = last?.revision ?? -1;
+    if (this.cached?.revision === revision) return this.cached.calendar;
+    const stored = revision < 0 ? [] : await this.events.readStream(CALENDAR_STREAM);
+    const state = fold(calendarDecider, stored.map((e) => this.serializer.deserialize<CalendarAdjusted>(e)));
+    this.cached = { revision, calendar: calendarInForce(this.official, state) };
+    return this.cached.calendar;
   }
 
   publicHolidays(dates: LocalDate[]): LocalDate[] {
@@ -61,7 +83,7 @@ export class PlanningFacts {
     const family = await this.documents.get<{ commune?: string }>(await this.projections.collectionOf('family-record'), familyId);
     const resident = family?.data.commune !== undefined && communes.has(family.data.commune.toUpperCase());
     return {
-      calendar: this.calendar,
+      calendar: await this.schoolCalendar(),
       publicHolidays: this.publicHolidays(dates),
       familyCategory: resident ? 'resident' : 'non-resident',
       activities,
