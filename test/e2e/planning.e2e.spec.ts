@@ -226,4 +226,21 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const calendar = await t.http.get('/school-calendar').set(bearer(t.tokens.dupont)).expect(200);
     expect(calendar.body).toMatchObject({ zone: 'C', source: expect.any(String) });
   });
+
+  it('books the days of a regular contract by default when a child is enrolled with one', async () => {
+    await t.http.post('/facilities/test-centre/activities').set(bearer(t.tokens.staff)).send({ activityId: 'test-contrat', ...config, name: 'Contrat test', placesPerDay: 50 }).expect(201);
+    await t.settle();
+    await t.http
+      .post(`/families/${OTHER}/enrolments`)
+      .set(bearer(t.tokens.staff))
+      .send({ childId: otherChild, activityId: 'test-contrat', schoolYear: schoolYearOf(days[1]), regularDays: [3] })
+      .expect(201);
+    await t.settle();
+    const month = days[1].slice(0, 7);
+    const grid = await t.http.get(`/families/${OTHER}/children/${otherChild}/planning?month=${month}`).set(bearer(t.tokens.staff)).expect(200);
+    const row = grid.body.rows.find((r: { activityId: string }) => r.activityId === 'test-contrat');
+    expect(row.regularDays).toEqual([3]);
+    const cell = row.cells.find((c: { date: string }) => c.date === days[1]);
+    expect(cell).toMatchObject({ code: 'Régulier', status: 'booked' });
+  });
 });

@@ -20,12 +20,16 @@ import {
   placesOn,
   routeToAllocation,
 } from '../allocation/allocation-consumer';
-import { ALLOCATION_EVENT_TYPES, AllocationEvent, allocationStream, asAllocationEvent } from '../planning.events';
+import { ALLOCATION_EVENT_TYPES, AllocationEvent, allocationStream, asAllocationEvent, familyIdFromPlanningStream, planningStream } from '../planning.events';
 import { addDays, parisDateOf } from '../calendar/local-date';
 import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
-import type { Activity } from '../planning.types';
+import type { Activity, Weekday } from '../planning.types';
+import { v5 as uuidv5 } from 'uuid';
+import { decideBulk, FamilyPlanningCommand, familyPlanningDecider, FamilyPlanningState, MAX_BULK_ITEMS, RequestReservations } from '../family-planning/family-planning.decider';
+import { expandTypicalWeek } from '../family-planning/typical-week';
+import { PlanningFacts } from './planning-facts';
 import { formatDateFr, formatInstantFr } from '../rules/format-fr';
 import { CatalogRepository } from './catalog-repository';
 
@@ -256,3 +260,73 @@ export class CapacityWorkflow implements WorkflowDefinition {
     }
   }
 }
+
+/**
+ * A regular contract (the weekdays booked by default) becomes reservations: when a child is enrolled with
+ * contract days, every such day of the school year still open to booking is requested at once, as a
+ * « semaine type » would (the booking rules decide each day; the places are allocated in log order).
+ */
+@Injectable()
+export class RegularContractWorkflow implements WorkflowDefinition {
+  readonly name = 'regular-contracts';
+  readonly eventTypes = ['ChildEnrolled'];
+  private readonly logger = new Logger('RegularContracts');
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly facts: PlanningFacts,
+  ) {}
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const { childId, activityId, schoolYear, regularDays } = event.data as { childId: string; activityId: string; schoolYear: string; regularDays: Weekday[] };
+    const familyId = familyIdFromPlanningStream(event.streamId);
+    if (!familyId || regularDays.length === 0) return;
+    const today = parisDateOf(new Date().toISOString());
+    const [first, last] = [`${schoolYear.slice(0, 4)}-09-01`, `${schoolYear.slice(5)}-08-31`];
+    const from = today > first ? today : first;
+    if (from > last) return;
+    const facts = await this.facts.forActivities(familyId, [activityId], [from, last]);
+    if (!facts.activities[activityId]) return;
+    const items = expandTypicalWeek({ from, to: last, lines: [{ childId, activityId, weekdays: regularDays }] }, facts, (c, a, date) =>
+      uuidv5(`${event.metadata.eventId}|${c}|${a}|${date}`, CONTRACT_NAMESPACE),
+    ).slice(0, MAX_BULK_ITEMS);
+    if (items.length === 0) return;
+    const system = { userId: 'regular-contract', role: 'system' };
+    let results: { status: string }[] = [];
+    await this.commands.execute(
+      new StreamCommand(
+        planningStream(familyId),
+        {
+          ...familyPlanningDecider,
+          decide: (command: FamilyPlanningCommand, state: FamilyPlanningState) => {
+            const decision = decideBulk(command as RequestReservations, state);
+            results = decision.results;
+            return decision.events;
+          },
+        },
+        (at): FamilyPlanningCommand => ({
+          type: 'RequestReservations',
+          familyId,
+          at,
+          actor: system,
+          items,
+          activities: facts.activities,
+          calendar: facts.calendar,
+          closures: facts.closures,
+          publicHolidays: facts.publicHolidays,
+          familyCategory: facts.familyCategory,
+        }),
+        {
+          principal: { userId: system.userId, role: 'system' },
+          correlationId: event.metadata.correlationId,
+          causationId: event.metadata.eventId,
+          idempotencyKey: `contract:${event.metadata.eventId}`,
+          familyId,
+        },
+      ),
+    );
+    this.logger.log({ familyId, childId, activityId, requested: results.filter((r) => r.status === 'requested').length, refused: results.filter((r) => r.status === 'refused').length }, 'regular contract booked');
+  }
+}
+
+const CONTRACT_NAMESPACE = 'c3f0d9a4-5b1e-4c47-9d0a-8e2f6b7a1c55';
