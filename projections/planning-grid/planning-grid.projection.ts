@@ -126,6 +126,7 @@ function documentIds(event: ProjectedEvent): string[] {
     case 'OfferAccepted':
     case 'OfferDeclined':
     case 'OfferExpired':
+    case 'ReservationEnded': // the allocation event that ended the request already set the cell
       return [];
     default: {
       const where = parseAllocationStream(event.streamId);
@@ -324,6 +325,8 @@ function apply(document: PlanningGridDocument, event: GridEvent, projected: Proj
       const base: Omit<GridCell, 'status'> = cell ? { ...cell } : { updatedAt: at };
       return withCell(document, activityId, date, withStatus({ ...base, attendance: { status, recordedAt }, updatedAt: at }));
     }
+    case 'ReservationEnded':
+      return document;
     default: {
       const where = parseAllocationStream(projected.streamId);
       if (!where || monthOf(where.date) !== month || !isRequestRef(event.data)) return document;

@@ -191,6 +191,9 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     await t.settle();
     const refused = await t.http.post(`/families/${OTHER}/reservations`).set(bearer(t.tokens.staff)).send({ childId: otherChild, activityId: ACTIVITY_ID, date }).expect(422);
     expect(refused.body.code).toBe('CLOSED');
+    // The family's day is free again: the ended request no longer blocks it (only the closure does).
+    const again = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: ACTIVITY_ID, date }).expect(422);
+    expect(again.body.code).toBe('CLOSED');
   });
 
   it('shows the month grid of a child and of the family, with each day’s state and what the parent may do until when', async () => {

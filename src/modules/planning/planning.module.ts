@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { WorkflowRunner } from '../../platform/workflows/workflow-runner';
-import { AllocationFollowUpWorkflow, AllocationWorkflow, CapacityWorkflow, ClosureWorkflow, RegularContractWorkflow } from './http/allocation.workflow';
+import { AllocationFollowUpWorkflow, AllocationWorkflow, CapacityWorkflow, ClosureWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow } from './http/allocation.workflow';
 import { CatalogController } from './http/catalog.controller';
 import { CatalogRepository } from './http/catalog-repository';
 import { FamilyPlanningController } from './http/family-planning.controller';
@@ -12,7 +12,7 @@ import { PlanningFacts } from './http/planning-facts';
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
   controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController, SchoolCalendarController],
-  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow, RegularContractWorkflow],
+  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow],
   exports: [CatalogRepository],
 })
 export class PlanningModule implements OnModuleInit {
@@ -23,10 +23,11 @@ export class PlanningModule implements OnModuleInit {
     private readonly closures: ClosureWorkflow,
     private readonly capacity: CapacityWorkflow,
     private readonly contracts: RegularContractWorkflow,
+    private readonly outcomes: ReservationOutcomeWorkflow,
   ) {}
 
   onModuleInit(): void {
     this.followUps.registerJobs();
-    this.workflows.register(this.allocation, this.followUps, this.closures, this.capacity, this.contracts);
+    this.workflows.register(this.allocation, this.followUps, this.closures, this.capacity, this.contracts, this.outcomes);
   }
 }

@@ -20,6 +20,7 @@ import {
   type CancelReservation,
   type DeclareAbsence,
   type EnrolChild,
+  type FamilyPlanningCommand,
   type FamilyPlanningCommandMeta,
   type FamilyPlanningState,
   type RequestReservation,
@@ -100,6 +101,7 @@ describe('the family planning stream', () => {
     expect(enrolmentEventTypes).toEqual([
       { type: 'ChildEnrolled', version: 1, personalData: [] },
       { type: 'EnrolmentEnded', version: 1, personalData: [] },
+      { type: 'ReservationEnded', version: 1, personalData: [] },
     ]);
   });
 });
@@ -756,5 +758,35 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
     ]);
     const [event] = familyPlanningDecider.decide(declare('2026-09-24T06:30:00.000Z'), state) as AbsenceDeclared[];
     expect(event.data.days).toEqual(['2026-09-24', '2026-09-25']);
+  });
+});
+
+describe('RecordReservationEnd (the allocator’s outcome fed back)', () => {
+  const booked = [...enrolments, requested('req-1', LUCAS, ALSH_MERCREDI_ID, '2026-09-16')];
+  const system: Actor = { userId: 'allocator', role: 'system' };
+  const end = (actor: Actor = system): FamilyPlanningCommand => ({
+    ...meta('2026-09-05T10:00:00.000Z', actor),
+    type: 'RecordReservationEnd',
+    requestId: 'req-1',
+    reason: 'refused-by-staff',
+  });
+
+  it('frees the day of a request the allocator ended, so it can be asked for again', () => {
+    const state = spec
+      .given(booked)
+      .when(end())
+      .then([{ type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'refused-by-staff', endedAt: '2026-09-05T10:00:00.000Z' } }]);
+    expect(state.reservations['req-1'].status).toBe('ended');
+    expect(state.booked).toEqual({});
+  });
+
+  it('records nothing for a request already cancelled or ended (delivered twice), and refuses anyone but the system', () => {
+    const cancelled: FamilyPlanningStreamEvent = {
+      type: 'CancellationRequested',
+      data: { requestId: 'req-1', childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', cancelledAt: RENTREE, by: parent.userId },
+    };
+    spec.given([...booked, cancelled]).when(end()).then([]);
+    spec.given([...booked, { type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'closure', endedAt: RENTREE } }]).when(end()).then([]);
+    spec.given(booked).when(end(parent)).thenThrows('FORBIDDEN_ROLE');
   });
 });

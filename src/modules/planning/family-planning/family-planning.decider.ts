@@ -33,7 +33,7 @@ import {
 import { decideAbsence, type MedicalCertificate } from '../rules/absence.rules';
 import { checkBooking, checkCancellation, type Refusal } from '../rules/booking.rules';
 import { formatDateFr, formatPeriodFr } from '../rules/format-fr';
-import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent } from './family-planning.events';
+import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent, ReservationEnded } from './family-planning.events';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -138,7 +138,15 @@ export type DeclareAbsence = FamilyPlanningCommandMeta & {
   policy: AbsencePolicy;
 };
 
+/** The allocator's outcome fed back (system only): a request that ended frees its day. */
+export type RecordReservationEnd = FamilyPlanningCommandMeta & {
+  type: 'RecordReservationEnd';
+  requestId: string;
+  reason: ReservationEnded['data']['reason'];
+};
+
 export type FamilyPlanningCommand =
+  | RecordReservationEnd
   | EnrolChild
   | EndEnrolment
   | RequestReservation
@@ -160,7 +168,7 @@ export type EnrolmentState = {
   active: boolean;
 };
 
-export type ReservationStatus = 'requested' | 'cancelled';
+export type ReservationStatus = 'requested' | 'cancelled' | 'ended';
 
 export type ReservationState = {
   childId: string;
@@ -262,6 +270,17 @@ function evolve(state: FamilyPlanningState, event: FamilyPlanningStreamEvent): F
         booked: current === requestId ? others : state.booked,
       };
     }
+    case 'ReservationEnded': {
+      const reservation = state.reservations[event.data.requestId];
+      if (!reservation) return state;
+      const key = bookingKey(reservation.childId, reservation.activityId, reservation.date);
+      const { [key]: current, ...others } = state.booked;
+      return {
+        ...state,
+        reservations: { ...state.reservations, [event.data.requestId]: { ...reservation, status: 'ended' } },
+        booked: current === event.data.requestId ? others : state.booked,
+      };
+    }
     case 'AbsenceDeclared': {
       const { absenceId, childId, activityId, days } = event.data;
       const absentDays = { ...state.absentDays };
@@ -291,6 +310,13 @@ function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): Fam
       return cancelReservation(command, state);
     case 'DeclareAbsence':
       return declareAbsence(command, state);
+    case 'RecordReservationEnd': {
+      if (command.actor.role !== 'system') throw new DomainError('FORBIDDEN_ROLE', "Seul le portail enregistre l'issue d'une demande.", 'forbidden');
+      const reservation = state.reservations[command.requestId];
+      // Already cancelled by the family, already ended, or unknown (delivered twice): nothing to record.
+      if (!reservation || reservation.status !== 'requested') return [];
+      return [{ type: 'ReservationEnded', data: { requestId: command.requestId, reason: command.reason, endedAt: command.at } }];
+    }
     default:
       return assertNever(command);
   }

@@ -36,13 +36,25 @@ export type EnrolmentEndedData = {
 };
 export type EnrolmentEnded = DomainEvent<'EnrolmentEnded', EnrolmentEndedData>;
 
-export type EnrolmentEvent = ChildEnrolled | EnrolmentEnded;
+/**
+ * The allocator ended a request the family still counted as live (refused by staff, rejected or released
+ * by a closure, an offer declined or expired): the day is free to ask again. Written by the outcome
+ * workflow from the allocation stream, so the family's own stream knows what its requests became.
+ */
+export type ReservationEndedData = {
+  requestId: string;
+  reason: 'refused-by-staff' | 'rejected' | 'closure' | 'offer-expired' | 'offer-declined';
+  endedAt: Instant;
+};
+export type ReservationEnded = DomainEvent<'ReservationEnded', ReservationEndedData>;
+
+export type EnrolmentEvent = ChildEnrolled | EnrolmentEnded | ReservationEnded;
 export type EnrolmentEventType = EnrolmentEvent['type'];
 
 /** Every event of a `planning-<familyId>` stream. */
 export type FamilyPlanningStreamEvent = FamilyPlanningEvent | EnrolmentEvent;
 
-export const ENROLMENT_EVENT_TYPES: readonly EnrolmentEventType[] = ['ChildEnrolled', 'EnrolmentEnded'];
+export const ENROLMENT_EVENT_TYPES: readonly EnrolmentEventType[] = ['ChildEnrolled', 'EnrolmentEnded', 'ReservationEnded'];
 
 /**
  * No personal data: ids, school years, weekdays and the agents' user ids stay in clear (as in
@@ -51,6 +63,7 @@ export const ENROLMENT_EVENT_TYPES: readonly EnrolmentEventType[] = ['ChildEnrol
 export const enrolmentEventTypes: EventTypeDefinition[] = [
   { type: 'ChildEnrolled', version: 1, personalData: [] },
   { type: 'EnrolmentEnded', version: 1, personalData: [] },
+  { type: 'ReservationEnded', version: 1, personalData: [] },
 ];
 
 /** Narrows a stored event (type + plain JSON data, already upcast) to an enrolment event, or null. */

@@ -330,3 +330,51 @@ export class RegularContractWorkflow implements WorkflowDefinition {
 }
 
 const CONTRACT_NAMESPACE = 'c3f0d9a4-5b1e-4c47-9d0a-8e2f6b7a1c55';
+
+/**
+ * Feeds the allocator's endings back to the family's planning stream, so a day whose request was refused,
+ * rejected, closed or whose offer lapsed can be asked for again (and is no longer cancellable).
+ */
+@Injectable()
+export class ReservationOutcomeWorkflow implements WorkflowDefinition {
+  readonly name = 'reservation-outcomes';
+  readonly eventTypes = ['PlaceReleased', 'RemovedFromWaitingList', 'RequestRefusedByStaff', 'RequestRejected'];
+
+  constructor(private readonly commands: CommandBus) {}
+
+  async handle(event: ProjectedEvent): Promise<void> {
+    const data = event.data as { requestId: string; familyId: string; reason?: string };
+    const reason = endingOf(event.type, data.reason);
+    if (!reason) return;
+    const system = { userId: 'allocator', role: 'system' };
+    await this.commands.execute(
+      new StreamCommand(
+        planningStream(data.familyId),
+        familyPlanningDecider,
+        (at): FamilyPlanningCommand => ({ type: 'RecordReservationEnd', familyId: data.familyId, at, actor: system, requestId: data.requestId, reason }),
+        {
+          principal: ALLOCATOR,
+          correlationId: event.metadata.correlationId,
+          causationId: event.metadata.eventId,
+          idempotencyKey: `outcome:${event.metadata.eventId}`,
+          familyId: data.familyId,
+        },
+      ),
+    );
+  }
+}
+
+/** Which allocation endings free the family's day (a cancellation already did, on the family's side). */
+export function endingOf(type: string, reason: string | undefined): 'refused-by-staff' | 'rejected' | 'closure' | 'offer-expired' | 'offer-declined' | null {
+  switch (type) {
+    case 'RequestRefusedByStaff':
+      return 'refused-by-staff';
+    case 'RequestRejected':
+      return 'rejected';
+    case 'PlaceReleased':
+    case 'RemovedFromWaitingList':
+      return reason === 'closure' || reason === 'offer-expired' || reason === 'offer-declined' || reason === 'refused-by-staff' ? reason : null;
+    default:
+      return null;
+  }
+}
