@@ -87,6 +87,17 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
       .send({ childId: LUCIE, activityId: 'restauration-scolaire', date: days[0] })
       .expect(422);
     expect(notEnrolled.body.code).toBe('NOT_ENROLLED');
+    const outside = await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: '2031-01-08' }).expect(422);
+    // Not enrolled for 2030-2031 comes first: the rules answer with the first rule the day breaks.
+    expect(['NOT_ENROLLED', 'OUTSIDE_SCHOOL_YEAR']).toContain(outside.body.code);
+    expect(outside.body.message).toEqual(expect.any(String));
+    await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: '2027-02-30' }).expect(400);
+    await t.http.post(`/families/${DUPONT}/reservations/no-such-request/cancel`).set(parent).send({}).expect(404);
+    await t.http
+      .post(`/families/${DUPONT}/reservations/typical-week`)
+      .set(parent)
+      .send({ from: days[1], to: days[0], lines: [{ childId: LUCIE, activityId: ACTIVITY_ID, weekdays: [3] }] })
+      .expect(400);
   });
 
   it('allocates the last place first come first served, wait-lists the next family, and offers the freed place by e-mail', async () => {
@@ -103,6 +114,8 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     expect(before.waiting).toEqual([expect.objectContaining({ requestId: second.body.requestId, familyId: OTHER, rank: 1 })]);
 
     await t.http.post(`/families/${DUPONT}/reservations/${first.body.requestId}/cancel`).set(bearer(t.tokens.dupont)).send({}).expect(200);
+    const twice = await t.http.post(`/families/${DUPONT}/reservations/${first.body.requestId}/cancel`).set(bearer(t.tokens.dupont)).send({}).expect(409);
+    expect(twice.body.code).toBe('NOT_BOOKED');
     await waitFor(async () => (await dayList(date)).offered.length === 1, { timeoutMs: 5000, intervalMs: 20 });
     await waitFor(
       async () => {
