@@ -259,4 +259,30 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const cell = row.cells.find((c: { date: string }) => c.date === days[1]);
     expect(cell).toMatchObject({ code: 'Régulier', status: 'booked' });
   });
+
+  it('holds a place for a request that staff validate, then books it, or refuses it with a reason the family reads', async () => {
+    await t.http
+      .post('/facilities/test-centre/activities')
+      .set(bearer(t.tokens.staff))
+      .send({ activityId: 'test-valide', ...config, name: 'Sortie à valider', placesPerDay: 5, validation: 'staff' })
+      .expect(201);
+    await t.settle();
+    // days[2] became a commune holiday above; days[3] is closed for another activity only.
+    const schoolYear = schoolYearOf(days[1]);
+    await t.http.post(`/families/${DUPONT}/enrolments`).set(bearer(t.tokens.staff)).send({ childId: LUCIE, activityId: 'test-valide', schoolYear }).expect(201);
+    const a = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: 'test-valide', date: days[1] }).expect(201);
+    const b = await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: 'test-valide', date: days[3] }).expect(201);
+    await t.settle();
+    const list = async (date: string) => (await t.http.get(`/activities/test-valide/days/${date}`).set(bearer(t.tokens.staff)).expect(200)).body;
+    expect((await list(days[1])).awaitingStaff.map((r: { requestId: string }) => r.requestId)).toEqual([a.body.requestId]);
+    await t.http.post(`/activities/test-valide/days/${days[1]}/requests/${a.body.requestId}/accept`).set(bearer(t.tokens.otherStaff)).send({}).expect(404);
+    await t.http.post(`/activities/test-valide/days/${days[1]}/requests/${a.body.requestId}/accept`).set(bearer(t.tokens.staff)).send({}).expect(200);
+    await t.http.post(`/activities/test-valide/days/${days[3]}/requests/${b.body.requestId}/refuse`).set(bearer(t.tokens.staff)).send({}).expect(400);
+    await t.http.post(`/activities/test-valide/days/${days[3]}/requests/${b.body.requestId}/refuse`).set(bearer(t.tokens.staff)).send({ reason: 'Sortie complète pour cette classe' }).expect(200);
+    await t.settle();
+    expect((await list(days[1])).allocated.map((r: { requestId: string }) => r.requestId)).toEqual([a.body.requestId]);
+    const grid = await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning?month=${days[3].slice(0, 7)}`).set(bearer(t.tokens.dupont)).expect(200);
+    const cell = grid.body.rows.find((r: { activityId: string }) => r.activityId === 'test-valide').cells.find((c: { date: string }) => c.date === days[3]);
+    expect(cell).toMatchObject({ code: 'Réserve refusée', detail: expect.stringContaining('Sortie complète') });
+  });
 });
