@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -28,6 +29,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.use(jsonBody(config.bodyLimit));
   app.useGlobalPipes(new ZodValidationPipe());
   app.enableShutdownHooks();
+  // Longer than the usual load balancer's idle timeout (60 s), so the proxy, not Node, closes idle
+  // keep-alive connections (Node's 5 s default resets sockets a busy client is about to reuse).
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const document = SwaggerModule.createDocument(app, openApiConfig());
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });

@@ -141,4 +141,16 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
     });
     expect((await store.readStream('counter-f')).map((e) => e.data.value)).toEqual([1, 2]);
   });
+
+  it('keeps folded states between commands and still sees what another process appended meanwhile', async () => {
+    const mine = executor();
+    const other = executor();
+    const inc = (e: CommandExecutor) => e.execute({ streamId: 'counter-g', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context() });
+    expect((await inc(mine)).state).toBe(1);
+    expect((await inc(other)).state).toBe(2);
+    expect((await inc(mine)).state).toBe(3);
+    await store.appendToStream('counter-g', [{ id: '00000000-0000-4000-8000-0000000000aa', type: 'Incremented', data: { value: 10, at: 'x' }, metadata: {} }], 'any');
+    expect((await inc(mine)).state).toBe(11);
+    expect((await store.readStream('counter-g')).map((e) => e.data.value)).toEqual([1, 2, 3, 10, 11]);
+  });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { Decider, DomainEvent, fold } from '../domain/decider';
+import { Decider, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
-import { EventStore, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { EventStore, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
@@ -32,6 +32,8 @@ export interface CommandExecutorOptions {
   maxAttempts: number;
   clock?: () => Date;
   onConflictRetry?: (streamId: string, attempt: number) => void;
+  /** how many folded stream states to keep (most recently used); default 5000 */
+  keptStreams?: number;
 }
 
 /**
@@ -39,7 +41,16 @@ export interface CommandExecutorOptions {
  * A concurrent append to the same stream makes the append fail; the whole step is retried a bounded
  * number of times (the decision is taken again on the new state), then answered as 409.
  */
+interface Folded<S> {
+  state: S;
+  revision: number;
+  /** events appended under an idempotency key, by `userId|key` */
+  byKey: Map<string, { events: StoredEvent[]; position: number }>;
+}
+
 export class CommandExecutor {
+  private readonly folded = new Map<string, Folded<unknown> & { decider: unknown }>();
+
   constructor(
     private readonly store: EventStore,
     private readonly serializer: EventSerializer,
@@ -50,19 +61,16 @@ export class CommandExecutor {
     const { streamId, decider, context } = request;
     const now = context.now ?? (this.options.clock ?? (() => new Date()))().toISOString();
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.readStream(streamId);
-      const revision = stored.length === 0 ? -1 : stored[stored.length - 1].revision;
+      const { state, revision, byKey } = await this.load(streamId, decider);
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw preconditionFailed(context.expectedRevision, revision);
       }
-      const state = fold(decider, stored.map((e) => this.serializer.deserialize<E>(e)));
       if (context.idempotencyKey) {
         // The same key already produced events on this stream (a retry after a crash or a lost answer):
         // answer with what was stored instead of deciding again.
-        const firstId = this.eventId(context, streamId, 0);
-        const done = stored.filter((e) => e.metadata?.idempotencyKey === context.idempotencyKey && e.metadata?.userId === context.principal.userId);
-        if (done.some((e) => e.id === firstId)) {
-          return { events: done.map((e) => this.serializer.deserialize<E>(e)), state, revision, position: done[done.length - 1].position };
+        const done = byKey.get(`${context.principal.userId}|${context.idempotencyKey}`);
+        if (done && done.events[0]?.id === this.eventId(context, streamId, 0)) {
+          return { events: done.events.map((e) => this.serializer.deserialize<E>(e)), state, revision, position: done.position };
         }
       }
       const events = decider.decide(request.command(now), state);
@@ -91,6 +99,47 @@ export class CommandExecutor {
         this.options.onConflictRetry?.(streamId, attempt);
         await jitter(attempt);
       }
+    }
+  }
+
+  /**
+   * The state of a stream. Folded states are kept (per stream and decider, the most recently used ones):
+   * the next command on that stream reads only the events appended since, by this process or any other,
+   * so a stream that grows all morning (an activity-day's allocation) is not read and folded whole at
+   * every request. Deciders are pure, so a kept state is never changed by the code that reads it.
+   */
+  private async load<E extends DomainEvent, S>(streamId: string, decider: Decider<unknown, E, S>): Promise<Folded<S>> {
+    const kept = this.folded.get(streamId);
+    const base: Folded<S> =
+      kept && kept.decider === decider ? (kept as Folded<S> & { decider: unknown }) : { state: decider.initialState(), revision: -1, byKey: new Map() };
+    const fresh = await this.store.readStream(streamId, base.revision >= 0 ? { fromRevision: base.revision + 1 } : undefined);
+    if (fresh.length === 0 && kept) {
+      this.touch(streamId, kept);
+      return base;
+    }
+    let state = base.state;
+    const byKey = new Map(base.byKey);
+    for (const stored of fresh) {
+      state = decider.evolve(state, this.serializer.deserialize<E>(stored));
+      const key = stored.metadata?.idempotencyKey;
+      if (typeof key === 'string') {
+        const id = `${String(stored.metadata?.userId)}|${key}`;
+        const entry = byKey.get(id) ?? { events: [], position: stored.position };
+        byKey.set(id, { events: [...entry.events, stored], position: stored.position });
+      }
+    }
+    const revision = fresh.length > 0 ? fresh[fresh.length - 1].revision : base.revision;
+    const folded = { state, revision, byKey, decider };
+    this.touch(streamId, folded);
+    return folded;
+  }
+
+  private touch(streamId: string, folded: Folded<unknown> & { decider: unknown }): void {
+    this.folded.delete(streamId);
+    this.folded.set(streamId, folded);
+    if (this.folded.size > (this.options.keptStreams ?? 5000)) {
+      const oldest = this.folded.keys().next().value;
+      if (oldest !== undefined) this.folded.delete(oldest);
     }
   }
 

@@ -18,14 +18,15 @@ interface Logger {
 
 /**
  * Runs workflows: one catch-up subscription each, from a checkpoint kept in the DocumentStore, events
- * handled one at a time in commit order. The checkpoint moves after the handler succeeded; a handler that
- * throws makes the subscription drop and retry the same event with a growing delay (never skipped,
- * never silent). A crash between a handler and its checkpoint redelivers the event: handlers are idempotent.
+ * handled one at a time in commit order. The checkpoint moves (in groups) after the handlers succeeded; a
+ * handler that throws makes the subscription drop and retry the same event with a growing delay (never
+ * skipped, never silent). A crash redelivers the events after the saved checkpoint: handlers are idempotent.
  */
 export class WorkflowRunner {
   private readonly definitions: WorkflowDefinition[] = [];
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly errors = new Map<string, string>();
+  private readonly savers = new Map<string, () => Promise<void>>();
 
   constructor(
     private readonly events: EventStore,
@@ -44,22 +45,42 @@ export class WorkflowRunner {
       const name = checkpointName(workflow);
       const wanted = new Set(workflow.eventTypes);
       const from = await this.documents.getCheckpoint(name);
-      // Events the workflow ignores move the checkpoint in groups (an fsync each would cost more than them).
-      let skipped = 0;
+      // The checkpoint moves in groups (one flushed commit per event would cost more than most handlers);
+      // after a crash, at most a group is delivered again, which idempotent handlers absorb. A timer moves
+      // it once the stream goes quiet.
+      let pending: number | undefined;
+      let unsaved = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const save = async () => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        if (pending === undefined) return;
+        const position = pending;
+        pending = undefined;
+        unsaved = 0;
+        await this.documents.commitBatch([], { name, position });
+      };
+      this.savers.set(workflow.name, save);
       this.subscriptions.set(
         workflow.name,
         this.events.subscribeToAll({
           fromPosition: from,
           onEvent: async (stored) => {
-            if (!wanted.has(stored.type)) {
-              skipped += 1;
-              if (skipped < 500) return;
-            } else {
+            if (wanted.has(stored.type)) {
               await workflow.handle(this.serializer.toProjected(stored));
+              // Let HTTP requests in between two events: a backlog must not hold the event loop.
+              await new Promise((resolve) => setImmediate(resolve));
             }
-            skipped = 0;
-            await this.documents.commitBatch([], { name, position: stored.position });
+            pending = stored.position;
+            unsaved += 1;
             this.errors.delete(workflow.name);
+            if (unsaved >= 100) await save();
+            else if (!timer) {
+              timer = setTimeout(() => {
+                timer = undefined;
+                void save().catch((error) => this.logger?.warn({ workflow: workflow.name, err: error }, 'workflow checkpoint not saved'));
+              }, 50);
+            }
           },
           onDropped: (error, attempt) => {
             this.errors.set(workflow.name, error instanceof Error ? error.message : String(error));
@@ -74,6 +95,8 @@ export class WorkflowRunner {
   async stop(): Promise<void> {
     await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
     this.subscriptions.clear();
+    await Promise.all([...this.savers.values()].map((save) => save()));
+    this.savers.clear();
   }
 
   private async handledUpTo(workflow: WorkflowDefinition, position: number): Promise<boolean> {

@@ -132,6 +132,9 @@ export class AllocationFollowUpWorkflow implements WorkflowDefinition {
   }
 
   private async notify(notice: FamilyNotice, correlationId: string): Promise<void> {
+    // A place on the waiting list shows in the grid with its rank; the family is written to when a place
+    // is offered. (On a booking-opening morning, one e-mail per waiting request would be thousands.)
+    if (notice.kind === 'wait-listed') return;
     const family = await this.documents.get<{ guardian?: { email?: string; firstName: string; lastName: string; emailConsent?: boolean }; children?: { childId: string; firstName: string }[] }>(
       await this.projections.collectionOf('family-record'),
       notice.familyId,
