@@ -31,6 +31,7 @@ import {
   type HealthChanges,
   type TaxChanges,
 } from './families.types';
+import { assertNever, jsonEqual } from '../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -796,18 +797,4 @@ function frenchDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
 
-/** Structural equality of JSON-like values; a key holding undefined counts as absent. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const left = Object.entries(a).filter(([, v]) => v !== undefined);
-  const right = new Map(Object.entries(b).filter(([, v]) => v !== undefined));
-  return left.length === right.size && left.every(([key, value]) => right.has(key) && jsonEqual(value, right.get(key)));
-}
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

@@ -16,6 +16,7 @@ import {
   type AccountRole,
   type OneTimeToken,
 } from './identity.types';
+import { assertNever } from '../../platform/domain/exhaustive';
 
 /*
  * The identity decider: accounts, their activation, passwords and reset links, their role and scope.
@@ -753,6 +754,3 @@ function requirePasswordHash(passwordHash: string): void {
   }
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

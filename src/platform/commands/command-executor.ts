@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { Decider, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
-import { EventStore, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
@@ -82,6 +82,7 @@ export class CommandExecutor {
       try {
         const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
         const newState = events.reduce((s, e) => decider.evolve(s, e), state);
+        this.keep(streamId, decider, newState, result.nextExpectedRevision, byKey, context, toAppend, result.position);
         return { events, state: newState, revision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -132,6 +133,32 @@ export class CommandExecutor {
     const folded = { state, revision, byKey, decider };
     this.touch(streamId, folded);
     return folded;
+  }
+
+  /**
+   * After a successful append the new state is already folded: keep it, so the next command on the
+   * stream (the allocator's, typically) does not fold the same events again.
+   */
+  private keep<S>(
+    streamId: string,
+    decider: unknown,
+    state: S,
+    revision: number,
+    byKey: Map<string, { events: StoredEvent[]; position: number }>,
+    context: CommandContext,
+    appended: EventToAppend[],
+    position: number,
+  ): void {
+    let keys = byKey;
+    if (context.idempotencyKey) {
+      keys = new Map(byKey);
+      const recordedAt = new Date().toISOString();
+      const stored = appended.map(
+        (e, i): StoredEvent => ({ ...e, streamId, revision: revision - appended.length + 1 + i, position, recordedAt }),
+      );
+      keys.set(`${context.principal.userId}|${context.idempotencyKey}`, { events: stored, position });
+    }
+    this.touch(streamId, { state, revision, byKey: keys, decider });
   }
 
   private touch(streamId: string, folded: Folded<unknown> & { decider: unknown }): void {

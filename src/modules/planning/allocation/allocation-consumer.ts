@@ -50,6 +50,7 @@ import {
 } from '../planning.events';
 import type { Activity, Instant, LocalDate } from '../planning.types';
 import type { Allocate, Cancel, ExpireOffer } from './allocation.decider';
+import { assertNever } from '../../../platform/domain/exhaustive';
 
 /** Namespace of the ids of events written by the allocation consumer (any fixed UUID; never change it). */
 const ALLOCATION_EVENT_NAMESPACE = 'a3f0b6d2-5e1c-4b7a-9c42-8d1e6f0a2b35';
@@ -242,6 +243,3 @@ function closureReason(reason: string | undefined): Partial<FamilyNotice> {
   return reason ? { reason } : {};
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

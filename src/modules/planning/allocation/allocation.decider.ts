@@ -51,6 +51,7 @@ import type {
   ValidationMode,
 } from '../planning.events';
 import type { Instant } from '../planning.types';
+import { assertNever } from '../../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Offer window
@@ -564,6 +565,3 @@ function insertByPosition(state: AllocationState, list: string[], requestId: str
   return index === -1 ? [...list, requestId] : [...list.slice(0, index), requestId, ...list.slice(index)];
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

@@ -21,6 +21,7 @@ import {
   type AllocationState,
   type LiveStatus,
 } from './allocation.decider';
+import { assertNever } from '../../../platform/domain/exhaustive';
 
 const START = Date.parse('2026-04-01T06:00:00.000Z');
 const HOUR = 3600 * 1000;
@@ -334,6 +335,3 @@ describe('allocation: random interleavings (fast-check)', () => {
   });
 });
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

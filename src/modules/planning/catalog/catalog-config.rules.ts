@@ -22,6 +22,7 @@ import {
   type LocalDate,
   type Weekday,
 } from '../planning.types';
+import { assertNever } from '../../../platform/domain/exhaustive';
 
 export { MAX_PLACES };
 export const NAME_MAX_LENGTH = 100;
@@ -254,6 +255,3 @@ export function checkClosurePeriod(from: LocalDate, to: LocalDate, reason: strin
   checkText(reason, 'reason', 'Motif de la fermeture', CLOSURE_REASON_MAX_LENGTH);
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

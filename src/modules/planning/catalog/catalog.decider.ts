@@ -26,6 +26,7 @@ import type {
   ClosureDeclared,
   FacilityDefined,
 } from './catalog.events';
+import { assertNever, jsonEqual } from '../../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -295,18 +296,4 @@ function requireActivity(state: CatalogState, activityId: string): Activity {
   return activity;
 }
 
-/** Structural equality of JSON-like values; a key holding undefined counts as absent. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const left = Object.entries(a).filter(([, v]) => v !== undefined);
-  const right = new Map(Object.entries(b).filter(([, v]) => v !== undefined));
-  return left.length === right.size && left.every(([key, value]) => right.has(key) && jsonEqual(value, right.get(key)));
-}
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}

@@ -34,6 +34,7 @@ import { decideAbsence, type MedicalCertificate } from '../rules/absence.rules';
 import { checkBooking, checkCancellation, type Refusal } from '../rules/booking.rules';
 import { formatDateFr, formatPeriodFr } from '../rules/format-fr';
 import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent, ReservationEnded } from './family-planning.events';
+import { assertNever } from '../../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -695,6 +696,3 @@ function requireSameActivity(activity: Activity, activityId: string): void {
   if (activity.activityId !== activityId) throw activityMismatch(activity, activityId);
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}
