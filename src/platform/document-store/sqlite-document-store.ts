@@ -176,7 +176,8 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly commitTransaction: (ops: WriteOp[], checkpoint: Checkpoint | undefined) => boolean;
 
   constructor(filename: string) {
-    this.db = openDatabase(filename, { synchronous: 'FULL' });
+    // Derived data and checkpoints that replay from the event log: see open-database.ts.
+    this.db = openDatabase(filename, { synchronous: 'NORMAL' });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS checkpoints (
         name       TEXT    PRIMARY KEY,

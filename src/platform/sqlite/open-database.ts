@@ -5,9 +5,12 @@
  *   projector) can read while the API writes. WAL is persistent in the file once set.
  * - synchronous=FULL (default): with WAL, FULL fsyncs the log at every commit, so a committed transaction
  *   survives a power cut. NORMAL only fsyncs at checkpoints: still never corrupt, but the last commits can be
- *   lost. We keep FULL for every store: events obviously, but also jobs (a lost "offer expiry" job would never
- *   fire) and documents (they hold idempotency keys next to read models). The cost is one fsync per
- *   transaction, which is why projections write documents and their checkpoint in one batch.
+ *   lost. FULL for the events (the source of truth) and the jobs (a lost "offer expiry" job would never
+ *   fire). NORMAL for the documents: read models and their checkpoints are rebuilt from the event log (a
+ *   lost commit loses both the documents and the checkpoint, which replays), idempotency answers are backed
+ *   by the event ids derived from the key, and at worst a logout committed just before a power cut is
+ *   undone (the session still ends at its idle timeout). bench:rush showed fsyncs were most of the
+ *   opening-morning cost: every projection batch and workflow checkpoint paid one.
  * - busy_timeout: another connection (or process) holding the write lock makes us wait instead of failing
  *   at once with SQLITE_BUSY. better-sqlite3 is synchronous, so this wait blocks the event loop: keep write
  *   transactions short (they are: a handful of statements, no I/O in between).
