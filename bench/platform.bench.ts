@@ -13,8 +13,8 @@
  * BENCH_HTTP_WARMUP_SECONDS, BENCH_CATCHUP_EVENTS (see `settings` below). Progress goes to stderr, figures
  * to stdout. Exit code 1 when a measurement is not valid (a refused command, a non-2xx answer, an error).
  */
+import { intEnv, Row, runChild, section, table } from './bench-support';
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -45,16 +45,6 @@ import type { LoadJob, LoadReport } from './http-load';
 // Settings
 // ---------------------------------------------------------------------------------------------------
 
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    console.error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const settings = {
   /** appends of phase 1, commands of each pipeline run of phase 2 */
@@ -90,21 +80,10 @@ const fmtRate = (value: number): string => Math.round(value).toLocaleString('en-
 const fmtRatio = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
 const fmtMs = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
-interface Row {
-  figure: string;
-  value: string;
-  detail?: string;
-}
 
-function table(rows: Row[]): string {
-  const w1 = Math.max(...rows.map((r) => r.figure.length));
-  const w2 = Math.max(...rows.map((r) => r.value.length));
-  return rows.map((r) => `  ${r.figure.padEnd(w1)}  ${r.value.padStart(w2)}${r.detail ? `   ${r.detail}` : ''}`).join('\n');
-}
 
 const problems: string[] = [];
 const summary: { figure: string; value: string }[] = [];
-const section = (title: string): void => console.log(`\n${title}\n${'-'.repeat(title.length)}`);
 
 function report(rows: Row[], summaryRows: { figure: string; value: string }[] = []): void {
   console.log(table(rows));
@@ -305,22 +284,7 @@ async function pipeline(dir: string, raw: RawResult): Promise<PipelineResult> {
 
 /** Run one autocannon job in a child process (bench/http-load.js next to this file). */
 function load(job: LoadJob): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'http-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let settled = false;
-    child.once('message', (message: { ok: boolean; report?: LoadReport; error?: string }) => {
-      settled = true;
-      if (message.ok) resolve(message.report!);
-      else reject(new Error(`load generator failed: ${message.error}`));
-    });
-    child.once('error', (error) => {
-      if (!settled) reject(error);
-    });
-    child.once('exit', (code) => {
-      if (!settled) reject(new Error(`load generator exited with code ${code} before reporting`));
-    });
-    child.send(job);
-  });
+  return runChild<LoadJob, LoadReport>(join(__dirname, 'http-load.js'), job);
 }
 
 function httpRow(label: string, r: LoadReport): Row {

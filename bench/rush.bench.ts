@@ -23,8 +23,8 @@
  * folded with allocationDecider: places held ≤ places on every day, and arrival order (bench/rush/
  * allocation-check.ts). Exit code 1 when a check fails or an answer is not the expected status.
  */
+import { intEnv, Row, runChild, section, table } from './bench-support';
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -67,16 +67,6 @@ import type { RushJob, RushReport, RushRequest } from './rush/rush-load';
 // Settings
 // ---------------------------------------------------------------------------------------------------
 
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    console.error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
-    process.exit(2);
-  }
-  return value;
-}
 
 function choiceEnv<T extends string>(name: string, choices: readonly T[]): T {
   const raw = process.env[name];
@@ -157,19 +147,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[rank];
 }
 
-interface Row {
-  figure: string;
-  value: string;
-  detail?: string;
-}
 
-function table(rows: Row[]): string {
-  const w1 = Math.max(...rows.map((r) => r.figure.length));
-  const w2 = Math.max(...rows.map((r) => r.value.length));
-  return rows.map((r) => `  ${r.figure.padEnd(w1)}  ${r.value.padStart(w2)}${r.detail ? `   ${r.detail}` : ''}`).join('\n');
-}
 
-const section = (title: string): void => console.log(`\n${title}\n${'-'.repeat(title.length)}`);
 const problems: string[] = [];
 const summary: { figure: string; value: string }[] = [];
 
@@ -269,22 +248,7 @@ function registration(family: RushFamily, at: string): RegisterFamily {
 // ---------------------------------------------------------------------------------------------------
 
 function rush(job: RushJob): Promise<RushReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'rush', 'rush-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let settled = false;
-    child.once('message', (message: { ok: boolean; report?: RushReport; error?: string }) => {
-      settled = true;
-      if (message.ok) resolve(message.report!);
-      else reject(new Error(`load generator failed: ${message.error}`));
-    });
-    child.once('error', (error) => {
-      if (!settled) reject(error);
-    });
-    child.once('exit', (code) => {
-      if (!settled) reject(new Error(`load generator exited with code ${code} before reporting`));
-    });
-    child.send(job);
-  });
+  return runChild<RushJob, RushReport>(join(__dirname, 'rush', 'rush-load.js'), job);
 }
 
 // ---------------------------------------------------------------------------------------------------
