@@ -31,8 +31,12 @@ describe('attendance decider', () => {
     spec.given([recorded('c1', 'f1', 'present')]).when({ ...base, entries: [{ familyId: 'f1', childId: 'c1', status: 'absent-excused' }] }).then([recorded('c1', 'f1', 'absent-excused')]);
   });
 
-  it('refuses a child not booked that day, twice the same child, a day not begun (Paris time), a parent, an empty list', () => {
-    spec.given([]).when({ ...base, entries: [{ familyId: 'f3', childId: 'c3', status: 'present' }] }).thenThrows('NOT_BOOKED');
+  it('records a child who came without a booking as present, but no absence for a child who was not expected', () => {
+    spec.given([]).when({ ...base, entries: [{ familyId: 'f3', childId: 'c3', status: 'present' }] }).then([recorded('c3', 'f3', 'present')]);
+    spec.given([]).when({ ...base, entries: [{ familyId: 'f3', childId: 'c3', status: 'absent' }] }).thenThrows('NOT_BOOKED');
+  });
+
+  it('refuses twice the same child, a day not begun (Paris time), a parent, an empty list', () => {
     spec.given([]).when({ ...base, entries: [base.entries[0], base.entries[0]] }).thenThrows('DUPLICATE_CHILD');
     // 23:30 UTC on the 12th is 00:30 on the 13th in Paris (UTC+1 in January): the day has begun.
     spec.given([]).when({ ...base, at: '2027-01-12T23:30:00.000Z' }).then([recorded('c1', 'f1', 'present')].map((e) => ({ ...e, data: { ...e.data, recordedAt: '2027-01-12T23:30:00.000Z' } })));

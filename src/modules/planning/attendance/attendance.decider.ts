@@ -25,8 +25,9 @@ export type AttendanceState = { byChild: Record<string, AttendanceStatus> };
 const key = (familyId: string, childId: string) => `${familyId}|${childId}`;
 
 /**
- * Staff record who came. Only children booked that day can be marked; the day must have begun (nobody is
- * marked present in advance); recording the same status again writes nothing.
+ * Staff record who came: any status for the children booked that day, « present » also for a child who
+ * came without a booking; the day must have begun (nobody is marked in advance); recording the same status
+ * again writes nothing.
  */
 export const attendanceDecider: Decider<RecordAttendance, AttendanceEvent, AttendanceState> = {
   initialState: () => ({ byChild: {} }),
@@ -49,8 +50,10 @@ export const attendanceDecider: Decider<RecordAttendance, AttendanceEvent, Atten
       if (!ATTENDANCE_STATUSES.includes(status)) {
         throw new DomainError('INVALID_ATTENDANCE', `Statut de présence inconnu : ${String(status)}.`, 'invalid');
       }
-      if (!booked.has(k)) {
-        throw new DomainError('NOT_BOOKED', "Cet enfant n'est pas inscrit à cette activité ce jour-là.", 'conflict', { familyId, childId });
+      // A child who came without a booking is recorded present (« Heure hors contrat » on the grid, billed
+      // as such); an absence can only be noted for a child who was expected.
+      if (!booked.has(k) && status !== 'present') {
+        throw new DomainError('NOT_BOOKED', "Cet enfant n'était pas attendu ce jour-là : seule sa présence peut être notée.", 'conflict', { familyId, childId });
       }
       if (seen.has(k)) throw new DomainError('DUPLICATE_CHILD', 'Un enfant figure deux fois dans le relevé.', 'invalid', { childId });
       seen.add(k);

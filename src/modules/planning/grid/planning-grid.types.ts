@@ -227,10 +227,10 @@ export type GridLegendEntry = {
 /** Every code of the legend, in the seed's order, with where it comes from. */
 export const GRID_LEGEND: readonly GridLegendEntry[] = [
   { code: 'Réservé', label: 'Réservé', symbol: '✓', derived: 'events', source: "place attribuée (PlaceAllocated, RequestAcceptedByStaff), jour hors contrat régulier ou inscription sans contrat" },
-  { code: 'Erreur', label: 'Erreur', derived: 'not-yet', source: 'pointage : présence incohérente avec la réservation (événements de pointage à venir)' },
-  { code: 'Congé', label: 'Congé', derived: 'not-yet', source: 'congés déclarés sur un contrat (événements de congés à venir)' },
+  { code: 'Erreur', label: 'Erreur', derived: 'calendar', source: "demande encore active sur un jour devenu sans accueil (férié, vacances) après un changement du calendrier" },
+  { code: 'Congé', label: 'Congé', derived: 'events', source: 'jour du contrat régulier annulé dans les délais (CancellationRequested sur un jour du contrat)' },
   { code: 'Absence à vérifier', label: 'Absence à vérifier', derived: 'events', source: "pointage : enfant réservé noté absent, ni excusé ni facturé (AttendanceRecorded 'absent')" },
-  { code: 'Heure hors contrat', label: 'Heure hors contrat', derived: 'not-yet', source: 'pointage horaire au-delà du contrat (événements de pointage / facturation à venir)' },
+  { code: 'Heure hors contrat', label: 'Heure hors contrat', derived: 'events', source: "pointage : enfant présent sans réservation ce jour-là (AttendanceRecorded 'present' sans demande)" },
   { code: 'Régulier', label: 'Régulier', symbol: '✓', derived: 'events', source: 'jour réservé qui est un jour du contrat régulier (ChildEnrolled.regularDays)' },
   { code: 'Réservation hors contrat', label: 'Réservation hors contrat', symbol: '✓', derived: 'events', source: "jour réservé en dehors des jours d'un contrat régulier non vide" },
   { code: 'Fermeture', label: 'Fermeture', derived: 'calendar', source: "fermeture du catalogue (runsOn), ou place libérée pour fermeture (PlaceReleased / RemovedFromWaitingList 'closure')" },

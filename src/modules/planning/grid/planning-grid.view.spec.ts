@@ -274,9 +274,11 @@ describe('planning grid view', () => {
       ]);
       const after = view(log, '2027-05', NOW, { calendar: withBridge });
       expect(cell(after, garderieStaff.activityId, '2027-05-07')).toMatchObject({ code: 'P', detail: "Pont de l'Ascension", runs: false });
-      // the day was booked before the change: it shows P, flagged, and can still be cancelled
+      // the day was booked before the change: it shows « Erreur » (a booking on a day off), flagged, and can
+      // still be cancelled
       const booked = cell(after, restauration.activityId, '2027-05-07');
-      expect(booked).toMatchObject({ code: 'P', status: 'booked', conflict: true });
+      expect(booked).toMatchObject({ code: 'Erreur', status: 'booked', conflict: true });
+      expect(booked.detail).toMatch(/Petites vacances/);
       expect(booked.actions).toEqual({ cancel: { requestId: booked.requestId, until: '2027-04-27T21:59:00.000Z' } });
       // the holiday activity now runs that Friday and can be booked
       expect(cell(after, alshVacances.activityId, '2027-05-07')).toMatchObject({ code: '', runs: true });
@@ -394,6 +396,13 @@ describe('planning grid view', () => {
       expect(cell(grid, restauration.activityId, '2027-04-19').actions).toEqual({});
     });
 
+    it('attendance: « Heure hors contrat » for a child taken in without a booking that day', () => {
+      const log = enrolledLog();
+      log.atTime('2027-04-21T10:00:00.000Z').attendance(restauration.activityId, '2027-04-22', 'present');
+      const grid = view(log, '2027-04', '2027-04-22T10:00:00.000Z');
+      expect(cell(grid, restauration.activityId, '2027-04-22')).toMatchObject({ code: 'Heure hors contrat', legend: 'Heure hors contrat' });
+    });
+
     it('attendance: Absence à vérifier for a booked child noted absent, « Présent » for one who came; nothing more to do', () => {
       const log = enrolledLog();
       for (const day of ['19', '20']) book(log, restauration.activityId, `2027-04-${day}`);
@@ -408,7 +417,7 @@ describe('planning grid view', () => {
       });
     });
 
-    it('a cancelled day is empty and can be booked again; a day whose offer expired is empty but not bookable yet', () => {
+    it('a cancelled contract day is a « Congé » and can be booked again; a day whose offer expired is empty but not bookable yet', () => {
       const log = enrolledLog();
       const first = book(log, restauration.activityId, '2027-04-26');
       log.planning(cancelled(first, LUCAS, restauration.activityId, '2027-04-26'));
@@ -422,8 +431,9 @@ describe('planning grid view', () => {
         { type: 'PlaceReleased', data: { ...ref(second), reason: 'offer-expired' } },
       );
       const grid = view(log, '2027-04', '2027-03-28T09:00:00.000Z');
+      // 2027-04-26 is a Monday of Lucas's canteen contract: cancelled in time, it is a leave
       expect(cell(grid, restauration.activityId, '2027-04-26')).toMatchObject({
-        code: '',
+        code: 'Congé',
         status: 'cancelled',
         actions: { book: { until: '2027-04-20T21:59:00.000Z' } },
       });

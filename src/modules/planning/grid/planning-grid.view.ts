@@ -223,6 +223,10 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
     case 'awaiting-staff':
       return { code: 'Réserve en cours de traitement', detail: 'Place réservée, en attente de validation par le service.' };
     case 'booked':
+      // Present without any booking that day: the child was taken in outside the contract.
+      if (cell.reservation === undefined && cell.attendance?.status === 'present') {
+        return { code: 'Heure hors contrat', detail: 'Accueilli sans réservation ce jour-là.' };
+      }
       return { code: bookedCode(date, enrolment), ...(cell.attendance?.status === 'present' ? { detail: 'Présent' } : {}) };
     case 'refused':
       return { code: 'Réserve refusée', ...(cell.reason ? { detail: `Motif : ${cell.reason}` } : {}) };
@@ -237,7 +241,10 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
             : "Le délai de réponse à la place proposée est dépassé : elle a été proposée à la famille suivante.",
       };
     case 'cancelled':
-      return { code: '' };
+      // A contract day the family cancelled in time is a leave (« Congé »): not attended, not billed.
+      return enrolment?.regularDays.includes(isoWeekday(date))
+        ? { code: 'Congé', detail: 'Jour du contrat annulé dans les délais : congé, non facturé.' }
+        : { code: '' };
     case 'absent-excused':
     case 'absent-billed':
     case 'absence-pending':
@@ -342,6 +349,13 @@ function cellView(row: GridRow, date: LocalDate, config: GridActivity | undefine
     ({ code, detail } = codeOfCell(cell, date, row.enrolment));
   }
   const conflict = running !== null && !running.runs && cell !== undefined && isLiveReservation(cell.reservation);
+  if (conflict && code !== 'Fermeture') {
+    // A request still live on a day the activity no longer runs because the calendar changed after it was
+    // made: « Erreur », so the family and staff see it must be cancelled or settled. (A closure shows
+    // « Fermeture » at once: the allocator releases the day's bookings itself.)
+    detail = `Réservation sur un jour sans accueil (${GRID_LEGEND_LABELS[code] || 'pas d’accueil'}) : annulez-la ou contactez le service.`;
+    code = 'Erreur';
+  }
   return {
     date,
     label: dayLabelFr(date),
