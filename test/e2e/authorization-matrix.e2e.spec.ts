@@ -77,6 +77,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
     lines: [{ childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, weekdays: [3] }],
   },
   'post /families/{familyId}/reservations/{requestId}/cancel': {},
+  'post /families/{familyId}/reservations/cancel': { requestIds: ['some-request'] },
   'post /families/{familyId}/reservations/{requestId}/offer/accept': {},
   'post /families/{familyId}/reservations/{requestId}/offer/decline': {},
   'post /families/{familyId}/absences': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, from: '2027-01-13', to: '2027-01-13' },

@@ -168,6 +168,16 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
       .set(bearer(t.tokens.dupont))
       .send({ items: Array.from({ length: 1001 }, () => ({ childId: LUCIE, activityId: ACTIVITY_ID, date: days[1] })) })
       .expect(400);
+    // Cancel in bulk, one answer per reservation: the last day of the week, and one that does not exist.
+    const lastId = res.body.results[2].requestId as string;
+    const cancelled = await t.http
+      .post(`/families/${DUPONT}/reservations/cancel`)
+      .set(bearer(t.tokens.dupont))
+      .send({ requestIds: [lastId, 'no-such-request'] })
+      .expect(200);
+    expect(cancelled.body.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual(['cancelled', 'RESERVATION_NOT_FOUND']);
+    // booked again for the tests below
+    await t.http.post(`/families/${DUPONT}/reservations`).set(bearer(t.tokens.dupont)).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: days[3] }).expect(201);
   });
 
   it('declares an absence on a booked day, decided by the rules', async () => {

@@ -18,6 +18,7 @@ import { AuthenticatedRequest, commandContext, setRevision } from '../../familie
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import {
   BulkItemResult,
+  MAX_BULK_ITEMS,
   decideBulk,
   FamilyPlanningCommand,
   familyPlanningDecider,
@@ -43,6 +44,14 @@ class RequestReservationsBody extends createZodDto(requestReservationsBodySchema
 class TypicalWeekBody extends createZodDto(typicalWeekBodySchema) {}
 class DeclareAbsenceBody extends createZodDto(declareAbsenceBodySchema) {}
 class EmptyBody extends createZodDto(z.strictObject({})) {}
+class CancelManyBody extends createZodDto(
+  z.strictObject({
+    requestIds: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.'))
+      .min(1, 'Choisissez au moins une réservation à annuler.')
+      .max(MAX_BULK_ITEMS, `${MAX_BULK_ITEMS} réservations au plus par demande.`),
+  }),
+) {}
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 class FamilyParam extends createZodDto(z.strictObject({ familyId: id })) {}
 class ReservationParam extends createZodDto(z.strictObject({ familyId: id, requestId: id })) {}
@@ -135,6 +144,31 @@ export class FamilyPlanningController {
     const result = await this.send(rq, p.familyId, { type: 'CancelReservation', requestId: p.requestId, activity, publicHolidays: facts.publicHolidays });
     setRevision(rs, result.revision);
     return { requestId: p.requestId, status: 'cancelled', revision: result.revision };
+  }
+
+  @Post('reservations/cancel')
+  @HttpCode(200)
+  @Roles('parent', 'staff', 'admin')
+  @ApiOperation({ summary: 'Annuler plusieurs réservations (plusieurs jours, plusieurs enfants) : une réponse par réservation' })
+  async cancelMany(@Param() p: FamilyParam, @Body() body: CancelManyBody, @Req() rq: AuthenticatedRequest) {
+    // Who may act on the family is decided for the whole request, not day by day.
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    const results: { requestId: string; status: 'cancelled' | 'refused'; code?: string; message?: string }[] = [];
+    for (const requestId of body.requestIds) {
+      try {
+        const reservation = await this.reservation(rq, p.familyId, requestId);
+        const facts = await this.facts.forActivities(p.familyId, [reservation.activityId], [reservation.date]);
+        const activity = this.requireActivity(facts.activities, reservation.activityId);
+        await this.send(rq, p.familyId, { type: 'CancelReservation', requestId, activity, publicHolidays: facts.publicHolidays });
+        results.push({ requestId, status: 'cancelled' });
+      } catch (error) {
+        // A refusal answers for its day; anything else (a store failure) stops the bulk: the days already
+        // cancelled are in the answer of the retry (they then answer NOT_BOOKED).
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ requestId, status: 'refused', code: error.code, message: error.message });
+      }
+    }
+    return { cancelled: results.filter((r) => r.status === 'cancelled').length, refused: results.filter((r) => r.status === 'refused').length, results };
   }
 
   @Post('reservations/:requestId/offer/accept')
