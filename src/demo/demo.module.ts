@@ -8,7 +8,20 @@ import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
 import { EVENT_STORE } from '../platform/tokens';
-import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_PASSWORD } from './demo-data';
+import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PASSWORD } from './demo-data';
+import {
+  ALSH_FACILITY,
+  ALSH_MERCREDI_CONFIG,
+  ALSH_MERCREDI_ID,
+  PERISCOLAIRE_FACILITY,
+  RESTAURATION_CONFIG,
+  RESTAURATION_ID,
+} from '../modules/planning/catalog/catalog.examples';
+import { parisDateOf } from '../modules/planning/calendar/local-date';
+import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
+import { FamilyPlanningCommand, familyPlanningDecider } from '../modules/planning/family-planning/family-planning.decider';
+import { planningStream } from '../modules/planning/planning.events';
+import type { Activity } from '../modules/planning/planning.types';
 import { StreamCommand } from '../platform/commands/stream-command';
 import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
 import { facilityStream } from '../modules/planning/catalog/catalog.events';
@@ -38,6 +51,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
       );
     }
     await this.seedCatalog(context);
+    await this.seedEnrolments(context);
     const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
@@ -62,6 +76,33 @@ export class DemoSeeder implements OnApplicationBootstrap {
     }
     this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
     this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);
+  }
+
+  /**
+   * LUCIE DUPONT enrolled for the current school year: at the Wednesday leisure centre on a regular
+   * contract (her Wednesdays are booked by default) and at the canteen occasionally, so « Mes enfants →
+   * Agenda » shows a filled grid.
+   */
+  private async seedEnrolments(context: (id: string) => CommandContext): Promise<void> {
+    const schoolYear = schoolYearOf(parisDateOf(new Date().toISOString()));
+    for (const [activityId, activity, regularDays] of [
+      [ALSH_MERCREDI_ID, { ...ALSH_MERCREDI_CONFIG, activityId: ALSH_MERCREDI_ID, facilityId: ALSH_FACILITY.facilityId }, [3]],
+      [RESTAURATION_ID, { ...RESTAURATION_CONFIG, activityId: RESTAURATION_ID, facilityId: PERISCOLAIRE_FACILITY.facilityId }, []],
+    ] as const) {
+      await this.commands.execute(
+        new StreamCommand(planningStream(DEMO_FAMILY_DUPONT), familyPlanningDecider, (at): FamilyPlanningCommand => ({
+          type: 'EnrolChild',
+          familyId: DEMO_FAMILY_DUPONT,
+          at,
+          actor: SEEDER,
+          childId: 'enfant-lucie-dupont',
+          activityId,
+          schoolYear,
+          regularDays: [...regularDays],
+          activity: activity as Activity,
+        }), { ...context(`enrolment-${activityId}`), familyId: DEMO_FAMILY_DUPONT }),
+      );
+    }
   }
 
   /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */

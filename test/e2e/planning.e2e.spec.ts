@@ -82,9 +82,9 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     expect(late.status).toBe(422);
     await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: 'nope', date: days[0] }).expect(404);
     const notEnrolled = await t.http
-      .post(`/families/${DUPONT}/reservations`)
-      .set(parent)
-      .send({ childId: LUCIE, activityId: 'restauration-scolaire', date: days[0] })
+      .post(`/families/${OTHER}/reservations`)
+      .set(bearer(t.tokens.staff))
+      .send({ childId: otherChild, activityId: 'restauration-scolaire', date: days[0] })
       .expect(422);
     expect(notEnrolled.body.code).toBe('NOT_ENROLLED');
     const outside = await t.http.post(`/families/${DUPONT}/reservations`).set(parent).send({ childId: LUCIE, activityId: ACTIVITY_ID, date: '2031-01-08' }).expect(422);
