@@ -4,7 +4,7 @@ import { Roles } from '../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
 import type { EventStore } from '../../platform/event-store/event-store.port';
 import { EVENT_STORE } from '../../platform/tokens';
-import type { AuthenticatedRequest } from '../families/family-commands/command-http';
+import type { AuthenticatedRequest } from '../../platform/http/command-http';
 import { FamilyIdParam } from '../families/family-commands/family-id.param';
 import { accessLogStream } from './audit.events';
 

@@ -6,7 +6,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { scopeFilter } from '../../../platform/auth/family-access';
-import { AuthenticatedRequest } from '../family-commands/command-http';
+import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { FamilyRequestParams } from '../family-commands/family-id.param';
 import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
@@ -64,10 +64,4 @@ export class DecideChangeRequestController {
   refuse(@Param() p: FamilyRequestParams, @Body() body: RefuseBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'RefuseChangeRequest', requestId: p.requestId, reason: body.reason });
   }
-}
-
-/** Read-model bookkeeping fields are not part of the API. */
-export function strip(data: Record<string, unknown>): Record<string, unknown> {
-  const { _position: _p, ...rest } = data;
-  return rest;
 }

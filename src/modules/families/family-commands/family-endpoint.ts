@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import type { FamilyCommand } from '../families.decider';
 import { FamilyCommandMessage } from './family-command';
-import { AuthenticatedRequest, commandContext, setRevision } from './command-http';
+import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 
 type WithoutMeta<C> = C extends unknown ? Omit<C, 'familyId' | 'at' | 'actor'> : never;
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import { SensitiveReadLog } from '../../audit/sensitive-read-log';
-import type { AuthenticatedRequest } from '../family-commands/command-http';
+import type { AuthenticatedRequest } from '../../../platform/http/command-http';
 import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';

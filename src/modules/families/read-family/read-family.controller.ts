@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import { SensitiveReadLog } from '../../audit/sensitive-read-log';
-import { AuthenticatedRequest, setRevision } from '../family-commands/command-http';
+import { AuthenticatedRequest, setRevision } from '../../../platform/http/command-http';
 import { FamilyIdParam } from '../family-commands/family-id.param';
 import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
 import { CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
-import { strip } from '../decide-change-request/decide-change-request.controller';
+import { strip } from '../../../platform/http/command-http';
 import { GetFamilyRecordQuery, ListFamilyRequestsQuery } from './family-queries';
 
 class RequestListQuery extends createZodDto(

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, commandContext } from '../family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { IdentityService } from '../../identity/identity.service';
 import { createFamilyAccountBodySchema } from '../../identity/identity.schemas';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';

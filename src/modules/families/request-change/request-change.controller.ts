@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest } from '../family-commands/command-http';
+import { AuthenticatedRequest } from '../../../platform/http/command-http';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { FamilyIdParam } from '../family-commands/family-id.param';
 import {

@@ -7,9 +7,9 @@ import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { FamilyIdParam } from '../../families/family-commands/family-id.param';
-import { strip } from '../../families/decide-change-request/decide-change-request.controller';
+import { strip } from '../../../platform/http/command-http';
 import { createFamilyAccountBodySchema, createStaffAccountBodySchema, disableAccountBodySchema, emptyBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';
 

@@ -4,7 +4,7 @@ import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../../../platform/commands/command-context';
 import { Public, Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, commandContext } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { changePasswordBodySchema, emptyBodySchema, forgotPasswordBodySchema, loginBodySchema, tokenPasswordBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';
 import { passwordRulesDescription } from '../password-policy.rules';

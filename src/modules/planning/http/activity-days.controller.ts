@@ -11,7 +11,7 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { EVENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { allocationDecider, freePlaces, heldPlaces, offerWindowMs } from '../allocation/allocation.decider';
 import { placesOn } from '../allocation/allocation-consumer';
 import { AllocationEvent, allocationStream } from '../planning.events';

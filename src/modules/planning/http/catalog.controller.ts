@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { StreamCommand } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 import type { Response } from 'express';
 import { Res } from '@nestjs/common';
 import { catalogDecider, CatalogCommand } from '../catalog/catalog.decider';

@@ -14,7 +14,7 @@ import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { EVENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import {
   BulkItemResult,

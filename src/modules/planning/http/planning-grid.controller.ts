@@ -11,7 +11,7 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
-import type { AuthenticatedRequest } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
 import { parisDateOf } from '../calendar/local-date';
 import { CatalogRepository } from './catalog-repository';
 import { PlanningFacts } from './planning-facts';
@@ -86,7 +86,7 @@ export class PlanningGridController {
     return buildGridView({
       familyId,
       childId,
-      document: document ? stripPosition(document.data) : null,
+      document: document ? strip(document.data) : null,
       month: monthId,
       calendar: facts.calendar,
       publicHolidays: facts.publicHolidays,
@@ -95,9 +95,4 @@ export class PlanningGridController {
       now: new Date().toISOString(),
     });
   }
-}
-
-function stripPosition(document: PlanningGridDocument & { _position?: number }): PlanningGridDocument {
-  const { _position: _p, ...rest } = document;
-  return rest as PlanningGridDocument;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { forbidden } from '../../../platform/auth/auth.guard';
 import { StreamCommand } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext } from '../../families/family-commands/command-http';
+import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { localDateSchema } from '../catalog/catalog.schemas';
 import { OFFICIAL_CALENDAR_SOURCE } from '../calendar/official-school-calendar';
 import { CALENDAR_STREAM, calendarDecider } from '../school-calendar/calendar-adjustments';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { CommandContext, Principal } from '../../../platform/commands/command-context';
-import { DomainError } from '../../../platform/domain/domain-error';
+import type { CommandContext, Principal } from '../commands/command-context';
+import { DomainError } from '../domain/domain-error';
 
 export type AuthenticatedRequest = Request & { principal: Principal; id?: string; idempotencyKey?: string };
 
@@ -29,4 +29,10 @@ export function commandContext(request: AuthenticatedRequest): CommandContext {
 /** The stream revision as an ETag, so the client can send it back in If-Match. */
 export function setRevision(response: Response, revision: number): void {
   response.setHeader('ETag', `"${revision}"`);
+}
+
+/** A read-model document as the API shows it: without the projection runner's bookkeeping (`_position`). */
+export function strip<T extends Record<string, unknown>>(data: T): Omit<T, '_position'> {
+  const { _position: _p, ...rest } = data;
+  return rest;
 }
