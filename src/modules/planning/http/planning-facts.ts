@@ -10,7 +10,7 @@ import { CALENDAR_STREAM, CalendarAdjusted, calendarDecider, calendarInForce } f
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { publicHolidaysOf } from '../calendar/public-holidays';
 import type { Activity, Closure, LocalDate, SchoolCalendar, Zone } from '../planning.types';
-import { CatalogRepository } from './catalog-repository';
+import { ActivityInCatalog, CatalogRepository } from './catalog-repository';
 
 export interface BookingContext {
   calendar: SchoolCalendar;
@@ -18,6 +18,8 @@ export interface BookingContext {
   familyCategory: string;
   activities: Record<string, Activity>;
   closures: Closure[];
+  /** each known activity with its facility and its own closures (what the grid lays over the days) */
+  catalog: Record<string, ActivityInCatalog>;
 }
 
 /**
@@ -71,12 +73,14 @@ export class PlanningFacts {
 
   async forActivities(familyId: string, activityIds: string[], dates: LocalDate[]): Promise<BookingContext> {
     const activities: Record<string, Activity> = {};
+    const catalog: Record<string, ActivityInCatalog> = {};
     const closures: Closure[] = [];
     const communes = new Set<string>();
     for (const activityId of new Set(activityIds)) {
       const found = await this.catalog.activity(activityId).catch(() => null);
       if (!found) continue; // the decider refuses an unknown activity (404 ACTIVITY_NOT_FOUND) per day
       activities[activityId] = found.activity;
+      catalog[activityId] = found;
       closures.push(...found.closures);
       communes.add(found.facility.commune.toUpperCase());
     }
@@ -88,6 +92,7 @@ export class PlanningFacts {
       familyCategory: resident ? 'resident' : 'non-resident',
       activities,
       closures,
+      catalog,
     };
   }
 }

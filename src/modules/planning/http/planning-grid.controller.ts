@@ -4,7 +4,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import type { PlanningGridDocument } from '../grid/planning-grid.types';
 import { gridDocumentId, monthOf } from '../grid/planning-grid.types';
-import { buildFamilyView, buildGridView, GridActivity } from '../grid/planning-grid.view';
+import { buildFamilyView, buildGridView } from '../grid/planning-grid.view';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import { DomainError } from '../../../platform/domain/domain-error';
@@ -13,7 +13,6 @@ import { ProjectionRunner } from '../../../platform/projections/projection-runne
 import { DOCUMENT_STORE } from '../../../platform/tokens';
 import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
 import { parisDateOf } from '../calendar/local-date';
-import { CatalogRepository } from './catalog-repository';
 import { PlanningFacts } from './planning-facts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
@@ -39,7 +38,6 @@ export class PlanningGridController {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     private readonly projections: ProjectionRunner,
-    private readonly catalog: CatalogRepository,
     private readonly facts: PlanningFacts,
     private readonly access: FamilyAccessPolicy,
   ) {}
@@ -78,11 +76,6 @@ export class PlanningGridController {
     const document = await this.documents.get<PlanningGridDocument>(await this.projections.collectionOf('planning-grid'), gridDocumentId(familyId, childId, monthId));
     const activityIds = Object.keys(document?.data.rows ?? {});
     const facts = await this.facts.forActivities(familyId, activityIds, [`${monthId}-15`]);
-    const activities: Record<string, GridActivity> = {};
-    for (const activityId of activityIds) {
-      const found = await this.catalog.activity(activityId).catch(() => null);
-      if (found) activities[activityId] = found;
-    }
     return buildGridView({
       familyId,
       childId,
@@ -90,7 +83,7 @@ export class PlanningGridController {
       month: monthId,
       calendar: facts.calendar,
       publicHolidays: facts.publicHolidays,
-      activities,
+      activities: facts.catalog,
       familyCategory: facts.familyCategory,
       now: new Date().toISOString(),
     });
