@@ -1,4 +1,5 @@
-import { asFamilyEvent, familyIdFromStream } from '../../src/modules/families/families.events';
+import { familyIdOfEvent } from '../family-record/family-record.projection';
+import { asFamilyEvent } from '../../src/modules/families/families.events';
 import {
   CHANGE_CATEGORY_LABELS,
   type AdultChanges,
@@ -60,7 +61,7 @@ export const changeRequestsProjection: ProjectionDefinition<ChangeRequestDocumen
     switch (familyEvent.type) {
       case 'ChangeRequested': {
         const data = familyEvent.data;
-        const familyId = familyIdFromStream(event.streamId) ?? event.metadata.familyId ?? '';
+        const familyId = familyIdOfEvent(event) ?? '';
         return {
           requestId: data.requestId,
           familyId,

@@ -1,4 +1,5 @@
-import { asFamilyEvent, familyIdFromStream } from '../../src/modules/families/families.events';
+import { familyIdOfEvent } from '../family-record/family-record.projection';
+import { asFamilyEvent } from '../../src/modules/families/families.events';
 import { CHANGE_CATEGORY_LABELS, type ChangeCategory } from '../../src/modules/families/families.types';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 import { CHANGE_REQUEST_EVENT_TYPES, requestIdOfEvent, summarizeChange } from '../change-requests/change-requests.projection';
@@ -41,7 +42,7 @@ export const staffQueueProjection: ProjectionDefinition<StaffQueueDocument> = {
         const data = familyEvent.data;
         return {
           requestId: data.requestId,
-          familyId: familyIdFromStream(event.streamId) ?? event.metadata.familyId ?? '',
+          familyId: familyIdOfEvent(event) ?? '',
           familyNumber: data.familyNumber,
           commune: data.commune,
           guardianName: data.requesterName,
