@@ -307,11 +307,8 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
   section(`3. HTTP (createApp, embedded, 127.0.0.1; autocannon in a child process, ${connections} connections, ${seconds} s each)`);
   // Loaded here, not at the top: phases 1 and 2 run without Nest in memory.
   const { createApp } = await import('../src/bootstrap');
+  const { BenchParents } = await import('./bench-parents');
   const { loadConfig } = await import('../src/platform/config/config');
-  const { IdentityCommandMessage } = await import('../src/modules/identity/identity-command');
-  const { SessionStore } = await import('../src/modules/identity/sessions/session-store');
-  const { Argon2idHasher } = await import('../src/platform/security/password-hasher');
-  const { newSecretToken } = await import('../src/platform/security/secret-token');
   const { CommandBus } = await import('@nestjs/cqrs');
   const { FamilyCommandMessage } = await import('../src/modules/families/family-commands/family-command');
   const { EVENT_STORE } = await import('../src/platform/tokens');
@@ -319,23 +316,10 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
 
   const dataDir = join(dir, 'http');
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'true' });
-  // Each benchmark family gets a real parent account and a real server-side session (setup, not timed).
-  // The load generator addresses them as `bench-parent-<familyId>`; the authenticator given to createApp
-  // swaps that name for the family's session token and resolves it through the real SessionStore, so every
-  // measured request pays for session validation as a parent's request does.
-  const sessionTokens = new Map<string, string>();
-  const sessions: { store?: InstanceType<typeof SessionStore> } = {};
-  const app = await createApp(config, {
-    authenticator: {
-      authenticate: async (token: string) => {
-        const familyId = benchPrincipal(token)?.familyId;
-        const real = familyId ? sessionTokens.get(familyId) : undefined;
-        return real && sessions.store ? sessions.store.resolve(real) : null;
-      },
-    },
-  });
-  sessions.store = app.get(SessionStore);
-  const passwordHash = await new Argon2idHasher().hash('Bench-Parent-2026');
+  // Real parent accounts and sessions for the benchmark's families (bench/bench-parents.ts).
+  const parents = new BenchParents();
+  const app = await createApp(config, { authenticator: parents.authenticator });
+  parents.attach(app);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
@@ -353,33 +337,7 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
         const familyId = benchFamilyId(BENCH_SERIES.http, registered);
         const context = { principal: BENCH_ACTOR, correlationId: randomUUID() };
         await bus.execute(new FamilyCommandMessage(familyId, (at) => registration(familyId, at), context));
-        const accountId = `bench-${familyId}`;
-        const { hash } = newSecretToken();
-        const actor = { userId: BENCH_ACTOR.userId, role: 'system' };
-        await bus.execute(
-          new IdentityCommandMessage(
-            accountId,
-            (at) => ({
-              type: 'CreateAccount',
-              accountId,
-              at,
-              actor,
-              login: accountId,
-              role: 'parent',
-              familyId,
-              email: `${accountId}@bench.example.fr`,
-              displayName: 'PARENT BENCH',
-              activationTokenHash: hash,
-              activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
-            }),
-            context,
-          ),
-        );
-        await bus.execute(
-          new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', accountId, at, actor, tokenHash: hash, passwordHash }), context),
-        );
-        const session = await sessions.store!.open({ accountId, credentialsVersion: 1 }, 'bench');
-        sessionTokens.set(familyId, session.token);
+        await parents.add(familyId, context);
       }
       progress('waiting for the projections to catch up');
       await runner.waitForPosition(await events.headPosition(), 300_000);

@@ -24,6 +24,7 @@
  * allocation-check.ts). Exit code 1 when a check fails or an answer is not the expected status.
  */
 import { intEnv, Row, runChild, section, table } from './bench-support';
+import { BenchParents } from './bench-parents';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,10 +35,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/platform/config/config';
-import { IdentityCommandMessage } from '../src/modules/identity/identity-command';
-import { SessionStore } from '../src/modules/identity/sessions/session-store';
-import { Argon2idHasher } from '../src/platform/security/password-hasher';
-import { newSecretToken } from '../src/platform/security/secret-token';
 import { FamilyCommandMessage } from '../src/modules/families/family-commands/family-command';
 import type { RegisterFamily } from '../src/modules/families/families.decider';
 import { EVENT_STORE } from '../src/platform/tokens';
@@ -59,7 +56,7 @@ import { officialSchoolCalendar } from '../src/modules/planning/calendar/officia
 import { runsOn } from '../src/modules/planning/calendar/school-calendar';
 import { placesOn } from '../src/modules/planning/allocation/allocation-consumer';
 import { DEMO_FAMILIES } from '../src/demo/demo-data';
-import { BENCH_ACTOR, benchFamilyId, benchParentToken, benchPrincipal } from './bench-families';
+import { BENCH_ACTOR, benchFamilyId, benchParentToken } from './bench-families';
 import { checkAllocations, readRequests, type AllocationCheck } from './rush/allocation-check';
 import type { RushJob, RushReport, RushRequest } from './rush/rush-load';
 
@@ -305,20 +302,10 @@ async function run(dir: string): Promise<void> {
   const families = rushFamilies();
   const activityIds = Array.from({ length: settings.activities }, (_, a) => activityIdOf(a));
 
-  // The bench's parents: `bench-parent-<familyId>` is swapped for the family's real session token and
-  // resolved through the real SessionStore (as bench/platform.bench.ts).
-  const sessionTokens = new Map<string, string>();
-  const sessions: { store?: SessionStore } = {};
-  const app = await createApp(config, {
-    authenticator: {
-      authenticate: async (token: string) => {
-        const familyId = benchPrincipal(token)?.familyId;
-        const real = familyId ? sessionTokens.get(familyId) : undefined;
-        return real && sessions.store ? sessions.store.resolve(real) : null;
-      },
-    },
-  });
-  sessions.store = app.get(SessionStore);
+  // Real parent accounts and sessions for the rush's families (bench/bench-parents.ts).
+  const parents = new BenchParents();
+  const app = await createApp(config, { authenticator: parents.authenticator });
+  parents.attach(app);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const bus = app.get(CommandBus);
@@ -353,37 +340,13 @@ async function run(dir: string): Promise<void> {
     const schoolYears = [...new Set(days.map((d) => schoolYearFor(d, calendar)))];
 
     progress(`registering ${settings.families} families, their accounts and sessions, enrolling ${settings.children} children (${settings.setupConcurrency} families at a time)`);
-    const passwordHash = await new Argon2idHasher().hash('Bench-Parent-2026');
     let done = 0;
     await pool(families.length, settings.setupConcurrency, async (i) => {
       const family = families[i];
       const { familyId } = family;
       const context = { principal: BENCH_ACTOR, correlationId: randomUUID() };
       await bus.execute(new FamilyCommandMessage(familyId, (at) => registration(family, at), context));
-      const accountId = `bench-${familyId}`;
-      const { hash } = newSecretToken();
-      await bus.execute(
-        new IdentityCommandMessage(
-          accountId,
-          (at) => ({
-            type: 'CreateAccount',
-            accountId,
-            at,
-            actor: system,
-            login: accountId,
-            role: 'parent',
-            familyId,
-            email: `${accountId}@bench.example.fr`,
-            displayName: 'PARENT BENCH',
-            activationTokenHash: hash,
-            activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
-          }),
-          context,
-        ),
-      );
-      await bus.execute(new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', accountId, at, actor: system, tokenHash: hash, passwordHash }), context));
-      const session = await sessions.store!.open({ accountId, credentialsVersion: 1 }, 'bench');
-      sessionTokens.set(familyId, session.token);
+      await parents.add(familyId, context);
       for (const child of family.children) {
         for (const schoolYear of schoolYears) {
           await bus.execute(
