@@ -30,8 +30,8 @@ import { v5 as uuidv5 } from 'uuid';
 import { decideBulk, FamilyPlanningCommand, familyPlanningDecider, FamilyPlanningState, MAX_BULK_ITEMS, RequestReservations } from '../family-planning/family-planning.decider';
 import { expandTypicalWeek } from '../family-planning/typical-week';
 import { PlanningFacts } from './planning-facts';
-import { formatDateFr, formatInstantFr } from '../rules/format-fr';
 import { CatalogRepository } from './catalog-repository';
+import { endingOf, noticeText } from '../allocation/notices';
 
 const ALLOCATOR: Principal = { userId: 'allocator', role: 'system' };
 
@@ -159,32 +159,6 @@ export class AllocationFollowUpWorkflow implements WorkflowDefinition {
   }
 }
 
-/** The French words of each notice (the template lays them out). */
-export function noticeText(notice: FamilyNotice, child: string, activity: string): { title: string; message: string } {
-  const day = formatDateFr(notice.date);
-  const what = `${activity} du ${day} pour ${child}`;
-  switch (notice.kind) {
-    case 'wait-listed':
-      return { title: "Demande en liste d'attente", message: `L'activité ${what} est complète : votre demande est en liste d'attente (rang ${notice.rank ?? '?'}). Vous serez prévenu(e) si une place se libère.` };
-    case 'place-offered':
-      return {
-        title: 'Une place se libère',
-        message: `Une place s'est libérée : ${what}. Vous pouvez l'accepter sur le portail jusqu'au ${notice.expiresAt ? formatInstantFr(notice.expiresAt) : '?'} ; passé ce délai, elle sera proposée à la famille suivante.`,
-      };
-    case 'offer-expired':
-      return { title: 'Place non confirmée', message: `La place proposée (${what}) n'a pas été confirmée à temps : elle a été proposée à la famille suivante.` };
-    case 'accepted-by-staff':
-      return { title: 'Réservation acceptée', message: `Votre réservation ${what} a été acceptée.` };
-    case 'refused-by-staff':
-      return { title: 'Réservation refusée', message: `Votre réservation ${what} a été refusée. Motif : ${notice.reason ?? 'non précisé'}.` };
-    case 'day-closed':
-      return { title: 'Fermeture', message: `L'activité ${what} est fermée (${notice.reason ?? 'fermeture'}) : la réservation est annulée et ne sera pas facturée.` };
-    default: {
-      const never: never = notice.kind;
-      return never;
-    }
-  }
-}
 
 
 /**
@@ -364,20 +338,5 @@ export class ReservationOutcomeWorkflow implements WorkflowDefinition {
         },
       ),
     );
-  }
-}
-
-/** Which allocation endings free the family's day (a cancellation already did, on the family's side). */
-export function endingOf(type: string, reason: string | undefined): 'refused-by-staff' | 'rejected' | 'closure' | 'offer-expired' | 'offer-declined' | null {
-  switch (type) {
-    case 'RequestRefusedByStaff':
-      return 'refused-by-staff';
-    case 'RequestRejected':
-      return 'rejected';
-    case 'PlaceReleased':
-    case 'RemovedFromWaitingList':
-      return reason === 'closure' || reason === 'offer-expired' || reason === 'offer-declined' || reason === 'refused-by-staff' ? reason : null;
-    default:
-      return null;
   }
 }
