@@ -8,11 +8,12 @@ import { ActivityDaysController } from './http/activity-days.controller';
 import { PlanningGridController } from './http/planning-grid.controller';
 import { SchoolCalendarController } from './http/school-calendar.controller';
 import { PlanningFacts } from './http/planning-facts';
+import { BulkReservations } from './http/bulk-reservations';
 
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
   controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController, SchoolCalendarController],
-  providers: [CatalogRepository, PlanningFacts, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow],
+  providers: [CatalogRepository, PlanningFacts, BulkReservations, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow],
   exports: [CatalogRepository],
 })
 export class PlanningModule implements OnModuleInit {

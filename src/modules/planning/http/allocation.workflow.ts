@@ -27,9 +27,10 @@ import type { EventStore } from '../../../platform/event-store/event-store.port'
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import type { Activity, Weekday } from '../planning.types';
 import { v5 as uuidv5 } from 'uuid';
-import { decideBulk, FamilyPlanningCommand, familyPlanningDecider, FamilyPlanningState, MAX_BULK_ITEMS, RequestReservations } from '../family-planning/family-planning.decider';
+import { FamilyPlanningCommand, familyPlanningDecider, MAX_BULK_ITEMS } from '../family-planning/family-planning.decider';
 import { expandTypicalWeek } from '../family-planning/typical-week';
 import { PlanningFacts } from './planning-facts';
+import { BulkReservations } from './bulk-reservations';
 import { CatalogRepository } from './catalog-repository';
 import { endingOf, noticeText } from '../allocation/notices';
 
@@ -250,8 +251,8 @@ export class RegularContractWorkflow implements WorkflowDefinition {
   private readonly logger = new Logger('RegularContracts');
 
   constructor(
-    private readonly commands: CommandBus,
     private readonly facts: PlanningFacts,
+    private readonly bulk: BulkReservations,
   ) {}
 
   async handle(event: ProjectedEvent): Promise<void> {
@@ -268,41 +269,13 @@ export class RegularContractWorkflow implements WorkflowDefinition {
       uuidv5(`${event.metadata.eventId}|${c}|${a}|${date}`, CONTRACT_NAMESPACE),
     ).slice(0, MAX_BULK_ITEMS);
     if (items.length === 0) return;
-    const system = { userId: 'regular-contract', role: 'system' };
-    let results: { status: string }[] = [];
-    await this.commands.execute(
-      new StreamCommand(
-        planningStream(familyId),
-        {
-          ...familyPlanningDecider,
-          decide: (command: FamilyPlanningCommand, state: FamilyPlanningState) => {
-            const decision = decideBulk(command as RequestReservations, state);
-            results = decision.results;
-            return decision.events;
-          },
-        },
-        (at): FamilyPlanningCommand => ({
-          type: 'RequestReservations',
-          familyId,
-          at,
-          actor: system,
-          items,
-          activities: facts.activities,
-          calendar: facts.calendar,
-          closures: facts.closures,
-          publicHolidays: facts.publicHolidays,
-          familyCategory: facts.familyCategory,
-        }),
-        {
-          principal: { userId: system.userId, role: 'system' },
-          correlationId: event.metadata.correlationId,
-          causationId: event.metadata.eventId,
-          idempotencyKey: `contract:${event.metadata.eventId}`,
-          familyId,
-        },
-      ),
-    );
-    this.logger.log({ familyId, childId, activityId, requested: results.filter((r) => r.status === 'requested').length, refused: results.filter((r) => r.status === 'refused').length }, 'regular contract booked');
+    const answer = await this.bulk.request(familyId, items, facts, {
+      principal: { userId: 'regular-contract', role: 'system' },
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.eventId,
+      idempotencyKey: `contract:${event.metadata.eventId}`,
+    });
+    this.logger.log({ familyId, childId, activityId, requested: answer.requested, refused: answer.refused }, 'regular contract booked');
   }
 }
 

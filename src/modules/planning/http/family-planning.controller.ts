@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
-import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import { fold } from '../../../platform/domain/decider';
@@ -16,15 +15,7 @@ import { EventSerializer } from '../../../platform/events/event-serializer';
 import { EVENT_STORE } from '../../../platform/tokens';
 import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
-import {
-  BulkItemResult,
-  MAX_BULK_ITEMS,
-  decideBulk,
-  FamilyPlanningCommand,
-  familyPlanningDecider,
-  FamilyPlanningState,
-  RequestReservations,
-} from '../family-planning/family-planning.decider';
+import { MAX_BULK_ITEMS, FamilyPlanningCommand, familyPlanningDecider, RequestReservations } from '../family-planning/family-planning.decider';
 import type { FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
 import {
   declareAbsenceBodySchema,
@@ -37,6 +28,7 @@ import { expandTypicalWeek } from '../family-planning/typical-week';
 import { allocationStream, planningStream } from '../planning.events';
 import type { LocalDate } from '../planning.types';
 import { PlanningFacts } from './planning-facts';
+import { BulkReservations } from './bulk-reservations';
 
 class EnrolChildBody extends createZodDto(enrolChildBodySchema) {}
 class RequestReservationBody extends createZodDto(requestReservationBodySchema) {}
@@ -74,6 +66,7 @@ export class FamilyPlanningController {
     private readonly access: FamilyAccessPolicy,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly serializer: EventSerializer,
+    private readonly bulkReservations: BulkReservations,
   ) {}
 
   @Post('enrolments')
@@ -232,43 +225,7 @@ export class FamilyPlanningController {
 
   private async bulk(rq: AuthenticatedRequest, familyId: string, items: RequestReservations['items']) {
     const facts = await this.facts.forActivities(familyId, items.map((i) => i.activityId), items.map((i) => i.date));
-    let results: BulkItemResult[] = [];
-    // The bulk decision runs inside the pipeline (retried on a concurrent write): keep the per-day answers
-    // of the attempt that was stored.
-    const decider: Decider<FamilyPlanningCommand, FamilyPlanningStreamEvent, FamilyPlanningState> = {
-      ...familyPlanningDecider,
-      decide: (command, state) => {
-        const decision = decideBulk(command as RequestReservations, state);
-        results = decision.results;
-        return decision.events;
-      },
-    };
-    const { principal } = rq;
-    const result = await this.commands.execute(
-      new StreamCommand(
-        planningStream(familyId),
-        decider,
-        (at) => ({
-          type: 'RequestReservations' as const,
-          familyId,
-          at,
-          actor: { userId: principal.userId, role: principal.role },
-          items,
-          activities: facts.activities,
-          calendar: facts.calendar,
-          closures: facts.closures,
-          publicHolidays: facts.publicHolidays,
-          familyCategory: facts.familyCategory,
-        }),
-        { ...commandContext(rq), familyId },
-      ),
-    );
-    return {
-      revision: result.revision,
-      requested: results.filter((r) => r.status === 'requested').length,
-      refused: results.filter((r) => r.status === 'refused').length,
-      results,
-    };
+    return this.bulkReservations.request(familyId, items, facts, commandContext(rq));
   }
 
   private async reservation(rq: AuthenticatedRequest, familyId: string, requestId: string) {
