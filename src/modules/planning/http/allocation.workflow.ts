@@ -259,9 +259,13 @@ export class RegularContractWorkflow implements WorkflowDefinition {
     const { childId, activityId, schoolYear, regularDays } = event.data as { childId: string; activityId: string; schoolYear: string; regularDays: Weekday[] };
     const familyId = familyIdFromPlanningStream(event.streamId);
     if (!familyId || regularDays.length === 0) return;
+    // The school year as the calendar in force has it (its rentrée and its end), from today on.
+    const calendar = await this.facts.schoolCalendar();
+    const year = calendar.schoolYears.find((y) => y.id === schoolYear);
+    if (!year) return;
     const today = parisDateOf(new Date().toISOString());
-    const [first, last] = [`${schoolYear.slice(0, 4)}-09-01`, `${schoolYear.slice(5)}-08-31`];
-    const from = today > first ? today : first;
+    const from = today > year.start ? today : year.start;
+    const last = year.end;
     if (from > last) return;
     const facts = await this.facts.forActivities(familyId, [activityId], [from, last]);
     if (!facts.activities[activityId]) return;
