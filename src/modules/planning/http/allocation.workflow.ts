@@ -45,7 +45,6 @@ const ALLOCATOR: Principal = { userId: 'allocator', role: 'system' };
 export class AllocationWorkflow implements WorkflowDefinition {
   readonly name = 'place-allocation';
   readonly eventTypes = [...ALLOCATION_SOURCE_EVENT_TYPES];
-  private readonly logger = new Logger('Allocation');
 
   constructor(
     private readonly commands: CommandBus,
@@ -54,11 +53,10 @@ export class AllocationWorkflow implements WorkflowDefinition {
 
   async handle(event: ProjectedEvent): Promise<void> {
     const { activityId, date } = event.data as { activityId: string; date: string };
-    const activity = await this.catalog.activity(activityId).catch(() => null);
-    if (!activity) {
-      this.logger.error({ activityId, eventId: event.metadata.eventId }, 'reservation for an unknown activity: not allocated');
-      return;
-    }
+    // The request passed the booking rules, so its activity exists in the catalog's stream; if the catalog
+    // read model does not show it yet (a start-up, a projector behind), this throws and the runner retries
+    // the event later: skipping it would lose the request.
+    const activity = await this.catalog.activity(activityId);
     const route = routeToAllocation(
       { id: event.metadata.eventId, streamId: event.streamId, position: event.position, type: event.type, data: event.data },
       () => ({ places: placesOn(activity.activity, date), offerWindowMs: offerWindowMs() }),
@@ -253,6 +251,7 @@ export class RegularContractWorkflow implements WorkflowDefinition {
   constructor(
     private readonly facts: PlanningFacts,
     private readonly bulk: BulkReservations,
+    private readonly catalog: CatalogRepository,
   ) {}
 
   async handle(event: ProjectedEvent): Promise<void> {
@@ -267,8 +266,9 @@ export class RegularContractWorkflow implements WorkflowDefinition {
     const from = today > year.start ? today : year.start;
     const last = year.end;
     if (from > last) return;
+    // As above: an enrolment names an existing activity; a catalog read model behind makes this event wait.
+    await this.catalog.activity(activityId);
     const facts = await this.facts.forActivities(familyId, [activityId], [from, last]);
-    if (!facts.activities[activityId]) return;
     const items = expandTypicalWeek({ from, to: last, lines: [{ childId, activityId, weekdays: regularDays }] }, facts, (c, a, date) =>
       uuidv5(`${event.metadata.eventId}|${c}|${a}|${date}`, CONTRACT_NAMESPACE),
     ).slice(0, MAX_BULK_ITEMS);
