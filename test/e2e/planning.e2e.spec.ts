@@ -296,4 +296,12 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const cell = grid.body.rows.find((r: { activityId: string }) => r.activityId === 'test-valide').cells.find((c: { date: string }) => c.date === days[3]);
     expect(cell).toMatchObject({ code: 'Réserve refusée', detail: expect.stringContaining('Sortie complète') });
   });
+
+  it('books the demo regular contract at start-up, even though the workflow may see the enrolment before the catalog is projected', async () => {
+    await t.settle();
+    const grid = await t.http.get(`/families/${DUPONT}/children/${LUCIE}/planning?month=${days[0].slice(0, 7)}`).set(bearer(t.tokens.dupont)).expect(200);
+    const row = grid.body.rows.find((r: { activityId: string }) => r.activityId === 'alsh-mercredi-pm');
+    expect(row.regularDays).toEqual([3]);
+    expect(row.cells.some((c: { code: string }) => c.code === 'Régulier')).toBe(true);
+  });
 });
