@@ -35,4 +35,3 @@ export const createStaffAccountBodySchema = z.strictObject({
   scope: z.array(commune).min(1).max(100).optional().describe("Communes gérées (« * » pour toutes) ; pas pour un administrateur"),
 });
 export const disableAccountBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('Motif') });
-export const emptyBodySchema = z.strictObject({});

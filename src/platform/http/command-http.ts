@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext, Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
@@ -36,3 +38,6 @@ export function strip<T extends Record<string, unknown>>(data: T): Omit<T, '_pos
   const { _position: _p, ...rest } = data;
   return rest;
 }
+
+/** The body of a command that needs nothing but its URL: `{}` (anything else is refused). */
+export class EmptyBody extends createZodDto(z.strictObject({})) {}

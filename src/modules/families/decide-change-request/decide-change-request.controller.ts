@@ -13,7 +13,7 @@ import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeReques
 import { ListPendingRequestsQuery } from '../read-family/family-queries';
 
 class AcceptBody extends createZodDto(acceptChangeRequestBodySchema) {}
-class RefuseBody extends createZodDto(refuseChangeRequestBodySchema) {}
+class RefuseChangeRequestBody extends createZodDto(refuseChangeRequestBodySchema) {}
 
 const instant = z.iso.datetime({ offset: true });
 class StaffQueueQuery extends createZodDto(
@@ -61,7 +61,7 @@ export class DecideChangeRequestController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Refuser une demande, avec un motif communiqué à la famille' })
-  refuse(@Param() p: FamilyRequestParams, @Body() body: RefuseBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  refuse(@Param() p: FamilyRequestParams, @Body() body: RefuseChangeRequestBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'RefuseChangeRequest', requestId: p.requestId, reason: body.reason });
   }
 }

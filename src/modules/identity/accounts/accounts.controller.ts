@@ -7,16 +7,15 @@ import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
 import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { strip } from '../../../platform/http/command-http';
-import { createFamilyAccountBodySchema, createStaffAccountBodySchema, disableAccountBodySchema, emptyBodySchema } from '../identity.schemas';
+import { createFamilyAccountBodySchema, createStaffAccountBodySchema, disableAccountBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';
 
 class CreateFamilyAccountBody extends createZodDto(createFamilyAccountBodySchema) {}
 class CreateStaffAccountBody extends createZodDto(createStaffAccountBodySchema) {}
 class DisableAccountBody extends createZodDto(disableAccountBodySchema) {}
-class EmptyBody extends createZodDto(emptyBodySchema) {}
 class AccountIdParam extends createZodDto(z.strictObject({ accountId: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, 'Identifiant invalide.') })) {}
 
 /** Accounts: family logins created by staff (activation by e-mail), staff accounts by administrators. */

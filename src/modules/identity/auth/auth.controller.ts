@@ -4,8 +4,8 @@ import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../../../platform/commands/command-context';
 import { Public, Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
-import { changePasswordBodySchema, emptyBodySchema, forgotPasswordBodySchema, loginBodySchema, tokenPasswordBodySchema } from '../identity.schemas';
+import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
+import { changePasswordBodySchema, forgotPasswordBodySchema, loginBodySchema, tokenPasswordBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';
 import { passwordRulesDescription } from '../password-policy.rules';
 
@@ -13,7 +13,6 @@ class LoginBody extends createZodDto(loginBodySchema) {}
 class ForgotPasswordBody extends createZodDto(forgotPasswordBodySchema) {}
 class TokenPasswordBody extends createZodDto(tokenPasswordBodySchema) {}
 class ChangePasswordBody extends createZodDto(changePasswordBodySchema) {}
-class EmptyBody extends createZodDto(emptyBodySchema) {}
 
 const RULES = `Règles du mot de passe : ${passwordRulesDescription.join(' ; ')}.`;
 

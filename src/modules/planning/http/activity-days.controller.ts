@@ -11,7 +11,7 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { EVENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
 import { allocationDecider, freePlaces, heldPlaces, offerWindowMs } from '../allocation/allocation.decider';
 import { placesOn } from '../allocation/allocation-consumer';
 import { AllocationEvent, allocationStream } from '../planning.events';
@@ -22,8 +22,7 @@ import { ATTENDANCE_LABELS, ATTENDANCE_STATUSES, AttendanceEvent, attendanceStre
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 class DayParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date('Date invalide : format attendu AAAA-MM-JJ.') })) {}
 class DayRequestParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date(), requestId: id })) {}
-class EmptyBody extends createZodDto(z.strictObject({})) {}
-class RefuseBody extends createZodDto(z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) })) {}
+class RefuseReservationBody extends createZodDto(z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) })) {}
 class AttendanceBody extends createZodDto(
   z.strictObject({
     entries: z
@@ -126,7 +125,7 @@ export class ActivityDaysController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Refuser une réservation, avec un motif communiqué à la famille (la place va à la suivante)' })
-  async refuse(@Param() p: DayRequestParam, @Body() body: RefuseBody, @Req() rq: AuthenticatedRequest) {
+  async refuse(@Param() p: DayRequestParam, @Body() body: RefuseReservationBody, @Req() rq: AuthenticatedRequest) {
     await this.inScope(rq, p.activityId);
     const actor = { userId: rq.principal.userId, role: rq.principal.role };
     await this.commands.execute(

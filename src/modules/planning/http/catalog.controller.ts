@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { StreamCommand } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, setRevision, EmptyBody } from '../../../platform/http/command-http';
 import type { Response } from 'express';
 import { Res } from '@nestjs/common';
 import { catalogDecider, CatalogCommand } from '../catalog/catalog.decider';
@@ -19,7 +19,6 @@ class DefineFacilityBody extends createZodDto(defineFacilityBodySchema) {}
 class DefineActivityBody extends createZodDto(defineActivityBodySchema) {}
 class ChangeActivityBody extends createZodDto(changeActivityBodySchema) {}
 class DeclareClosureBody extends createZodDto(declareClosureBodySchema) {}
-class EmptyBody extends createZodDto(z.strictObject({})) {}
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 class FacilityParam extends createZodDto(z.strictObject({ facilityId: id })) {}
 class ActivityParam extends createZodDto(z.strictObject({ facilityId: id, activityId: id })) {}

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { DomainError } from '../../../platform/domain/domain-error';
@@ -13,7 +14,7 @@ import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { EVENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, setRevision, EmptyBody } from '../../../platform/http/command-http';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import { MAX_BULK_ITEMS, FamilyPlanningCommand, familyPlanningDecider, RequestReservations } from '../family-planning/family-planning.decider';
 import type { FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
@@ -35,7 +36,6 @@ class RequestReservationBody extends createZodDto(requestReservationBodySchema) 
 class RequestReservationsBody extends createZodDto(requestReservationsBodySchema) {}
 class TypicalWeekBody extends createZodDto(typicalWeekBodySchema) {}
 class DeclareAbsenceBody extends createZodDto(declareAbsenceBodySchema) {}
-class EmptyBody extends createZodDto(z.strictObject({})) {}
 class CancelManyBody extends createZodDto(
   z.strictObject({
     requestIds: z
@@ -45,7 +45,6 @@ class CancelManyBody extends createZodDto(
   }),
 ) {}
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
-class FamilyParam extends createZodDto(z.strictObject({ familyId: id })) {}
 class ReservationParam extends createZodDto(z.strictObject({ familyId: id, requestId: id })) {}
 
 type WithoutMeta<C> = C extends unknown ? Omit<C, 'familyId' | 'at' | 'actor'> : never;
@@ -72,7 +71,7 @@ export class FamilyPlanningController {
   @Post('enrolments')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: "Inscrire un enfant à une activité pour l'année scolaire, avec un contrat régulier éventuel" })
-  async enrol(@Param() p: FamilyParam, @Body() body: EnrolChildBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async enrol(@Param() p: FamilyIdParam, @Body() body: EnrolChildBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const { activities } = await this.facts.forActivities(p.familyId, [body.activityId], []);
     const activity = this.requireActivity(activities, body.activityId);
@@ -84,7 +83,7 @@ export class FamilyPlanningController {
   @Post('reservations')
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Demander une réservation pour un jour (refusée tout de suite si une règle ne le permet pas, avec la raison)' })
-  async reserve(@Param() p: FamilyParam, @Body() body: RequestReservationBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async reserve(@Param() p: FamilyIdParam, @Body() body: RequestReservationBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
     await this.assertChild(rq, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.date]);
     const activity = this.requireActivity(facts.activities, body.activityId);
@@ -108,7 +107,7 @@ export class FamilyPlanningController {
   @HttpCode(200)
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Réserver plusieurs jours, pour plusieurs enfants : une réponse par jour (1000 jours au plus)' })
-  async reserveMany(@Param() p: FamilyParam, @Body() body: RequestReservationsBody, @Req() rq: AuthenticatedRequest) {
+  async reserveMany(@Param() p: FamilyIdParam, @Body() body: RequestReservationsBody, @Req() rq: AuthenticatedRequest) {
     for (const childId of new Set(body.items.map((i) => i.childId))) await this.assertChild(rq, p.familyId, childId);
     const items = body.items.map((item) => ({ ...item, requestId: randomUUID() }));
     return this.bulk(rq, p.familyId, items);
@@ -118,7 +117,7 @@ export class FamilyPlanningController {
   @HttpCode(200)
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Appliquer une « semaine type » sur une période, pour un ou plusieurs enfants : une réponse par jour' })
-  async typicalWeek(@Param() p: FamilyParam, @Body() body: TypicalWeekBody, @Req() rq: AuthenticatedRequest) {
+  async typicalWeek(@Param() p: FamilyIdParam, @Body() body: TypicalWeekBody, @Req() rq: AuthenticatedRequest) {
     for (const childId of new Set(body.lines.map((l) => l.childId))) await this.assertChild(rq, p.familyId, childId);
     const facts = await this.facts.forActivities(p.familyId, body.lines.map((l) => l.activityId), [body.from, body.to]);
     const items = expandTypicalWeek(body, facts, () => randomUUID());
@@ -143,7 +142,7 @@ export class FamilyPlanningController {
   @HttpCode(200)
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Annuler plusieurs réservations (plusieurs jours, plusieurs enfants) : une réponse par réservation' })
-  async cancelMany(@Param() p: FamilyParam, @Body() body: CancelManyBody, @Req() rq: AuthenticatedRequest) {
+  async cancelMany(@Param() p: FamilyIdParam, @Body() body: CancelManyBody, @Req() rq: AuthenticatedRequest) {
     // Who may act on the family is decided for the whole request, not day by day.
     await this.access.assertCanReach(rq.principal, p.familyId);
     const results: { requestId: string; status: 'cancelled' | 'refused'; code?: string; message?: string }[] = [];
@@ -204,7 +203,7 @@ export class FamilyPlanningController {
   @Post('absences')
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Déclarer une absence (un jour ou une période), avec un certificat médical éventuel : chaque jour est excusé ou facturé selon les règles' })
-  async declareAbsence(@Param() p: FamilyParam, @Body() body: DeclareAbsenceBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async declareAbsence(@Param() p: FamilyIdParam, @Body() body: DeclareAbsenceBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
     await this.assertChild(rq, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.from]);
     const activity = this.requireActivity(facts.activities, body.activityId);

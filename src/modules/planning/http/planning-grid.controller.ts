@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PlanningGridDocument } from '../grid/planning-grid.types';
 import { gridDocumentId, monthOf } from '../grid/planning-grid.types';
 import { buildFamilyView, buildGridView } from '../grid/planning-grid.view';
+import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import { DomainError } from '../../../platform/domain/domain-error';
@@ -22,7 +23,6 @@ const month = z
   .optional()
   .describe('Mois affiché (AAAA-MM), le mois courant par défaut');
 class MonthQuery extends createZodDto(z.strictObject({ month })) {}
-class FamilyParam extends createZodDto(z.strictObject({ familyId: id })) {}
 class ChildParam extends createZodDto(z.strictObject({ familyId: id, childId: z.string().min(1).max(100) })) {}
 
 /**
@@ -58,7 +58,7 @@ export class PlanningGridController {
   @Get('planning')
   @Roles('parent', 'staff', 'admin', 'auditor')
   @ApiOperation({ summary: 'Planning de la famille pour un mois : tous les enfants' })
-  async family(@Param() p: FamilyParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
+  async family(@Param() p: FamilyIdParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const shown = this.access.visibleChildren(rq.principal, await this.children(p.familyId));
     const monthId = q.month ?? monthOf(parisDateOf(new Date().toISOString()));
