@@ -3,6 +3,8 @@
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 
 /**
  * The dependency rule (ARCHITECTURE.md, "Layout"): domain files decide from their inputs alone. They do
@@ -85,7 +87,11 @@ export default defineConfig([
   {
     name: 'portail/typescript',
     files: ['**/*.ts'],
+    plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
+      // One import order everywhere (packages, then relative paths), fixed by `npm run format`.
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
       // `_`-prefixed names mark what a signature requires but the body does not use.
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -124,6 +130,9 @@ export default defineConfig([
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+
+  // Formatting is Prettier's (checked by `npm run lint`); no stylistic ESLint rule competes with it.
+  prettier,
 
   {
     name: 'portail/domain-dependency-rule',

@@ -10,6 +10,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+
 import { ARGON2_PARAMETERS, Argon2idHasher } from '../src/platform/security/password-hasher';
 
 const RUNS = 20;

@@ -3,9 +3,9 @@
  * the families the benchmark registers, the commands it sends, and the bearer tokens of their parents.
  * Kept free of Nest and of the stores so that the child process loads almost nothing.
  */
-import type { Principal } from '../src/platform/commands/command-context';
-import type { RegisterFamily, RequestAddressChange } from '../src/modules/families/families.decider';
 import { DEMO_FAMILIES } from '../src/demo/demo-data';
+import type { RegisterFamily, RequestAddressChange } from '../src/modules/families/families.decider';
+import type { Principal } from '../src/platform/commands/command-context';
 
 /** Every benchmark family number starts with 99 (13 digits, like a real N° Famille). */
 const BENCH_FAMILY_PREFIX = '99';

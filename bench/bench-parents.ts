@@ -7,6 +7,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+
 import { IdentityCommandMessage } from '../src/modules/identity/identity-command';
 import { SessionStore } from '../src/modules/identity/sessions/session-store';
 import type { Authenticator } from '../src/platform/auth/authenticator.port';
@@ -61,7 +62,9 @@ export class BenchParents {
         context,
       ),
     );
-    await bus.execute(new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', accountId, at, actor, tokenHash: hash, passwordHash }), context));
+    await bus.execute(
+      new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', accountId, at, actor, tokenHash: hash, passwordHash }), context),
+    );
     const session = await this.app.get(SessionStore).open({ accountId, credentialsVersion: 1 }, 'bench');
     this.tokens.set(familyId, session.token);
   }

@@ -5,6 +5,7 @@
  * Protocol: the parent sends one LoadJob over IPC, the child answers one LoadReport and exits.
  */
 import autocannon from 'autocannon';
+
 import { ADDRESS_CHANGE_BODY, benchFamilyId, benchParentToken } from './bench-families';
 
 export type LoadJob =

@@ -13,13 +13,14 @@
  * BENCH_HTTP_WARMUP_SECONDS, BENCH_CATCHUP_EVENTS (see `settings` below). Progress goes to stderr, figures
  * to stdout. Exit code 1 when a measurement is not valid (a refused command, a non-2xx answer, an error).
  */
-import { intEnv, Row, runChild, section, table } from './bench-support';
 import 'reflect-metadata';
+
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
+
 import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from '../src/app.events';
 import { familiesDecider } from '../src/modules/families/families.decider';
@@ -31,20 +32,13 @@ import { SqliteEventStore } from '../src/platform/event-store/sqlite-event-store
 import { EventSerializer } from '../src/platform/events/event-serializer';
 import { ProjectionRunner } from '../src/platform/projections/projection-runner';
 import { openDatabase } from '../src/platform/sqlite/open-database';
-import {
-  addressChange,
-  BENCH_ACTOR,
-  BENCH_SERIES,
-  benchFamilyId,
-  benchPrincipal,
-  registration,
-} from './bench-families';
+import { addressChange, BENCH_ACTOR, BENCH_SERIES, benchFamilyId, benchPrincipal, registration } from './bench-families';
+import { intEnv, Row, runChild, section, table } from './bench-support';
 import type { LoadJob, LoadReport } from './http-load';
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
 // ---------------------------------------------------------------------------------------------------
-
 
 const settings = {
   /** appends of phase 1, commands of each pipeline run of phase 2 */
@@ -79,8 +73,6 @@ const rate = (count: number, seconds: number): number => (seconds > 0 ? count / 
 const fmtRate = (value: number): string => Math.round(value).toLocaleString('en-US');
 const fmtRatio = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
 const fmtMs = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
-
-
 
 const problems: string[] = [];
 const summary: { figure: string; value: string }[] = [];
@@ -174,10 +166,9 @@ async function rawAppends(dir: string, sampleRow: string): Promise<RawResult> {
 function sampleEventRow(): string {
   const familyId = benchFamilyId(0, 0);
   const at = new Date().toISOString();
-  const state = familiesDecider.decide(registration(familyId, at), familiesDecider.initialState()).reduce(
-    (s, e) => familiesDecider.evolve(s, e),
-    familiesDecider.initialState(),
-  );
+  const state = familiesDecider
+    .decide(registration(familyId, at), familiesDecider.initialState())
+    .reduce((s, e) => familiesDecider.evolve(s, e), familiesDecider.initialState());
   const [event] = familiesDecider.decide(addressChange(familyId, randomUUID(), at), state);
   const stored = newSerializer().serialize(event, {
     eventId: randomUUID(),
@@ -203,7 +194,9 @@ interface PipelineResult {
 
 async function pipeline(dir: string, raw: RawResult): Promise<PipelineResult> {
   const n = settings.events;
-  section(`2. Command pipeline in process (CommandExecutor + SqliteEventStore + EventSerializer + families decider, ${n} commands per run)`);
+  section(
+    `2. Command pipeline in process (CommandExecutor + SqliteEventStore + EventSerializer + families decider, ${n} commands per run)`,
+  );
   mkdirSync(join(dir, 'pipeline'), { recursive: true });
   const store = new SqliteEventStore(join(dir, 'pipeline', 'events.sqlite'));
   let conflictRetries = 0;
@@ -375,11 +368,14 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
       ['RequestAddressChange', address],
       ['GET /health', health],
     ] as const) {
-      if (r.non2xx > 0) problems.push(`HTTP ${label}: ${r.non2xx} non-2xx answers (${JSON.stringify(r.statusCodes)}): the figure is not valid`);
+      if (r.non2xx > 0)
+        problems.push(`HTTP ${label}: ${r.non2xx} non-2xx answers (${JSON.stringify(r.statusCodes)}): the figure is not valid`);
       if (r.errors > 0) problems.push(`HTTP ${label}: ${r.errors} connection errors / timeouts`);
     }
     if (address.familiesExhausted) {
-      problems.push(`HTTP RequestAddressChange: the ${families} families ran out after ${address.duration.toFixed(1)} s; set BENCH_HTTP_FAMILIES higher`);
+      problems.push(
+        `HTTP RequestAddressChange: the ${families} families ran out after ${address.duration.toFixed(1)} s; set BENCH_HTTP_FAMILIES higher`,
+      );
     }
 
     const ratio = address.rps / health.rps;
@@ -405,7 +401,9 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
         { figure: '  latency p50 / p99', value: `${fmtMs(health.latency.p50)} / ${fmtMs(health.latency.p99)}` },
         { figure: '  non-2xx', value: String(health.non2xx) },
         { figure: '  ratio RequestAddressChange / GET /health', value: fmtRatio(ratio) },
-        ...(pipe ? [{ figure: '  ratio HTTP RequestAddressChange / pipeline in flight', value: fmtRatio(address.rps / pipe.concurrentRate) }] : []),
+        ...(pipe
+          ? [{ figure: '  ratio HTTP RequestAddressChange / pipeline in flight', value: fmtRatio(address.rps / pipe.concurrentRate) }]
+          : []),
       ],
     );
     return { dataDir };
@@ -510,7 +508,10 @@ async function main(): Promise<number> {
     `Portail Famille — platform benchmark (embedded runtime)`,
     `date      ${started.toISOString()}`,
     `node      ${process.version} (${process.platform} ${process.arch})`,
-    `cpus      ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `cpus      ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `data      ${dir}`,
     `command   ${commandLine()}`,
   ];
@@ -546,7 +547,12 @@ async function main(): Promise<number> {
   const width = Math.max(...summary.map((s) => s.figure.length));
   console.log('```');
   console.log(`command: ${commandLine()}`);
-  console.log(`node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}, ${started.toISOString()}, load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}, ${started.toISOString()}, load average at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const s of summary) console.log(`${s.figure.padEnd(width)}  ${s.value}`);
   if (problems.length > 0) {
     console.log('NOT VALID:');

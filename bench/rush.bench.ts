@@ -23,47 +23,53 @@
  * folded with allocationDecider: places held ≤ places on every day, and arrival order (bench/rush/
  * allocation-check.ts). Exit code 1 when a check fails or an answer is not the expected status.
  */
-import { intEnv, Row, runChild, section, table } from './bench-support';
-import { BenchParents } from './bench-parents';
 import 'reflect-metadata';
+
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { CommandBus } from '@nestjs/cqrs';
+
 import { createApp } from '../src/bootstrap';
-import { loadConfig } from '../src/platform/config/config';
-import { FamilyCommandMessage } from '../src/modules/families/family-commands/family-command';
+import { DEMO_FAMILIES } from '../src/demo/demo-data';
 import type { RegisterFamily } from '../src/modules/families/families.decider';
-import { EVENT_STORE } from '../src/platform/tokens';
-import type { EventStore } from '../src/platform/event-store/event-store.port';
-import { EventSerializer } from '../src/platform/events/event-serializer';
-import { ProjectionRunner } from '../src/platform/projections/projection-runner';
-import { WorkflowRunner } from '../src/platform/workflows/workflow-runner';
-import { MetricsService } from '../src/platform/observability/metrics.service';
-import { StreamCommand } from '../src/platform/commands/stream-command';
-import { catalogDecider, type CatalogCommand } from '../src/modules/planning/catalog/catalog.decider';
-import { facilityStream } from '../src/modules/planning/catalog/catalog.events';
-import type { ActivityConfig } from '../src/modules/planning/catalog/catalog-config.rules';
-import { CatalogRepository } from '../src/modules/planning/http/catalog-repository';
-import { familyPlanningDecider, schoolYearFor, type FamilyPlanningCommand } from '../src/modules/planning/family-planning/family-planning.decider';
-import { planningStream } from '../src/modules/planning/planning.events';
-import { DEFAULT_ABSENCE_POLICY, type Activity, type Zone } from '../src/modules/planning/planning.types';
+import { FamilyCommandMessage } from '../src/modules/families/family-commands/family-command';
+import { placesOn } from '../src/modules/planning/allocation/allocation-consumer';
 import { addDays, isoWeekday, parisDateOf } from '../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../src/modules/planning/calendar/official-school-calendar';
 import { runsOn } from '../src/modules/planning/calendar/school-calendar';
-import { placesOn } from '../src/modules/planning/allocation/allocation-consumer';
-import { DEMO_FAMILIES } from '../src/demo/demo-data';
+import { type CatalogCommand, catalogDecider } from '../src/modules/planning/catalog/catalog.decider';
+import { facilityStream } from '../src/modules/planning/catalog/catalog.events';
+import type { ActivityConfig } from '../src/modules/planning/catalog/catalog-config.rules';
+import {
+  type FamilyPlanningCommand,
+  familyPlanningDecider,
+  schoolYearFor,
+} from '../src/modules/planning/family-planning/family-planning.decider';
+import { CatalogRepository } from '../src/modules/planning/http/catalog-repository';
+import { planningStream } from '../src/modules/planning/planning.events';
+import { type Activity, DEFAULT_ABSENCE_POLICY, type Zone } from '../src/modules/planning/planning.types';
+import { StreamCommand } from '../src/platform/commands/stream-command';
+import { loadConfig } from '../src/platform/config/config';
+import type { EventStore } from '../src/platform/event-store/event-store.port';
+import { EventSerializer } from '../src/platform/events/event-serializer';
+import { MetricsService } from '../src/platform/observability/metrics.service';
+import { ProjectionRunner } from '../src/platform/projections/projection-runner';
+import { EVENT_STORE } from '../src/platform/tokens';
+import { WorkflowRunner } from '../src/platform/workflows/workflow-runner';
 import { BENCH_ACTOR, benchFamilyId, benchParentToken } from './bench-families';
-import { checkAllocations, readRequests, type AllocationCheck } from './rush/allocation-check';
+import { BenchParents } from './bench-parents';
+import { intEnv, Row, runChild, section, table } from './bench-support';
+import { type AllocationCheck, checkAllocations, readRequests } from './rush/allocation-check';
 import type { RushJob, RushReport, RushRequest } from './rush/rush-load';
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
 // ---------------------------------------------------------------------------------------------------
-
 
 function choiceEnv<T extends string>(name: string, choices: readonly T[]): T {
   const raw = process.env[name];
@@ -143,8 +149,6 @@ function percentile(sorted: number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank];
 }
-
-
 
 const problems: string[] = [];
 const summary: { figure: string; value: string }[] = [];
@@ -261,7 +265,10 @@ async function main(): Promise<number> {
       'Portail Famille — holiday booking rush (embedded runtime, HTTP)',
       `date      ${started.toISOString()}`,
       `node      ${process.version} (${process.platform} ${process.arch})`,
-      `cpus      ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `cpus      ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
       `data      ${dir}`,
       `command   ${commandLine()}`,
     ].join('\n'),
@@ -327,10 +334,26 @@ async function run(dir: string): Promise<void> {
     const setupStart = process.hrtime.bigint();
     const system = { userId: BENCH_ACTOR.userId, role: BENCH_ACTOR.role };
     const catalogCommand = (build: (at: string) => CatalogCommand) =>
-      bus.execute(new StreamCommand(facilityStream(FACILITY_ID), catalogDecider, build, { principal: BENCH_ACTOR, correlationId: randomUUID() }));
-    await catalogCommand((at) => ({ type: 'DefineFacility', facilityId: FACILITY_ID, at, actor: system, name: 'Accueil de Loisirs (rush)', commune: 'SAINT-JEAN' }));
+      bus.execute(
+        new StreamCommand(facilityStream(FACILITY_ID), catalogDecider, build, { principal: BENCH_ACTOR, correlationId: randomUUID() }),
+      );
+    await catalogCommand((at) => ({
+      type: 'DefineFacility',
+      facilityId: FACILITY_ID,
+      at,
+      actor: system,
+      name: 'Accueil de Loisirs (rush)',
+      commune: 'SAINT-JEAN',
+    }));
     for (let a = 0; a < settings.activities; a++) {
-      await catalogCommand((at) => ({ type: 'DefineActivity', facilityId: FACILITY_ID, at, actor: system, activityId: activityIdOf(a), config: activityConfig(a) }));
+      await catalogCommand((at) => ({
+        type: 'DefineActivity',
+        facilityId: FACILITY_ID,
+        at,
+        actor: system,
+        activityId: activityIdOf(a),
+        config: activityConfig(a),
+      }));
     }
     await projections.waitForPosition(await events.headPosition(), 60_000);
     catalog.invalidate();
@@ -339,7 +362,9 @@ async function run(dir: string): Promise<void> {
     const calendar = officialSchoolCalendar(config.schoolZone as Zone);
     const schoolYears = [...new Set(days.map((d) => schoolYearFor(d, calendar)))];
 
-    progress(`registering ${settings.families} families, their accounts and sessions, enrolling ${settings.children} children (${settings.setupConcurrency} families at a time)`);
+    progress(
+      `registering ${settings.families} families, their accounts and sessions, enrolling ${settings.children} children (${settings.setupConcurrency} families at a time)`,
+    );
     let done = 0;
     await pool(families.length, settings.setupConcurrency, async (i) => {
       const family = families[i];
@@ -377,20 +402,30 @@ async function run(dir: string): Promise<void> {
     await workflows.waitForPosition(setupHead, settings.waitSeconds * 1000);
     const setupSeconds = seconds(setupStart);
 
-    const places = days.flatMap((date) => activityIds.map((activityId) => ({ activityId, date, places: placesOn(activities[activityId], date) })));
+    const places = days.flatMap((date) =>
+      activityIds.map((activityId) => ({ activityId, date, places: placesOn(activities[activityId], date) })),
+    );
     const placesAvailable = places.reduce((a, d) => a + d.places, 0);
     console.log(
       table([
         { figure: 'days (first holiday days ≥ 3 days ahead the activities run)', value: days.join(', ') },
         { figure: 'school zone / school year', value: `${config.schoolZone} / ${schoolYears.join(', ')}` },
-        { figure: 'activities', value: `${settings.activities}`, detail: `${activityIds[0]} … ${activityIds[activityIds.length - 1]}, ${settings.places} places a day, automatic validation, J-1 12:00` },
+        {
+          figure: 'activities',
+          value: `${settings.activities}`,
+          detail: `${activityIds[0]} … ${activityIds[activityIds.length - 1]}, ${settings.places} places a day, automatic validation, J-1 12:00`,
+        },
         {
           figure: 'families / children',
           value: `${settings.families} / ${settings.children}`,
           detail: `${families.filter((f) => f.children.length > 1).length} families with ${Math.floor(settings.children / settings.families) + 1} children`,
         },
         { figure: 'places available (activity-days × places)', value: fmtInt(placesAvailable), detail: `${places.length} activity-days` },
-        { figure: 'demand (children × days)', value: fmtInt(totalRequests), detail: `${(totalRequests / Math.max(1, placesAvailable)).toFixed(1)} requests per place` },
+        {
+          figure: 'demand (children × days)',
+          value: fmtInt(totalRequests),
+          detail: `${(totalRequests / Math.max(1, placesAvailable)).toFixed(1)} requests per place`,
+        },
         { figure: 'log head after setup', value: fmtInt(setupHead) },
         { figure: 'setup duration', value: fmtS(setupSeconds) },
       ]),
@@ -465,7 +500,13 @@ async function run(dir: string): Promise<void> {
     // Every request decided: each accepted ReservationRequested has its decision in the log.
     const accepted = report.status.filter((s) => s === expectedStatus).length;
     const refusedItems = (report.refusedItems ?? []).reduce((a, n) => a + Math.max(0, n ?? 0), 0);
-    const acceptedChildDays = settings.mode === 'bulk' ? jobSessions.flat().reduce((a, r, i) => a + (report.status[i] === 200 ? (JSON.parse(r.body) as { items: unknown[] }).items.length : 0), 0) - refusedItems : accepted;
+    const acceptedChildDays =
+      settings.mode === 'bulk'
+        ? jobSessions
+            .flat()
+            .reduce((a, r, i) => a + (report.status[i] === 200 ? (JSON.parse(r.body) as { items: unknown[] }).items.length : 0), 0) -
+          refusedItems
+        : accepted;
     const deadline = Date.now() + settings.waitSeconds * 1000;
     let decidedSeconds = NaN;
     for (;;) {
@@ -510,7 +551,10 @@ async function run(dir: string): Promise<void> {
     // Answers
     const byStatus = new Map<number, number>();
     for (const s of report.status) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
-    const statusText = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === 0 ? 'error' : s}: ${fmtInt(n)}`).join(', ');
+    const statusText = [...byStatus.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s === 0 ? 'error' : s}: ${fmtInt(n)}`)
+      .join(', ');
     const latencies = report.latencyMs.filter((l) => l >= 0).sort((a, b) => a - b);
     const acceptedLatencies = report.latencyMs.filter((l, i) => l >= 0 && report.status[i] === expectedStatus).sort((a, b) => a - b);
     const lat = (p: number): number => percentile(acceptedLatencies.length > 0 ? acceptedLatencies : latencies, p);
@@ -518,7 +562,9 @@ async function run(dir: string): Promise<void> {
     const acceptedRate = accepted / rushSeconds;
     const fitsInAMinute = rushSeconds <= 60;
     if (accepted !== httpRequests) {
-      problems.push(`${fmtInt(httpRequests - accepted)} of ${fmtInt(httpRequests)} answers were not ${expectedStatus} (${statusText}): the setup or the server is wrong`);
+      problems.push(
+        `${fmtInt(httpRequests - accepted)} of ${fmtInt(httpRequests)} answers were not ${expectedStatus} (${statusText}): the setup or the server is wrong`,
+      );
     }
     if (refusedItems > 0) problems.push(`${refusedItems} bulk items refused`);
     const firstAnswer = Math.min(...report.answeredAtMs.filter((t) => t >= 0)) / 1000;
@@ -532,30 +578,64 @@ async function run(dir: string): Promise<void> {
     console.log(
       table([
         { figure: 'answers', value: fmtInt(report.status.length), detail: statusText },
-        { figure: `requests/s accepted (${expectedStatus})`, value: fmtInt(acceptedRate), detail: `${fmtInt(accepted)} in ${fmtS(rushSeconds)}` },
-        ...(settings.mode === 'bulk' ? [{ figure: 'child-days/s accepted', value: fmtInt(acceptedChildDays / rushSeconds), detail: `${fmtInt(acceptedChildDays)} child-days` }] : []),
+        {
+          figure: `requests/s accepted (${expectedStatus})`,
+          value: fmtInt(acceptedRate),
+          detail: `${fmtInt(accepted)} in ${fmtS(rushSeconds)}`,
+        },
+        ...(settings.mode === 'bulk'
+          ? [
+              {
+                figure: 'child-days/s accepted',
+                value: fmtInt(acceptedChildDays / rushSeconds),
+                detail: `${fmtInt(acceptedChildDays)} child-days`,
+              },
+            ]
+          : []),
         { figure: `requests/s accepted in the first / last ${window.toFixed(0)} s`, value: `${fmtInt(firstRate)} / ${fmtInt(lastRate)}` },
         { figure: 'latency p50 / p90 / p99', value: `${fmtMs(lat(50))} / ${fmtMs(lat(90))} / ${fmtMs(lat(99))}` },
-        { figure: 'latency mean / max', value: `${fmtMs(mean)} / ${fmtMs(acceptedLatencies[acceptedLatencies.length - 1] ?? NaN)}`, detail: `first answer after ${fmtMs(firstAnswer * 1000)}` },
+        {
+          figure: 'latency mean / max',
+          value: `${fmtMs(mean)} / ${fmtMs(acceptedLatencies[acceptedLatencies.length - 1] ?? NaN)}`,
+          detail: `first answer after ${fmtMs(firstAnswer * 1000)}`,
+        },
         {
           figure: 'server event-loop delay p50 / p99 / max',
           value: `${fmtMs(loopMs(loopDelay.percentile(50)))} / ${fmtMs(loopMs(loopDelay.percentile(99)))} / ${fmtMs(loopMs(loopDelay.max))}`,
           detail: 'during the rush (monitorEventLoopDelay, 10 ms resolution)',
         },
-        { figure: 'rush duration (first request → last answer)', value: fmtS(rushSeconds), detail: fitsInAMinute ? 'fits in a minute' : 'DOES NOT fit in a minute' },
-        { figure: 'conflict retries during the rush', value: fmtInt(retries), detail: 'read-decide-append steps retried (family streams; allocation streams)' },
-        { figure: 'every request decided (from the first request)', value: fmtS(decidedSeconds), detail: `${fmtS(decidedSeconds - rushSeconds)} after the last answer; ${fmtInt(decisions)} decisions in the log` },
+        {
+          figure: 'rush duration (first request → last answer)',
+          value: fmtS(rushSeconds),
+          detail: fitsInAMinute ? 'fits in a minute' : 'DOES NOT fit in a minute',
+        },
+        {
+          figure: 'conflict retries during the rush',
+          value: fmtInt(retries),
+          detail: 'read-decide-append steps retried (family streams; allocation streams)',
+        },
+        {
+          figure: 'every request decided (from the first request)',
+          value: fmtS(decidedSeconds),
+          detail: `${fmtS(decidedSeconds - rushSeconds)} after the last answer; ${fmtInt(decisions)} decisions in the log`,
+        },
         {
           figure: 'WorkflowRunner.waitForPosition(head at last answer)',
           value: fmtS(workflowsSeconds),
           detail: `${fmtS(workflowsSeconds - rushSeconds)} after the last answer (allocator, e-mail follow-ups, closures)`,
         },
-        { figure: 'projections at the final head', value: fmtS(projectionsSeconds), detail: `${fmtS(projectionsSeconds - rushSeconds)} after the last answer; head ${fmtInt(finalHead)}` },
+        {
+          figure: 'projections at the final head',
+          value: fmtS(projectionsSeconds),
+          detail: `${fmtS(projectionsSeconds - rushSeconds)} after the last answer; head ${fmtInt(finalHead)}`,
+        },
       ]),
     );
     for (const u of report.unexpected.slice(0, 10)) {
       const r = jobSessions.flat()[u.index];
-      console.log(`  unexpected ${u.status || 'error'} after ${fmtMs(u.latencyMs)} (answered at ${fmtS(u.answeredAtMs / 1000)}) for ${r.path} ${r.body.slice(0, 120)}: ${u.body}`);
+      console.log(
+        `  unexpected ${u.status || 'error'} after ${fmtMs(u.latencyMs)} (answered at ${fmtS(u.answeredAtMs / 1000)}) for ${r.path} ${r.body.slice(0, 120)}: ${u.body}`,
+      );
     }
 
     const lagRow = (label: string, statuses: { name: string; lagPositions: number; lagSeconds?: number }[]): Row => {
@@ -564,7 +644,9 @@ async function run(dir: string): Promise<void> {
       return {
         figure: label,
         value: `${fmtInt(worst?.lagPositions ?? 0)} positions${statuses.some((s) => s.lagSeconds !== undefined) ? ` / ${fmtS(maxSeconds)}` : ''}`,
-        detail: statuses.map((s) => `${s.name} ${fmtInt(s.lagPositions)}${s.lagSeconds !== undefined ? ` (${s.lagSeconds.toFixed(1)} s)` : ''}`).join(', '),
+        detail: statuses
+          .map((s) => `${s.name} ${fmtInt(s.lagPositions)}${s.lagSeconds !== undefined ? ` (${s.lagSeconds.toFixed(1)} s)` : ''}`)
+          .join(', '),
       };
     };
     section('Lag (positions behind the head; projections: age of the oldest event not projected)');
@@ -592,7 +674,9 @@ async function run(dir: string): Promise<void> {
     };
     const step = Math.max(1, Math.ceil(timeline.length / 20));
     const shown = timeline.filter((_, i) => i % step === step - 1 || i === timeline.length - 1);
-    console.log(`  ${'t'.padStart(6)}  ${'answered'.padStart(9)}  ${'decided'.padStart(9)}  ${'head'.padStart(9)}  ${'proj. lag'.padStart(9)}`);
+    console.log(
+      `  ${'t'.padStart(6)}  ${'answered'.padStart(9)}  ${'decided'.padStart(9)}  ${'head'.padStart(9)}  ${'proj. lag'.padStart(9)}`,
+    );
     for (const s of shown) {
       console.log(
         `  ${s.t.toFixed(0).padStart(6)}  ${fmtInt(answeredBy(s.t)).padStart(9)}  ${fmtInt(s.decisions).padStart(9)}  ${fmtInt(s.head).padStart(9)}  ${fmtInt(s.projectionLag).padStart(9)}`,
@@ -615,22 +699,43 @@ async function run(dir: string): Promise<void> {
     if (check.overAllocatedDays > 0) problems.push(`${check.overAllocatedDays} activity-days with more places held than available`);
     if (check.undecided > 0) problems.push(`${check.undecided} requests not decided`);
     if (check.orderViolations > 0 || check.positionMismatches > 0) {
-      problems.push(`allocation did not follow arrival order: ${check.orderViolations} misplaced requests, ${check.positionMismatches} position mismatches`);
+      problems.push(
+        `allocation did not follow arrival order: ${check.orderViolations} misplaced requests, ${check.positionMismatches} position mismatches`,
+      );
     }
     const expectedHeld = check.days.reduce((a, d) => a + Math.min(d.places, d.requested), 0);
-    if (check.placesHeld !== expectedHeld) problems.push(`${check.placesHeld} places held where ${expectedHeld} were expected (min(places, requests) per day)`);
+    if (check.placesHeld !== expectedHeld)
+      problems.push(`${check.placesHeld} places held where ${expectedHeld} were expected (min(places, requests) per day)`);
     const arrivalOrder = check.orderViolations === 0 && check.positionMismatches === 0 && check.undecided === 0;
     console.log(
       table([
         { figure: 'ReservationRequested in the log', value: fmtInt(requests.length), detail: `${fmtInt(acceptedChildDays)} accepted` },
-        { figure: 'places allocated / available', value: `${fmtInt(check.placesHeld)} / ${fmtInt(check.placesAvailable)}`, detail: `${check.days.length} activity-days; ${fmtInt(check.allocated)} allocated, ${fmtInt(check.waiting)} waiting` },
-        { figure: 'activity-days over their places', value: String(check.overAllocatedDays), detail: `max held/places ${Math.max(...check.days.map((d) => d.held / Math.max(1, d.places))).toFixed(2)}` },
+        {
+          figure: 'places allocated / available',
+          value: `${fmtInt(check.placesHeld)} / ${fmtInt(check.placesAvailable)}`,
+          detail: `${check.days.length} activity-days; ${fmtInt(check.allocated)} allocated, ${fmtInt(check.waiting)} waiting`,
+        },
+        {
+          figure: 'activity-days over their places',
+          value: String(check.overAllocatedDays),
+          detail: `max held/places ${Math.max(...check.days.map((d) => d.held / Math.max(1, d.places))).toFixed(2)}`,
+        },
         { figure: 'requests not decided', value: String(check.undecided) },
-        { figure: 'allocation followed arrival order', value: arrivalOrder ? 'yes' : 'NO', detail: `${check.orderViolations} misplaced (allocated or waiting list), ${check.positionMismatches} position mismatches` },
-        { figure: 'read and fold of the allocation streams', value: fmtS(check.readSeconds), detail: `${fmtInt(check.days.reduce((a, d) => a + d.allocationEvents, 0))} events` },
+        {
+          figure: 'allocation followed arrival order',
+          value: arrivalOrder ? 'yes' : 'NO',
+          detail: `${check.orderViolations} misplaced (allocated or waiting list), ${check.positionMismatches} position mismatches`,
+        },
+        {
+          figure: 'read and fold of the allocation streams',
+          value: fmtS(check.readSeconds),
+          detail: `${fmtInt(check.days.reduce((a, d) => a + d.allocationEvents, 0))} events`,
+        },
       ]),
     );
-    console.log(`\n  ${'date'.padEnd(10)}  ${'requests'.padStart(8)}  ${'places'.padStart(6)}  ${'held'.padStart(5)}  ${'waiting'.padStart(7)}  ${'order violations'.padStart(16)}`);
+    console.log(
+      `\n  ${'date'.padEnd(10)}  ${'requests'.padStart(8)}  ${'places'.padStart(6)}  ${'held'.padStart(5)}  ${'waiting'.padStart(7)}  ${'order violations'.padStart(16)}`,
+    );
     for (const date of days) {
       const ds = check.days.filter((d) => d.date === date);
       const sum = (f: (d: (typeof ds)[number]) => number): number => ds.reduce((a, d) => a + f(d), 0);
@@ -638,7 +743,9 @@ async function run(dir: string): Promise<void> {
         `  ${date}  ${fmtInt(sum((d) => d.requested)).padStart(8)}  ${fmtInt(sum((d) => d.places)).padStart(6)}  ${fmtInt(sum((d) => d.held)).padStart(5)}  ${fmtInt(sum((d) => d.waiting)).padStart(7)}  ${String(sum((d) => d.orderViolations + d.positionMismatches)).padStart(16)}`,
       );
     }
-    for (const d of check.days.filter((x) => x.overAllocated || x.orderViolations > 0 || x.undecided > 0 || x.positionMismatches > 0).slice(0, 10)) {
+    for (const d of check.days
+      .filter((x) => x.overAllocated || x.orderViolations > 0 || x.undecided > 0 || x.positionMismatches > 0)
+      .slice(0, 10)) {
       console.log(`  PROBLEM ${d.activityId} ${d.date}: ${JSON.stringify(d)}`);
     }
 
@@ -648,18 +755,36 @@ async function run(dir: string): Promise<void> {
       return `${fmtInt(positions)} positions / ${fmtS(secs)}`;
     };
     summary.push(
-      { figure: 'setup (not timed)', value: `${fmtS(setupSeconds)} (${settings.families} families, ${settings.children} children, ${settings.activities} activities, days ${days[0]} … ${days[days.length - 1]})` },
-      { figure: `rush: ${endpoint}`, value: `${fmtInt(httpRequests)} requests, ${settings.concurrency} in flight, order ${settings.order}` },
+      {
+        figure: 'setup (not timed)',
+        value: `${fmtS(setupSeconds)} (${settings.families} families, ${settings.children} children, ${settings.activities} activities, days ${days[0]} … ${days[days.length - 1]})`,
+      },
+      {
+        figure: `rush: ${endpoint}`,
+        value: `${fmtInt(httpRequests)} requests, ${settings.concurrency} in flight, order ${settings.order}`,
+      },
       { figure: 'answers', value: statusText },
       { figure: 'requests/s accepted', value: fmtInt(acceptedRate) },
       { figure: `  first / last ${window.toFixed(0)} s`, value: `${fmtInt(firstRate)} / ${fmtInt(lastRate)}` },
       { figure: 'latency p50 / p99', value: `${fmtMs(lat(50))} / ${fmtMs(lat(99))}` },
-      { figure: 'server event-loop delay p99 / max', value: `${fmtMs(loopMs(loopDelay.percentile(99)))} / ${fmtMs(loopMs(loopDelay.max))}` },
+      {
+        figure: 'server event-loop delay p99 / max',
+        value: `${fmtMs(loopMs(loopDelay.percentile(99)))} / ${fmtMs(loopMs(loopDelay.max))}`,
+      },
       { figure: 'rush duration', value: `${fmtS(rushSeconds)} (${fitsInAMinute ? 'fits in a minute' : 'DOES NOT fit in a minute'})` },
-      { figure: 'every request decided', value: `${fmtS(decidedSeconds)} from the first request (${fmtS(decidedSeconds - rushSeconds)} after the last answer)` },
+      {
+        figure: 'every request decided',
+        value: `${fmtS(decidedSeconds)} from the first request (${fmtS(decidedSeconds - rushSeconds)} after the last answer)`,
+      },
       { figure: '  workflows at head (waitForPosition)', value: `${fmtS(workflowsSeconds)} from the first request` },
-      { figure: 'places allocated / available', value: `${fmtInt(check.placesHeld)} / ${fmtInt(check.placesAvailable)} (over: ${check.overAllocatedDays} days)` },
-      { figure: 'allocation followed arrival order', value: `${arrivalOrder ? 'yes' : 'NO'} (${check.orderViolations} misplaced, ${check.positionMismatches} position mismatches, ${check.undecided} undecided)` },
+      {
+        figure: 'places allocated / available',
+        value: `${fmtInt(check.placesHeld)} / ${fmtInt(check.placesAvailable)} (over: ${check.overAllocatedDays} days)`,
+      },
+      {
+        figure: 'allocation followed arrival order',
+        value: `${arrivalOrder ? 'yes' : 'NO'} (${check.orderViolations} misplaced, ${check.positionMismatches} position mismatches, ${check.undecided} undecided)`,
+      },
       { figure: 'projection lag at the last answer', value: worstProjection(projectionsAtRushEnd) },
       { figure: 'projection lag when all decided', value: worstProjection(projectionsAtDecided) },
       { figure: 'projections at head', value: `${fmtS(projectionsSeconds)} from the first request` },

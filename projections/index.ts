@@ -1,10 +1,10 @@
 import type { ProjectionDefinition } from '../src/platform/projections/projection';
-import { familyRecordProjection } from './family-record/family-record.projection';
-import { changeRequestsProjection } from './change-requests/change-requests.projection';
-import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
+import { changeRequestsProjection } from './change-requests/change-requests.projection';
+import { familyRecordProjection } from './family-record/family-record.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
+import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 
 /** Every read model the projection runner maintains. */
 export const ALL_PROJECTIONS: ProjectionDefinition[] = [

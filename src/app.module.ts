@@ -1,18 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+
 import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { FamiliesModule } from './modules/families/families.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { PlanningModule } from './modules/planning/planning.module';
-import { FamiliesModule } from './modules/families/families.module';
+import type { Authenticator } from './platform/auth/authenticator.port';
 import type { AppConfig } from './platform/config/config';
 import { PlatformModule } from './platform/platform.module';
-import type { Authenticator } from './platform/auth/authenticator.port';
 
 export interface AppOverrides {
   /** replaces the configured authenticator (the benchmark's parents of many families) */

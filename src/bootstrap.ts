@@ -1,10 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
+
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { AppModule, AppOverrides } from './app.module';
 import type { AppConfig } from './platform/config/config';
 import { correlationId } from './platform/http/correlation-id.middleware';
@@ -44,7 +46,7 @@ function openApiConfig() {
   return new DocumentBuilder()
     .setTitle('Portail Famille — API')
     .setDescription(
-      "API du Portail Famille : dossier famille (« Mon compte »), demandes de modification et leur traitement par les agents, " +
+      'API du Portail Famille : dossier famille (« Mon compte »), demandes de modification et leur traitement par les agents, ' +
         'liste des demandes. Les erreurs ont la forme { statusCode, code, message, correlationId } avec un message en français.',
     )
     .setVersion('0.1.0')

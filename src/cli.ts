@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+
 import { NestFactory } from '@nestjs/core';
+
 import { AppModule } from './app.module';
 import { loadConfig } from './platform/config/config';
-import { ProjectionRunner } from './platform/projections/projection-runner';
 import { OUTBOX, Outbox } from './platform/mail/mailer.port';
+import { ProjectionRunner } from './platform/projections/projection-runner';
 
 const USAGE = `Usage:
   npm run cli -- projections            état des projections (checkpoint, retard)

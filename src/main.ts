@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './platform/config/config';
 

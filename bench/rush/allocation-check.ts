@@ -8,11 +8,11 @@
  *   waiting list is the rest, in position order; the position each allocation event carries is the one of
  *   its ReservationRequested.
  */
+import { allocationDecider, type AllocationState, heldPlaces } from '../../src/modules/planning/allocation/allocation.decider';
+import { type AllocationEvent, allocationStream, type ReservationRequestedData } from '../../src/modules/planning/planning.events';
 import { fold } from '../../src/platform/domain/decider';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import type { EventSerializer } from '../../src/platform/events/event-serializer';
-import { allocationDecider, heldPlaces, type AllocationState } from '../../src/modules/planning/allocation/allocation.decider';
-import { allocationStream, type AllocationEvent, type ReservationRequestedData } from '../../src/modules/planning/planning.events';
 
 export interface RequestedEvent {
   requestId: string;
@@ -67,7 +67,13 @@ export async function readRequests(events: EventStore, fromPosition: number, act
       if (e.type !== 'ReservationRequested') continue;
       const data = e.data as unknown as ReservationRequestedData;
       if (!activityIds.has(data.activityId)) continue;
-      found.push({ requestId: data.requestId, familyId: e.streamId.replace(/^planning-/, ''), activityId: data.activityId, date: data.date, position: e.position });
+      found.push({
+        requestId: data.requestId,
+        familyId: e.streamId.replace(/^planning-/, ''),
+        activityId: data.activityId,
+        date: data.date,
+        position: e.position,
+      });
     }
     from = page[page.length - 1].position;
   }
@@ -91,7 +97,10 @@ export async function checkAllocations(
   for (const day of days) {
     const streamId = allocationStream(day.activityId, day.date);
     const stored = await events.readStream(streamId);
-    const state: AllocationState = fold(allocationDecider, stored.map((e) => serializer.deserialize<AllocationEvent>(e)));
+    const state: AllocationState = fold(
+      allocationDecider,
+      stored.map((e) => serializer.deserialize<AllocationEvent>(e)),
+    );
     const places = state.places ?? day.places;
     const arrived = (byDay.get(streamId) ?? []).slice().sort((a, b) => a.position - b.position);
     const expectedAllocated = arrived.slice(0, places).map((r) => r.requestId);

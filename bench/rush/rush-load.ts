@@ -108,7 +108,13 @@ async function run(job: RushJob): Promise<RushReport> {
         status[index] = answer.status;
         if (answer.status !== job.expectedStatus) {
           if (unexpected.length < 20) {
-            unexpected.push({ index, status: answer.status, body: answer.body.slice(0, 500), latencyMs: done - sent, answeredAtMs: done - t0 });
+            unexpected.push({
+              index,
+              status: answer.status,
+              body: answer.body.slice(0, 500),
+              latencyMs: done - sent,
+              answeredAtMs: done - t0,
+            });
           }
         } else if (bulk) {
           try {

@@ -1,8 +1,8 @@
-import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW, staffUser } from '../../test/support/fixtures/dupont';
 import { type FamilyCommand } from '../../src/modules/families/families.decider';
-import { dupontHistory, projectAll } from '../../test/support/projection-harness';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
-import { changeRequestsProjection, summarizeChange, type ChangeRequestDocument } from './change-requests.projection';
+import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW, staffUser } from '../../test/support/fixtures/dupont';
+import { dupontHistory, projectAll } from '../../test/support/projection-harness';
+import { type ChangeRequestDocument, changeRequestsProjection, summarizeChange } from './change-requests.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 
@@ -10,7 +10,13 @@ const history = dupontHistory;
 const project = (events: ProjectedEvent[]): Map<string, ChangeRequestDocument> => projectAll(changeRequestsProjection, events);
 
 const NEW_ADDRESS = { line1: '3 ALLÉE DES PLATANES', line2: 'Bât. B', postalCode: '31400', city: 'SAINT-JEAN' };
-const addressRequest: FamilyCommand = { type: 'RequestAddressChange', ...asJean(), requestId: 'req-1', person: 'guardian', address: NEW_ADDRESS };
+const addressRequest: FamilyCommand = {
+  type: 'RequestAddressChange',
+  ...asJean(),
+  requestId: 'req-1',
+  person: 'guardian',
+  address: NEW_ADDRESS,
+};
 
 describe('change-requests projection', () => {
   it('is one document per request, queried by family, status, category and date', () => {
@@ -72,7 +78,12 @@ describe('change-requests projection', () => {
   it('names the child of a child request, and the child added by an accepted announcement', () => {
     const events = history([
       { type: 'RequestAuthorizationsChange', ...asJean(), requestId: 'req-1', childId: LUCAS_ID, changes: { mayLeaveAlone: true } },
-      { type: 'RequestChildAddition', ...asJean(), requestId: 'req-2', child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2011-06-02', sex: 'F' } },
+      {
+        type: 'RequestChildAddition',
+        ...asJean(),
+        requestId: 'req-2',
+        child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2011-06-02', sex: 'F' },
+      },
       { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-2' },
     ]);
     const documents = project(asProjectedEvents(events));
@@ -116,14 +127,24 @@ describe('summarizeChange', () => {
   it('masks the IBAN', () => {
     const summary = summarizeChange({
       category: 'bank',
-      changes: { directDebit: true, accountHolder: 'DUPONT JEAN', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', bankName: 'Crédit Agricole', mandateRequestedAt: SEED_NOW },
+      changes: {
+        directDebit: true,
+        accountHolder: 'DUPONT JEAN',
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPP',
+        bankName: 'Crédit Agricole',
+        mandateRequestedAt: SEED_NOW,
+      },
     });
     expect(summary).toBe('Prélèvement automatique : DUPONT JEAN, IBAN FR76 … 0189, Crédit Agricole');
     expect(summary).not.toContain('30006000011234567890');
   });
 
   it('names what health data changes without showing it', () => {
-    const summary = summarizeChange({ category: 'health', changes: { allergies: ['Arachide'], paiDetails: 'Trousse', doctor: null } }, 'LUCAS');
+    const summary = summarizeChange(
+      { category: 'health', changes: { allergies: ['Arachide'], paiDetails: 'Trousse', doctor: null } },
+      'LUCAS',
+    );
     expect(summary).toBe('LUCAS : mise à jour des données sanitaires (allergies, PAI, médecin traitant)');
     expect(summary).not.toContain('Arachide');
   });
@@ -131,7 +152,13 @@ describe('summarizeChange', () => {
   it('lists the authorized pickup persons', () => {
     expect(
       summarizeChange(
-        { category: 'authorizations', changes: { authorizedPickups: [{ name: 'MARTIN Odette', phone: '05 61 00 00 01', relationship: 'Grand-mère' }], photoConsent: false } },
+        {
+          category: 'authorizations',
+          changes: {
+            authorizedPickups: [{ name: 'MARTIN Odette', phone: '05 61 00 00 01', relationship: 'Grand-mère' }],
+            photoConsent: false,
+          },
+        },
         'LUCAS',
       ),
     ).toBe("LUCAS : personnes autorisées : MARTIN Odette ; droit à l'image : Non");

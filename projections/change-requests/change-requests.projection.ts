@@ -1,8 +1,7 @@
-import { familyIdOfEvent } from '../family-record/family-record.projection';
 import { asFamilyEvent } from '../../src/modules/families/families.events';
 import {
-  CHANGE_CATEGORY_LABELS,
   type AdultChanges,
+  CHANGE_CATEGORY_LABELS,
   type ChangeCategory,
   type ChangePayload,
   type ChangeRequestStatus,
@@ -10,6 +9,7 @@ import {
   type HealthChanges,
 } from '../../src/modules/families/families.types';
 import type { ProjectedEvent, ProjectionDefinition } from '../../src/platform/projections/projection';
+import { familyIdOfEvent } from '../family-record/family-record.projection';
 
 /**
  * "Liste des demandes": one document per change request (id = requestId), kept after its decision.

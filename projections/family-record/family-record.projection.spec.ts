@@ -1,3 +1,5 @@
+import { familiesDecider, type FamilyCommand } from '../../src/modules/families/families.decider';
+import type { ProjectedEvent } from '../../src/platform/projections/projection';
 import {
   asJean,
   asProjectedEvents,
@@ -8,10 +10,8 @@ import {
   LUCAS_ID,
   REGISTERED_AT,
 } from '../../test/support/fixtures/dupont';
-import { familiesDecider, type FamilyCommand } from '../../src/modules/families/families.decider';
 import { dupontHistory, projectAll } from '../../test/support/projection-harness';
-import type { ProjectedEvent } from '../../src/platform/projections/projection';
-import { familyRecordProjection, type FamilyRecordDocument } from './family-record.projection';
+import { type FamilyRecordDocument, familyRecordProjection } from './family-record.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 const NEW_ADDRESS = { line1: '3 ALLÉE DES PLATANES', postalCode: '31400', city: 'SAINT-JEAN' };
@@ -19,8 +19,20 @@ const NEW_ADDRESS = { line1: '3 ALLÉE DES PLATANES', postalCode: '31400', city:
 const history = dupontHistory;
 const project = (events: ProjectedEvent[]): Map<string, FamilyRecordDocument> => projectAll(familyRecordProjection, events);
 
-const addressRequest: FamilyCommand = { type: 'RequestAddressChange', ...asJean(), requestId: 'req-1', person: 'guardian', address: NEW_ADDRESS };
-const healthRequest: FamilyCommand = { type: 'RequestHealthDataChange', ...asJean(), requestId: 'req-2', childId: LUCAS_ID, changes: { glasses: true } };
+const addressRequest: FamilyCommand = {
+  type: 'RequestAddressChange',
+  ...asJean(),
+  requestId: 'req-1',
+  person: 'guardian',
+  address: NEW_ADDRESS,
+};
+const healthRequest: FamilyCommand = {
+  type: 'RequestHealthDataChange',
+  ...asJean(),
+  requestId: 'req-2',
+  childId: LUCAS_ID,
+  changes: { glasses: true },
+};
 
 describe('family-record projection', () => {
   it('is one document per family, found by family number', () => {
@@ -64,7 +76,12 @@ describe('family-record projection', () => {
 
   it('adds an announced child once accepted, to be enrolled', () => {
     const events = history([
-      { type: 'RequestChildAddition', ...asJean(), requestId: 'req-3', child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2011-06-02', sex: 'F' } },
+      {
+        type: 'RequestChildAddition',
+        ...asJean(),
+        requestId: 'req-3',
+        child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2011-06-02', sex: 'F' },
+      },
       { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-3' },
     ]);
     const children = project(asProjectedEvents(events)).get(dupontRecord.familyId)?.children ?? [];
@@ -78,12 +95,29 @@ describe('family-record projection', () => {
     const events = history([
       addressRequest,
       { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-1' },
-      { type: 'RequestContactChange', ...asJean(LATER), requestId: 'req-4', person: 'spouse', changes: { phones: { mobile: '06 11 22 33 44' } } },
+      {
+        type: 'RequestContactChange',
+        ...asJean(LATER),
+        requestId: 'req-4',
+        person: 'spouse',
+        changes: { phones: { mobile: '06 11 22 33 44' } },
+      },
       { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-4' },
-      { type: 'RequestCafChange', ...asJean(LATER), requestId: 'req-5', changes: { regime: 'CAF', allocataireNumber: '1234567', quotientFamilial: 850 } },
+      {
+        type: 'RequestCafChange',
+        ...asJean(LATER),
+        requestId: 'req-5',
+        changes: { regime: 'CAF', allocataireNumber: '1234567', quotientFamilial: 850 },
+      },
       { type: 'AcceptChangeRequest', ...asStaff(LATER), requestId: 'req-5' },
     ]);
-    const { pendingRequestIds: _p, pendingRequestCount: _c, updatedAt: _u, revision, ...record } = project(asProjectedEvents(events)).get(dupontRecord.familyId)!;
+    const {
+      pendingRequestIds: _p,
+      pendingRequestCount: _c,
+      updatedAt: _u,
+      revision,
+      ...record
+    } = project(asProjectedEvents(events)).get(dupontRecord.familyId)!;
     const state = events.reduce(familiesDecider.evolve, familiesDecider.initialState());
     expect(record).toEqual(state.record);
     expect(revision).toBe(events.length - 1);
@@ -98,7 +132,10 @@ describe('family-record projection', () => {
 
   it('keeps one document per family', () => {
     const other = { ...dupontRegistered, data: { ...dupontRegistered.data, familyId: 'fam-2', familyNumber: '2002' } };
-    const documents = project([...asProjectedEvents([dupontRegistered]), ...asProjectedEvents([other], { familyId: 'fam-2', firstPosition: 2 })]);
+    const documents = project([
+      ...asProjectedEvents([dupontRegistered]),
+      ...asProjectedEvents([other], { familyId: 'fam-2', firstPosition: 2 }),
+    ]);
     expect([...documents.keys()]).toEqual([dupontRecord.familyId, 'fam-2']);
     expect(documents.get('fam-2')?.familyNumber).toBe('2002');
   });

@@ -76,6 +76,12 @@ export const familyRecordProjection: ProjectionDefinition<FamilyRecordDocument> 
         throw new Error(`Unexpected family event ${JSON.stringify(unexpected)}`);
       }
     }
-    return { ...record, pendingRequestIds: pending, pendingRequestCount: pending.length, updatedAt: event.recordedAt, revision: event.revision };
+    return {
+      ...record,
+      pendingRequestIds: pending,
+      pendingRequestCount: pending.length,
+      updatedAt: event.recordedAt,
+      revision: event.revision,
+    };
   },
 };

@@ -1,4 +1,9 @@
-import { allocationDecider, initialAllocationState, type AllocationCommand, type AllocationState } from '../../src/modules/planning/allocation/allocation.decider';
+import {
+  type AllocationCommand,
+  allocationDecider,
+  type AllocationState,
+  initialAllocationState,
+} from '../../src/modules/planning/allocation/allocation.decider';
 import {
   absent,
   allocated,
@@ -13,10 +18,10 @@ import {
   ref,
   requested,
 } from '../../src/modules/planning/grid/grid.test-fixtures';
-import { gridDocumentId, type GridCell } from '../../src/modules/planning/grid/planning-grid.types';
+import { type GridCell, gridDocumentId } from '../../src/modules/planning/grid/planning-grid.types';
 import type { AllocationEvent } from '../../src/modules/planning/planning.events';
 import { projectAll } from '../../test/support/projection-harness';
-import { evolvePlanningGrid, planningGridProjection, type PlanningGridDocument } from './planning-grid.projection';
+import { evolvePlanningGrid, type PlanningGridDocument, planningGridProjection } from './planning-grid.projection';
 
 const CANTINE = 'restauration-scolaire';
 const ALSH = 'alsh-vacances';
@@ -48,10 +53,22 @@ describe('planning-grid projection', () => {
   describe('enrolments', () => {
     it('gives the child a row in every month of the school year, September to August, with its regular days', () => {
       const documents = project(new EventLog().planning(enrolled(LUCAS, CANTINE, [1, 2, 4, 5])));
-      expect([...documents.keys()]).toEqual([
-        '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02',
-        '2027-03', '2027-04', '2027-05', '2027-06', '2027-07', '2027-08',
-      ].map((month) => gridDocumentId(FAMILY_ID, LUCAS, month)));
+      expect([...documents.keys()]).toEqual(
+        [
+          '2026-09',
+          '2026-10',
+          '2026-11',
+          '2026-12',
+          '2027-01',
+          '2027-02',
+          '2027-03',
+          '2027-04',
+          '2027-05',
+          '2027-06',
+          '2027-07',
+          '2027-08',
+        ].map((month) => gridDocumentId(FAMILY_ID, LUCAS, month)),
+      );
       expect(documents.get(APRIL)).toEqual({
         familyId: FAMILY_ID,
         childId: LUCAS,
@@ -91,7 +108,7 @@ describe('planning-grid projection', () => {
   });
 
   describe('a request and its allocation', () => {
-    it("is « requested » until the allocator decides, then « booked » (automatic validation)", () => {
+    it('is « requested » until the allocator decides, then « booked » (automatic validation)', () => {
       const log = bookedLog();
       expect(cellOf(log)).toEqual({
         status: 'requested',
@@ -105,9 +122,7 @@ describe('planning-grid projection', () => {
     });
 
     it('holds the place while staff decide, then books it when staff accept', () => {
-      const log = new EventLog()
-        .planning(requested('r1', LUCAS, ALSH, DAY, 'staff'))
-        .allocation(ALSH, DAY, allocated(ref('r1'), true));
+      const log = new EventLog().planning(requested('r1', LUCAS, ALSH, DAY, 'staff')).allocation(ALSH, DAY, allocated(ref('r1'), true));
       expect(cellOf(log, ALSH)).toMatchObject({ status: 'awaiting-staff', validation: 'staff' });
       log.allocation(ALSH, DAY, {
         type: 'RequestAcceptedByStaff',
@@ -119,15 +134,16 @@ describe('planning-grid projection', () => {
     });
 
     it('shows a staff refusal with its reason, and the release that follows keeps it refused', () => {
-      const log = new EventLog()
-        .planning(requested('r1', LUCAS, ALSH, DAY, 'staff'))
-        .allocation(
-          ALSH,
-          DAY,
-          allocated(ref('r1'), true),
-          { type: 'RequestRefusedByStaff', data: { ...ref('r1'), reason: 'Dossier incomplet', refusedAt: '2027-03-02T10:00:00.000Z', refusedBy: 'agent-1' } },
-          { type: 'PlaceReleased', data: { ...ref('r1'), reason: 'refused-by-staff' } },
-        );
+      const log = new EventLog().planning(requested('r1', LUCAS, ALSH, DAY, 'staff')).allocation(
+        ALSH,
+        DAY,
+        allocated(ref('r1'), true),
+        {
+          type: 'RequestRefusedByStaff',
+          data: { ...ref('r1'), reason: 'Dossier incomplet', refusedAt: '2027-03-02T10:00:00.000Z', refusedBy: 'agent-1' },
+        },
+        { type: 'PlaceReleased', data: { ...ref('r1'), reason: 'refused-by-staff' } },
+      );
       expect(cellOf(log, ALSH)).toMatchObject({ status: 'refused', reason: 'Dossier incomplet', endReason: 'refused-by-staff' });
     });
 
@@ -190,7 +206,9 @@ describe('planning-grid projection', () => {
 
   describe('cancellations, in every order the log can deliver them', () => {
     it('a cancellation after the allocation empties the day, and the release that follows changes nothing', () => {
-      const log = bookedLog().allocation(CANTINE, DAY, allocated(ref('r1'))).planning(cancelled('r1', LUCAS, CANTINE, DAY));
+      const log = bookedLog()
+        .allocation(CANTINE, DAY, allocated(ref('r1')))
+        .planning(cancelled('r1', LUCAS, CANTINE, DAY));
       expect(cellOf(log)).toMatchObject({ status: 'cancelled', requestId: 'r1' });
       log.allocation(CANTINE, DAY, { type: 'PlaceReleased', data: { ...ref('r1'), reason: 'cancelled' } });
       expect(cellOf(log)).toMatchObject({ status: 'cancelled', requestId: 'r1' });
@@ -325,7 +343,10 @@ describe('planning-grid projection', () => {
 
   describe('attendance', () => {
     it('a booked child noted absent is an absence to verify until staff excuse or bill it', () => {
-      const log = bookedLog().allocation(CANTINE, DAY, allocated(ref('r1'))).atTime('2027-04-22T10:00:00.000Z').attendance(CANTINE, DAY, 'absent');
+      const log = bookedLog()
+        .allocation(CANTINE, DAY, allocated(ref('r1')))
+        .atTime('2027-04-22T10:00:00.000Z')
+        .attendance(CANTINE, DAY, 'absent');
       expect(planningGridProjection.documentIds(log.events[log.events.length - 1])).toEqual([APRIL]);
       expect(cellOf(log)).toMatchObject({
         status: 'absence-to-verify',
@@ -348,7 +369,9 @@ describe('planning-grid projection', () => {
     });
 
     it('the same record again changes nothing', () => {
-      const log = bookedLog().allocation(CANTINE, DAY, allocated(ref('r1'))).attendance(CANTINE, DAY, 'present');
+      const log = bookedLog()
+        .allocation(CANTINE, DAY, allocated(ref('r1')))
+        .attendance(CANTINE, DAY, 'present');
       const before = project(log).get(APRIL)!;
       log.atTime('2027-04-23T10:00:00.000Z').attendance(CANTINE, DAY, 'present');
       expect(evolvePlanningGrid(before, log.events[log.events.length - 1], APRIL)).toBe(before);

@@ -1,30 +1,30 @@
-import {
-  asAllocationEvent,
-  asFamilyPlanningEvent,
-  familyIdFromPlanningStream,
-  parseAllocationStream,
-  type AllocationEvent,
-  type FamilyPlanningEvent,
-  type PlaceReleaseReason,
-  type RequestRef,
-} from '../../src/modules/planning/planning.events';
 import type { AttendanceRecorded } from '../../src/modules/planning/attendance/attendance.events';
 import { asEnrolmentEvent, type EnrolmentEvent } from '../../src/modules/planning/family-planning/family-planning.events';
 import {
   ABSENCE_STATUS_OF,
   ATTENDANCE_STATUS_OF,
+  type GridCell,
+  type GridCellStatus,
   gridDocumentId,
+  type GridReservationStatus,
+  type GridRow,
   isLiveReservation,
+  type MonthId,
   monthOf,
   monthsOfSchoolYear,
   parseGridDocumentId,
-  type GridCell,
-  type GridCellStatus,
-  type GridReservationStatus,
-  type GridRow,
-  type MonthId,
   type PlanningGridDocument,
 } from '../../src/modules/planning/grid/planning-grid.types';
+import {
+  type AllocationEvent,
+  asAllocationEvent,
+  asFamilyPlanningEvent,
+  familyIdFromPlanningStream,
+  type FamilyPlanningEvent,
+  parseAllocationStream,
+  type PlaceReleaseReason,
+  type RequestRef,
+} from '../../src/modules/planning/planning.events';
 import type { Instant, LocalDate } from '../../src/modules/planning/planning.types';
 import type { ProjectedEvent, ProjectionDefinition } from '../../src/platform/projections/projection';
 
@@ -302,7 +302,12 @@ function apply(document: PlanningGridDocument, event: GridEvent, projected: Proj
       if (cell?.reservation !== undefined && cell.requestId !== requestId) return document;
       if (cell?.reservation === 'cancelled') return document;
       const base: Omit<GridCell, 'status'> = cell ? stepless(cell) : { requestId, updatedAt: at };
-      return withCell(document, activityId, date, withStatus({ ...base, requestId, reservation: 'cancelled', endReason: 'cancelled', updatedAt: at }));
+      return withCell(
+        document,
+        activityId,
+        date,
+        withStatus({ ...base, requestId, reservation: 'cancelled', endReason: 'cancelled', updatedAt: at }),
+      );
     }
     case 'AbsenceDeclared': {
       const { absenceId, activityId, declaredAt, certificate, decisions } = event.data;

@@ -1,8 +1,8 @@
-import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW } from '../../test/support/fixtures/dupont';
 import { type FamilyCommand } from '../../src/modules/families/families.decider';
-import { dupontHistory, projectAll } from '../../test/support/projection-harness';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
-import { staffQueueProjection, type StaffQueueDocument } from './staff-queue.projection';
+import { asJean, asProjectedEvents, asStaff, DUPONT_FAMILY_ID, LUCAS_ID, SEED_NOW } from '../../test/support/fixtures/dupont';
+import { dupontHistory, projectAll } from '../../test/support/projection-harness';
+import { type StaffQueueDocument, staffQueueProjection } from './staff-queue.projection';
 
 const LATER = '2015-04-09T09:30:00.000Z';
 
@@ -62,7 +62,7 @@ describe('staff-queue projection', () => {
     const events = history([
       healthRequest,
       cafRequest,
-      { type: 'RefuseChangeRequest', ...asStaff(LATER), requestId: 'req-2', reason: "Attestation CAF manquante." },
+      { type: 'RefuseChangeRequest', ...asStaff(LATER), requestId: 'req-2', reason: 'Attestation CAF manquante.' },
     ]);
     expect([...project(asProjectedEvents(events)).keys()]).toEqual(['req-1']);
   });

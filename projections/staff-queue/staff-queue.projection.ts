@@ -1,8 +1,8 @@
-import { familyIdOfEvent } from '../family-record/family-record.projection';
 import { asFamilyEvent } from '../../src/modules/families/families.events';
 import { CHANGE_CATEGORY_LABELS, type ChangeCategory } from '../../src/modules/families/families.types';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 import { CHANGE_REQUEST_EVENT_TYPES, requestIdOfEvent, summarizeChange } from '../change-requests/change-requests.projection';
+import { familyIdOfEvent } from '../family-record/family-record.projection';
 
 /**
  * The staff's work queue: one document per request waiting for a decision (id = requestId), deleted

@@ -1,5 +1,4 @@
 import type { RegisterFamily } from '../modules/families/families.decider';
-import type { ActivityConfig } from '../modules/planning/catalog/catalog-config.rules';
 import {
   ALSH_FACILITY,
   ALSH_MERCREDI_CONFIG,
@@ -8,6 +7,7 @@ import {
   RESTAURATION_CONFIG,
   RESTAURATION_ID,
 } from '../modules/planning/catalog/catalog.examples';
+import type { ActivityConfig } from '../modules/planning/catalog/catalog-config.rules';
 import type { Facility } from '../modules/planning/planning.types';
 
 /**
@@ -36,8 +36,20 @@ export interface DemoAccount {
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: DEMO_FAMILY_DUPONT, role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEAN DUPONT', email: 'jean.dupont@wanadoo.fr' },
   { login: 'jeanne.dupont', role: 'parent', familyId: DEMO_FAMILY_DUPONT, displayName: 'JEANNE DUPONT', email: 'jeanne.dupont@example.fr' },
-  { login: DEMO_FAMILY_MARTIN, role: 'parent', familyId: DEMO_FAMILY_MARTIN, displayName: 'CLAIRE MARTIN', email: 'claire.martin@example.fr' },
-  { login: 'agent.saint-jean', role: 'staff', scope: ['SAINT-JEAN'], displayName: 'Agent de Saint-Jean', email: 'enfance@saint-jean.example.fr' },
+  {
+    login: DEMO_FAMILY_MARTIN,
+    role: 'parent',
+    familyId: DEMO_FAMILY_MARTIN,
+    displayName: 'CLAIRE MARTIN',
+    email: 'claire.martin@example.fr',
+  },
+  {
+    login: 'agent.saint-jean',
+    role: 'staff',
+    scope: ['SAINT-JEAN'],
+    displayName: 'Agent de Saint-Jean',
+    email: 'enfance@saint-jean.example.fr',
+  },
   { login: 'agent.peaugres', role: 'staff', scope: ['PEAUGRES'], displayName: 'Agent de Peaugres', email: 'enfance@peaugres.example.fr' },
   { login: 'auditeur', role: 'auditor', scope: ['*'], displayName: 'Auditeur du SIEJ', email: 'audit@siej.example.fr' },
   { login: 'admin', role: 'admin', displayName: 'Administrateur du portail', email: 'gestion.portail@siej.example.fr' },
@@ -105,7 +117,7 @@ export const DEMO_FAMILIES: Registration[] = [
       firstName: 'CLAIRE',
       quality: 'Mère',
       situation: 'Marié(e)',
-      address: { line1: '3 PLACE DE L\'EGLISE', postalCode: '07340', city: 'PEAUGRES' },
+      address: { line1: "3 PLACE DE L'EGLISE", postalCode: '07340', city: 'PEAUGRES' },
       phones: { mobile: '06 11 22 33 44' },
       email: 'claire.martin@example.fr',
       emailConsent: true,

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+
 import { FamilyCommandMessage } from '../modules/families/family-commands/family-command';
-import { IdentityCommandMessage } from '../modules/identity/identity-command';
 import { normalizeLogin } from '../modules/identity/identity.types';
-import type { CommandContext, Principal } from '../platform/commands/command-context';
-import type { EventStore } from '../platform/event-store/event-store.port';
-import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
-import { newSecretToken } from '../platform/security/secret-token';
-import { EVENT_STORE } from '../platform/tokens';
-import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PASSWORD } from './demo-data';
+import { IdentityCommandMessage } from '../modules/identity/identity-command';
+import { parisDateOf } from '../modules/planning/calendar/local-date';
+import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
+import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
+import { facilityStream } from '../modules/planning/catalog/catalog.events';
 import {
   ALSH_FACILITY,
   ALSH_MERCREDI_CONFIG,
@@ -17,14 +16,16 @@ import {
   RESTAURATION_CONFIG,
   RESTAURATION_ID,
 } from '../modules/planning/catalog/catalog.examples';
-import { parisDateOf } from '../modules/planning/calendar/local-date';
-import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
 import { FamilyPlanningCommand, familyPlanningDecider } from '../modules/planning/family-planning/family-planning.decider';
 import { planningStream } from '../modules/planning/planning.events';
 import type { Activity } from '../modules/planning/planning.types';
+import type { CommandContext, Principal } from '../platform/commands/command-context';
 import { StreamCommand } from '../platform/commands/stream-command';
-import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
-import { facilityStream } from '../modules/planning/catalog/catalog.events';
+import type { EventStore } from '../platform/event-store/event-store.port';
+import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
+import { newSecretToken } from '../platform/security/secret-token';
+import { EVENT_STORE } from '../platform/tokens';
+import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PASSWORD } from './demo-data';
 
 const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
 
@@ -71,7 +72,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
         ),
       );
       await this.commands.execute(
-        new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }), context(accountId)),
+        new IdentityCommandMessage(
+          accountId,
+          (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }),
+          context(accountId),
+        ),
       );
     }
     this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
@@ -90,17 +95,22 @@ export class DemoSeeder implements OnApplicationBootstrap {
       [RESTAURATION_ID, { ...RESTAURATION_CONFIG, activityId: RESTAURATION_ID, facilityId: PERISCOLAIRE_FACILITY.facilityId }, []],
     ] as const) {
       await this.commands.execute(
-        new StreamCommand(planningStream(DEMO_FAMILY_DUPONT), familyPlanningDecider, (at): FamilyPlanningCommand => ({
-          type: 'EnrolChild',
-          familyId: DEMO_FAMILY_DUPONT,
-          at,
-          actor: SEEDER,
-          childId: 'enfant-lucie-dupont',
-          activityId,
-          schoolYear,
-          regularDays: [...regularDays],
-          activity: activity as Activity,
-        }), { ...context(`enrolment-${activityId}`), familyId: DEMO_FAMILY_DUPONT }),
+        new StreamCommand(
+          planningStream(DEMO_FAMILY_DUPONT),
+          familyPlanningDecider,
+          (at): FamilyPlanningCommand => ({
+            type: 'EnrolChild',
+            familyId: DEMO_FAMILY_DUPONT,
+            at,
+            actor: SEEDER,
+            childId: 'enfant-lucie-dupont',
+            activityId,
+            schoolYear,
+            regularDays: [...regularDays],
+            activity: activity as Activity,
+          }),
+          { ...context(`enrolment-${activityId}`), familyId: DEMO_FAMILY_DUPONT },
+        ),
       );
     }
   }

@@ -1,12 +1,14 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from './config/config';
+
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+
 import { AuthGuard } from './auth/auth.guard';
 import { FamilyAccessPolicy } from './auth/family-access';
 import { CommandExecutor } from './commands/command-executor';
 import { StreamCommandHandler } from './commands/stream-command';
+import type { AppConfig } from './config/config';
 import type { DocumentStore } from './document-store/document-store.port';
 import { MongoDocumentStore } from './document-store/mongo-document-store';
 import { SqliteDocumentStore } from './document-store/sqlite-document-store';
@@ -17,21 +19,21 @@ import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { EventSerializer } from './events/event-serializer';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
-import { IdempotencyInterceptor, IDEMPOTENCY_COLLECTION } from './http/idempotency.interceptor';
+import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
-import { MetricsService } from './observability/metrics.service';
 import { MAILER, Mailer, OUTBOX } from './mail/mailer.port';
-import { OutboxMailer, outboxDir } from './mail/outbox-mailer';
+import { outboxDir, OutboxMailer } from './mail/outbox-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
 import { TemplateRenderer } from './mail/template-renderer';
-import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
+import { MetricsService } from './observability/metrics.service';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
-import { WorkflowRunner } from './workflows/workflow-runner';
+import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { WorkflowRunner } from './workflows/workflow-runner';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -164,7 +166,21 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [WorkflowRunner, MAILER, OUTBOX, PASSWORD_HASHER, FamilyAccessPolicy, APP_CONFIG, EVENT_STORE, DOCUMENT_STORE, JOB_SCHEDULER, EventSerializer, CommandExecutor, ProjectionRunner, MetricsService],
+      exports: [
+        WorkflowRunner,
+        MAILER,
+        OUTBOX,
+        PASSWORD_HASHER,
+        FamilyAccessPolicy,
+        APP_CONFIG,
+        EVENT_STORE,
+        DOCUMENT_STORE,
+        JOB_SCHEDULER,
+        EventSerializer,
+        CommandExecutor,
+        ProjectionRunner,
+        MetricsService,
+      ],
     };
   }
 }

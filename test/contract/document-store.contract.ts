@@ -5,12 +5,8 @@
  * names and drops its collections afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  Document,
-  DocumentStore,
-  FindQuery,
-  VersionConflictError,
-} from '../../src/platform/document-store/document-store.port';
+
+import { Document, DocumentStore, FindQuery, VersionConflictError } from '../../src/platform/document-store/document-store.port';
 
 export function documentStoreContract(
   adapterName: string,
@@ -204,10 +200,7 @@ export function documentStoreContract(
         // group asc, score desc, then id desc (the tie-breaker follows the last key's direction)
         const expected = [...docs]
           .sort(
-            (x, y) =>
-              x.data.group.localeCompare(y.data.group) ||
-              y.data.score - x.data.score ||
-              (x.id < y.id ? 1 : x.id > y.id ? -1 : 0),
+            (x, y) => x.data.group.localeCompare(y.data.group) || y.data.score - x.data.score || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0),
           )
           .map((d) => d.id);
         const sort: FindQuery['sort'] = [
@@ -222,12 +215,7 @@ export function documentStoreContract(
         // with a filter, the other mix of directions and a dotted sort field
         const filtered = docs.filter((d) => d.data.group !== 'b');
         const expectedFiltered = [...filtered]
-          .sort(
-            (x, y) =>
-              y.data.meta.rank - x.data.meta.rank ||
-              x.data.score - y.data.score ||
-              (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
-          )
+          .sort((x, y) => y.data.meta.rank - x.data.meta.rank || x.data.score - y.data.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
           .map((d) => d.id);
         const second = await findAll(c, {
           where: { group: { in: ['a', 'c'] } },
@@ -299,9 +287,9 @@ export function documentStoreContract(
         // the same events handled again (e.g. after a crash before the subscription saw the commit)
         expect(await store.commitBatch(batch, { name: checkpoint, position: 10 })).toBe(false);
         // an older position is a no-op as well
-        expect(
-          await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 99 } }], { name: checkpoint, position: 7 }),
-        ).toBe(false);
+        expect(await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 99 } }], { name: checkpoint, position: 7 })).toBe(
+          false,
+        );
         expect(await store.get(c, 'a')).toEqual({ id: 'a', version: 1, data: { n: 1 } });
         expect(await store.getCheckpoint(checkpoint)).toBe(10);
 

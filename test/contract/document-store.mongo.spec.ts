@@ -6,7 +6,9 @@
  * Each run uses its own database, dropped at the end.
  */
 import { randomUUID } from 'node:crypto';
+
 import { MongoClient } from 'mongodb';
+
 import { MongoDocumentStore } from '../../src/platform/document-store/mongo-document-store';
 import { documentStoreContract } from './document-store.contract';
 

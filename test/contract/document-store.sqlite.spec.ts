@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
 import { documentStoreContract } from './document-store.contract';
 
@@ -103,7 +105,12 @@ describe('SqliteDocumentStore specifics', () => {
   });
 
   it('caps the page size at 1000', async () => {
-    const ops = Array.from({ length: 1005 }, (_, i) => ({ op: 'put' as const, collection: 'big', id: `d${String(i).padStart(4, '0')}`, data: { i } }));
+    const ops = Array.from({ length: 1005 }, (_, i) => ({
+      op: 'put' as const,
+      collection: 'big',
+      id: `d${String(i).padStart(4, '0')}`,
+      data: { i },
+    }));
     await store.commitBatch(ops);
     const page = await store.find('big', { limit: 5000 });
     expect(page.items).toHaveLength(1000);

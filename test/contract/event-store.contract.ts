@@ -9,6 +9,7 @@
  * - never assumes positions start at 0 or are dense (positions are only compared).
  */
 import { randomUUID } from 'node:crypto';
+
 import {
   EventStore,
   EventToAppend,
@@ -19,10 +20,7 @@ import {
 } from '../../src/platform/event-store/event-store.port';
 import { sleep, waitFor } from '../support/wait-for';
 
-export function eventStoreContract(
-  adapterName: string,
-  factory: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>,
-): void {
+export function eventStoreContract(adapterName: string, factory: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>): void {
   describe(`EventStore contract: ${adapterName}`, () => {
     let store: EventStore;
     let cleanup: () => Promise<void>;
@@ -44,14 +42,14 @@ export function eventStoreContract(
 
     const newStream = (): string => `test-${randomUUID()}`;
 
-    const event = (
-      type = 'TestEvent',
-      data: Record<string, unknown> = {},
-      metadata: Record<string, unknown> = {},
-    ): EventToAppend => ({ id: randomUUID(), type, data, metadata });
+    const event = (type = 'TestEvent', data: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): EventToAppend => ({
+      id: randomUUID(),
+      type,
+      data,
+      metadata,
+    });
 
-    const events = (n: number, type = 'TestEvent'): EventToAppend[] =>
-      Array.from({ length: n }, (_, i) => event(type, { i }));
+    const events = (n: number, type = 'TestEvent'): EventToAppend[] => Array.from({ length: n }, (_, i) => event(type, { i }));
 
     const subscribe = (options: SubscriptionOptions): Subscription => {
       const subscription = store.subscribeToAll(options);
@@ -71,11 +69,7 @@ export function eventStoreContract(
       }
     }
 
-    async function expectWrongRevision(
-      promise: Promise<unknown>,
-      streamId: string,
-      actual: number | 'no_stream',
-    ): Promise<void> {
+    async function expectWrongRevision(promise: Promise<unknown>, streamId: string, actual: number | 'no_stream'): Promise<void> {
       const error: unknown = await promise.then(
         () => undefined,
         (e: unknown) => e,
@@ -135,10 +129,7 @@ export function eventStoreContract(
 
         const a = event('Racer', { who: 'a' });
         const b = event('Racer', { who: 'b' });
-        const results = await Promise.allSettled([
-          store.appendToStream(stream, [a], 0),
-          store.appendToStream(stream, [b], 0),
-        ]);
+        const results = await Promise.allSettled([store.appendToStream(stream, [a], 0), store.appendToStream(stream, [b], 0)]);
 
         const fulfilled = results.filter((r) => r.status === 'fulfilled');
         const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -536,9 +527,7 @@ export function eventStoreContract(
           onCaughtUp: () => (caughtUp = true),
         });
         await waitFor(() => caughtUp && received.filter((e) => e.type.startsWith('Booking.')).length === 2);
-        expect(received.filter((e) => e.type.startsWith('Booking.')).map((e) => e.id)).toEqual(
-          wanted.map((e) => e.id),
-        );
+        expect(received.filter((e) => e.type.startsWith('Booking.')).map((e) => e.id)).toEqual(wanted.map((e) => e.id));
       });
 
       it('resolves stop() only once the running handler has finished', async () => {

@@ -1,8 +1,10 @@
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { StoredEvent } from '../../src/platform/event-store/event-store.port';
 import { DuplicateEventIdError, SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
 import { sleep, waitFor } from '../support/wait-for';
@@ -143,7 +145,11 @@ describe('SqliteEventStore specifics', () => {
     const store = new SqliteEventStore(tempFile());
     try {
       for (let i = 0; i < 6; i++) {
-        await store.appendToStream(`s-${i}`, Array.from({ length: 200 }, () => event()), 'no_stream');
+        await store.appendToStream(
+          `s-${i}`,
+          Array.from({ length: 200 }, () => event()),
+          'no_stream',
+        );
       }
       const positions: number[] = [];
       const subscription = store.subscribeToAll({

@@ -9,7 +9,9 @@
  * Every scheduler gets its own BullMQ key prefix, and its keys are deleted afterwards.
  */
 import { randomUUID } from 'node:crypto';
+
 import IORedis from 'ioredis';
+
 import { BullmqJobScheduler } from '../../src/platform/jobs/bullmq-job-scheduler';
 import { jobSchedulerContract } from './job-scheduler.contract';
 

@@ -6,6 +6,7 @@
  * milliseconds) and every wait is a polling wait with a deadline.
  */
 import { randomUUID } from 'node:crypto';
+
 import { JobContext, JobScheduler } from '../../src/platform/jobs/job-scheduler.port';
 import { sleep, waitFor } from '../support/wait-for';
 

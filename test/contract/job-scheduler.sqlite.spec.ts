@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { JobContext } from '../../src/platform/jobs/job-scheduler.port';
 import { SqliteJobScheduler } from '../../src/platform/jobs/sqlite-job-scheduler';
 import { sleep, waitFor } from '../support/wait-for';
@@ -52,7 +54,9 @@ describe('SqliteJobScheduler specifics', () => {
     await scheduler.schedule('crash', 'j', { n: 1 });
     // what a crashed worker leaves behind: running, attempt 1, lease already expired
     const raw = new Database(file);
-    raw.prepare("UPDATE jobs SET status = 'running', attempts = 1, locked_until = ?, lock_token = 'dead' WHERE id = 'j'").run(Date.now() - 1);
+    raw
+      .prepare("UPDATE jobs SET status = 'running', attempts = 1, locked_until = ?, lock_token = 'dead' WHERE id = 'j'")
+      .run(Date.now() - 1);
     raw.close();
 
     const attempts: number[] = [];
@@ -67,7 +71,9 @@ describe('SqliteJobScheduler specifics', () => {
     const scheduler = open(file);
     await scheduler.schedule('crash', 'j', {});
     const raw = new Database(file);
-    raw.prepare("UPDATE jobs SET status = 'running', attempts = 2, locked_until = ?, lock_token = 'dead' WHERE id = 'j'").run(Date.now() - 1);
+    raw
+      .prepare("UPDATE jobs SET status = 'running', attempts = 2, locked_until = ?, lock_token = 'dead' WHERE id = 'j'")
+      .run(Date.now() - 1);
     raw.close();
 
     let runs = 0;

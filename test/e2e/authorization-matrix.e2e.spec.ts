@@ -1,4 +1,5 @@
 import type { Test } from 'supertest';
+
 import { ALSH_FACILITY, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -40,8 +41,16 @@ const SAMPLE_BODIES: Record<string, unknown> = {
     familyNumber: '1001001818777',
     commune: 'SAINT-JEAN',
     guardian: {
-      civility: 'M.', lastName: 'TEST', firstName: 'PAUL', quality: 'Père', situation: 'Marié(e)',
-      address, phones: {}, emailConsent: false, smsConsent: false, organismeRattachement: '0',
+      civility: 'M.',
+      lastName: 'TEST',
+      firstName: 'PAUL',
+      quality: 'Père',
+      situation: 'Marié(e)',
+      address,
+      phones: {},
+      emailConsent: false,
+      smsConsent: false,
+      organismeRattachement: '0',
     },
   },
   'post /families/{familyId}/children': { firstName: 'ZOÉ', lastName: 'DUPONT', birthDate: '2020-01-01', sex: 'F' },
@@ -50,13 +59,21 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/requests/tax': { changes: { year: 2026 } },
   'post /families/{familyId}/requests/caf': { changes: { regime: 'CAF', allocataireNumber: '123', quotientFamilial: 500 } },
   'post /families/{familyId}/requests/direct-debit': { accountHolder: 'DUPONT JEAN', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' },
-  'post /families/{familyId}/requests/child-addition': { child: { firstName: 'ZOÉ', lastName: 'DUPONT', birthDate: '2024-01-01', sex: 'F' } },
+  'post /families/{familyId}/requests/child-addition': {
+    child: { firstName: 'ZOÉ', lastName: 'DUPONT', birthDate: '2024-01-01', sex: 'F' },
+  },
   'post /families/{familyId}/requests/authorizations': { childId: 'enfant-lucie-dupont', changes: { photoConsent: false } },
   'post /families/{familyId}/requests/health': { childId: 'enfant-lucie-dupont', changes: { glasses: true } },
   'post /families/{familyId}/requests/{requestId}/accept': {},
   'post /families/{familyId}/requests/{requestId}/refuse': { reason: 'Pièce manquante' },
   'post /families/{familyId}/accounts': { login: 'matrix.parent', email: 'matrix.parent@example.fr', displayName: 'PARENT MATRICE' },
-  'post /admin/accounts': { login: 'matrix.agent', role: 'staff', email: 'matrix.agent@example.fr', displayName: 'Agent', scope: ['SAINT-JEAN'] },
+  'post /admin/accounts': {
+    login: 'matrix.agent',
+    role: 'staff',
+    email: 'matrix.agent@example.fr',
+    displayName: 'Agent',
+    scope: ['SAINT-JEAN'],
+  },
   'post /accounts/{accountId}/activation': {},
   'post /accounts/{accountId}/disable': { reason: 'Matrice' },
   'post /accounts/{accountId}/enable': {},
@@ -66,11 +83,18 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /facilities': { facilityId: 'matrix-facility', name: 'Structure matrice', commune: 'SAINT-JEAN' },
   'post /facilities/{facilityId}/activities': { activityId: 'matrix-activity', ...ALSH_MERCREDI_CONFIG },
   'put /facilities/{facilityId}/activities/{activityId}': { ...ALSH_MERCREDI_CONFIG, placesPerDay: 1 },
-  'post /facilities/{facilityId}/closures': { scope: { facilityId: ALSH_FACILITY.facilityId }, from: '2027-05-05', to: '2027-05-05', reason: 'Matrice' },
+  'post /facilities/{facilityId}/closures': {
+    scope: { facilityId: ALSH_FACILITY.facilityId },
+    from: '2027-05-05',
+    to: '2027-05-05',
+    reason: 'Matrice',
+  },
   'post /facilities/{facilityId}/closures/{closureId}/cancel': {},
   'post /families/{familyId}/enrolments': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, schoolYear: '2026-2027' },
   'post /families/{familyId}/reservations': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, date: '2027-01-13' },
-  'post /families/{familyId}/reservations/bulk': { items: [{ childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, date: '2027-01-13' }] },
+  'post /families/{familyId}/reservations/bulk': {
+    items: [{ childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, date: '2027-01-13' }],
+  },
   'post /families/{familyId}/reservations/typical-week': {
     from: '2027-01-11',
     to: '2027-01-15',
@@ -80,10 +104,17 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/reservations/cancel': { requestIds: ['some-request'] },
   'post /families/{familyId}/reservations/{requestId}/offer/accept': {},
   'post /families/{familyId}/reservations/{requestId}/offer/decline': {},
-  'post /families/{familyId}/absences': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, from: '2027-01-13', to: '2027-01-13' },
+  'post /families/{familyId}/absences': {
+    childId: 'enfant-lucie-dupont',
+    activityId: ALSH_MERCREDI_ID,
+    from: '2027-01-13',
+    to: '2027-01-13',
+  },
   'post /activities/{activityId}/days/{date}/requests/{requestId}/accept': {},
   'post /activities/{activityId}/days/{date}/requests/{requestId}/refuse': { reason: 'Matrice' },
-  'post /activities/{activityId}/days/{date}/attendance': { entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }] },
+  'post /activities/{activityId}/days/{date}/attendance': {
+    entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
+  },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
@@ -108,7 +139,11 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       Object.entries(ops).map(([method, op]) => ({ key: `${method} ${path}`, method, path, hasBody: op.requestBody !== undefined })),
     );
     // A pending request of the target family, so decisions have something real to refuse.
-    const asked = await t.http.post(`/families/${DUPONT}/requests/tax`).set(bearer(t.tokens.dupont)).send({ changes: { year: 2025 } }).expect(201);
+    const asked = await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(t.tokens.dupont))
+      .send({ changes: { year: 2025 } })
+      .expect(201);
     pendingRequestId = asked.body.requestId;
     await t.settle();
   });
@@ -152,7 +187,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     const mails = await outboxSize();
     const isWrite = (op: Operation) => op.method !== 'get';
     const familyScoped = (op: Operation) =>
-      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}|\{activityId\}/.test(op.path) || op.key === 'post /families' || op.key === 'post /facilities';
+      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}|\{activityId\}/.test(op.path) ||
+      op.key === 'post /families' ||
+      op.key === 'post /facilities';
 
     for (const op of operations) {
       if (PUBLIC.has(op.key) || op.path.startsWith('/docs') || op.path === '/metrics') continue;
@@ -164,7 +201,12 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       await run('anonymous');
       if (ANY_LOGGED_IN.has(op.key)) continue;
       if (!SELF_SERVICE.has(op.key)) await run('parent of another family', t.tokens.martin);
-      if (!SELF_SERVICE.has(op.key) && !NOT_SCOPED_FOR_STAFF.has(op.key) && !SCOPED_LISTS.has(op.key) && (familyScoped(op) || op.path.startsWith('/admin') || op.path.startsWith('/school-calendar'))) {
+      if (
+        !SELF_SERVICE.has(op.key) &&
+        !NOT_SCOPED_FOR_STAFF.has(op.key) &&
+        !SCOPED_LISTS.has(op.key) &&
+        (familyScoped(op) || op.path.startsWith('/admin') || op.path.startsWith('/school-calendar'))
+      ) {
         await run('staff of another commune', t.tokens.otherStaff);
       }
       if (isWrite(op) && !SELF_SERVICE.has(op.key)) await run('auditor', t.tokens.auditor);

@@ -1,4 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
+
 import { FamilyCommandMessage } from '../../src/modules/families/family-commands/family-command';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -54,7 +55,11 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     await t.http.get(`/families/${DUPONT}`).set(bearer('not-a-token')).expect(401);
     const other = await t.http.get(`/families/${MARTIN}`).set(bearer(t.tokens.dupont)).expect(404);
     expect(other.body.code).toBe('FAMILY_NOT_FOUND');
-    await t.http.post(`/families/${MARTIN}/requests/address`).set(bearer(t.tokens.dupont)).send({ person: 'guardian', address: newAddress }).expect(404);
+    await t.http
+      .post(`/families/${MARTIN}/requests/address`)
+      .set(bearer(t.tokens.dupont))
+      .send({ person: 'guardian', address: newAddress })
+      .expect(404);
   });
 
   it('runs an address change from the request to the acceptance, and a second decision writes nothing', async () => {
@@ -131,7 +136,12 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     await t.settle();
     const list = await t.http.get(`/families/${DUPONT}/requests?category=caf`).set(bearer(t.tokens.dupont)).expect(200);
     expect(list.body.refused).toEqual([
-      expect.objectContaining({ requestId, status: 'refused', reason: "Merci de joindre l'attestation CAF.", decidedAt: expect.any(String) }),
+      expect.objectContaining({
+        requestId,
+        status: 'refused',
+        reason: "Merci de joindre l'attestation CAF.",
+        decidedAt: expect.any(String),
+      }),
     ]);
     expect(list.body.pending).toEqual([]);
   });
@@ -142,7 +152,15 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     const old = await t.app.get(CommandBus).execute(
       new FamilyCommandMessage(
         DUPONT,
-        (at) => ({ type: 'RequestContactChange', familyId: DUPONT, at, actor: parent, requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } }),
+        (at) => ({
+          type: 'RequestContactChange',
+          familyId: DUPONT,
+          at,
+          actor: parent,
+          requestId: 'old-request-1',
+          person: 'spouse',
+          changes: { profession: 'Infirmière' },
+        }),
         { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
       ),
     );
@@ -201,15 +219,36 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
   it('answers bad input with 400/413/422 and a French message, never a 500, and writes nothing', async () => {
     const head = await t.events.headPosition();
     const url = `/families/${DUPONT}/requests/address`;
-    const malformed = await t.http.post(url).set(bearer(t.tokens.dupont)).set('Content-Type', 'application/json').send('{"person": "guardian",').expect(400);
+    const malformed = await t.http
+      .post(url)
+      .set(bearer(t.tokens.dupont))
+      .set('Content-Type', 'application/json')
+      .send('{"person": "guardian",')
+      .expect(400);
     expect(malformed.body).toMatchObject({ code: 'MALFORMED_JSON', correlationId: expect.any(String) });
-    const unknownField = await t.http.post(url).set(bearer(t.tokens.dupont)).send({ person: 'guardian', address: newAddress, admin: true }).expect(400);
+    const unknownField = await t.http
+      .post(url)
+      .set(bearer(t.tokens.dupont))
+      .send({ person: 'guardian', address: newAddress, admin: true })
+      .expect(400);
     expect(unknownField.body.code).toBe('VALIDATION_FAILED');
-    const wrongType = await t.http.post(url).set(bearer(t.tokens.dupont)).send({ person: 'guardian', address: { ...newAddress, postalCode: 31400 } }).expect(400);
+    const wrongType = await t.http
+      .post(url)
+      .set(bearer(t.tokens.dupont))
+      .send({ person: 'guardian', address: { ...newAddress, postalCode: 31400 } })
+      .expect(400);
     expect(wrongType.body.details[0].path).toBe('address.postalCode');
-    const badPostalCode = await t.http.post(url).set(bearer(t.tokens.dupont)).send({ person: 'guardian', address: { ...newAddress, postalCode: '3140' } }).expect(400);
+    const badPostalCode = await t.http
+      .post(url)
+      .set(bearer(t.tokens.dupont))
+      .send({ person: 'guardian', address: { ...newAddress, postalCode: '3140' } })
+      .expect(400);
     expect(badPostalCode.body.message).toMatch(/invalides/);
-    const huge = await t.http.post(url).set(bearer(t.tokens.dupont)).send({ person: 'guardian', address: { ...newAddress, line1: 'x'.repeat(200_000) } }).expect(413);
+    const huge = await t.http
+      .post(url)
+      .set(bearer(t.tokens.dupont))
+      .send({ person: 'guardian', address: { ...newAddress, line1: 'x'.repeat(200_000) } })
+      .expect(413);
     expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
     const notJsonArray = await t.http.post(url).set(bearer(t.tokens.dupont)).send([1, 2]).expect(400);
     expect(notJsonArray.body.code).toBe('VALIDATION_FAILED');
@@ -225,11 +264,26 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     const etag = record.headers.etag as string;
     const body = { changes: { referenceIncomeCents: 3_200_000, taxShares: 2.5, year: 2025 } };
     const head = await t.events.headPosition();
-    const stale = await t.http.post(`/families/${MARTIN}/requests/tax`).set(bearer(t.tokens.martin)).set('If-Match', '"99"').send(body).expect(412);
+    const stale = await t.http
+      .post(`/families/${MARTIN}/requests/tax`)
+      .set(bearer(t.tokens.martin))
+      .set('If-Match', '"99"')
+      .send(body)
+      .expect(412);
     expect(stale.body.code).toBe('REVISION_MISMATCH');
     expect(await t.events.headPosition()).toBe(head);
-    await t.http.post(`/families/${MARTIN}/requests/tax`).set(bearer(t.tokens.martin)).set('If-Match', 'not-an-etag').send(body).expect(422);
-    const fresh = await t.http.post(`/families/${MARTIN}/requests/tax`).set(bearer(t.tokens.martin)).set('If-Match', etag).send(body).expect(201);
+    await t.http
+      .post(`/families/${MARTIN}/requests/tax`)
+      .set(bearer(t.tokens.martin))
+      .set('If-Match', 'not-an-etag')
+      .send(body)
+      .expect(422);
+    const fresh = await t.http
+      .post(`/families/${MARTIN}/requests/tax`)
+      .set(bearer(t.tokens.martin))
+      .set('If-Match', etag)
+      .send(body)
+      .expect(201);
     expect(fresh.headers.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
 
     const first = await t.http
@@ -280,14 +334,25 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
       })
       .expect(201);
     expect(registered.body.familyId).toBe('1001001818999');
-    const duplicate = await t.http.post('/families').set(bearer(t.tokens.otherStaff)).send({
-      familyNumber: '1001001818999',
-      commune: 'PEAUGRES',
-      guardian: {
-        civility: 'Mme', lastName: 'X', firstName: 'Y', quality: 'Mère', situation: 'Célibataire',
-        address: { line1: '1', postalCode: '07340', city: 'P' }, phones: {}, emailConsent: false, smsConsent: false, organismeRattachement: '0',
-      },
-    });
+    const duplicate = await t.http
+      .post('/families')
+      .set(bearer(t.tokens.otherStaff))
+      .send({
+        familyNumber: '1001001818999',
+        commune: 'PEAUGRES',
+        guardian: {
+          civility: 'Mme',
+          lastName: 'X',
+          firstName: 'Y',
+          quality: 'Mère',
+          situation: 'Célibataire',
+          address: { line1: '1', postalCode: '07340', city: 'P' },
+          phones: {},
+          emailConsent: false,
+          smsConsent: false,
+          organismeRattachement: '0',
+        },
+      });
     expect(duplicate.status).toBe(409);
     await t.http.post('/families').set(bearer(t.tokens.dupont)).send({}).expect(403);
     await new Promise((resolve) => setTimeout(resolve, 20)); // distinct instants for the asOf replay below

@@ -24,7 +24,13 @@ describe('Identity and access over HTTP', () => {
   });
 
   const login = (loginName: string, password: string) => t.http.post('/auth/login').send({ login: loginName, password });
-  const mails = async (to: string): Promise<Mail[]> => (await t.http.get(`/admin/outbox?to=${encodeURIComponent(to)}`).set(bearer(t.tokens.admin)).expect(200)).body.items;
+  const mails = async (to: string): Promise<Mail[]> =>
+    (
+      await t.http
+        .get(`/admin/outbox?to=${encodeURIComponent(to)}`)
+        .set(bearer(t.tokens.admin))
+        .expect(200)
+    ).body.items;
   const linkIn = (mail: Mail) => {
     const match = /https?:\/\/\S+/.exec(mail.text);
     if (!match) throw new Error(`no link in ${mail.text}`);
@@ -33,7 +39,11 @@ describe('Identity and access over HTTP', () => {
 
   it('logs in, tells who is connected, and logs out on the server', async () => {
     const res = await login(LOGINS.jeanne, DEMO_PASSWORD).expect(200);
-    expect(res.body).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String), account: { role: 'parent', familyId: DUPONT } });
+    expect(res.body).toMatchObject({
+      token: expect.any(String),
+      expiresAt: expect.any(String),
+      account: { role: 'parent', familyId: DUPONT },
+    });
     const me = await t.http.get('/auth/me').set(bearer(res.body.token)).expect(200);
     expect(me.body).toMatchObject({ userId: 'jeanne.dupont', role: 'parent', familyId: DUPONT });
     await t.http.post('/auth/logout').set(bearer(res.body.token)).send({}).expect(204);
@@ -57,15 +67,24 @@ describe('Identity and access over HTTP', () => {
 
   it('refuses malformed, oversized and tampered credentials with a clear answer, never a 500', async () => {
     await t.http.post('/auth/login').send({ login: 'x' }).expect(400);
-    await t.http.post('/auth/login').send({ login: 'a'.repeat(65), password: 'x' }).expect(400);
-    await t.http.post('/auth/login').send({ login: 'admin', password: 'x'.repeat(2000) }).expect(400);
+    await t.http
+      .post('/auth/login')
+      .send({ login: 'a'.repeat(65), password: 'x' })
+      .expect(400);
+    await t.http
+      .post('/auth/login')
+      .send({ login: 'admin', password: 'x'.repeat(2000) })
+      .expect(400);
     await t.http.post('/auth/login').set('Content-Type', 'application/json').send('{"login":').expect(400);
     await t.http.post('/auth/login').send({ login: 'admin', password: 'x', extra: 1 }).expect(400);
     const token = t.tokens.auditor;
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BA' : 'AA');
     await t.http.get('/auth/me').set(bearer(tampered)).expect(401);
     await t.http.get('/auth/me').set('Authorization', 'Basic YWRtaW46YWRtaW4=').expect(401);
-    await t.http.get('/auth/me').set('Authorization', `Bearer ${'x'.repeat(600)}`).expect(401);
+    await t.http
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${'x'.repeat(600)}`)
+      .expect(401);
   });
 
   it('locks an identifiant from a source after 5 failures (429 with Retry-After), and a login flood never gets a 500', async () => {
@@ -82,7 +101,10 @@ describe('Identity and access over HTTP', () => {
     const unknown = await t.http.post('/auth/password/forgot').send({ login: 'nobody.here' }).expect(202);
     expect(unknown.body).toEqual(known.body);
 
-    await waitFor(async () => (await mails('jean.dupont@wanadoo.fr')).some((m) => m.template === 'password-reset'), { timeoutMs: 10_000, intervalMs: 50 });
+    await waitFor(async () => (await mails('jean.dupont@wanadoo.fr')).some((m) => m.template === 'password-reset'), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const [mail] = (await mails('jean.dupont@wanadoo.fr')).filter((m) => m.template === 'password-reset');
     expect(mail.subject).toMatch(/mot de passe/i);
     const link = linkIn(mail);
@@ -92,7 +114,10 @@ describe('Identity and access over HTTP', () => {
 
     const weak = await t.http.post('/auth/password/reset').send({ login: LOGINS.dupont, token, password: 'azerty123' }).expect(422);
     expect(weak.body.code).toBe('WEAK_PASSWORD');
-    const forged = await t.http.post('/auth/password/reset').send({ login: LOGINS.dupont, token: 'A'.repeat(43), password: 'Nouveau-Jardin-77' }).expect(422);
+    const forged = await t.http
+      .post('/auth/password/reset')
+      .send({ login: LOGINS.dupont, token: 'A'.repeat(43), password: 'Nouveau-Jardin-77' })
+      .expect(422);
     expect(forged.body.code).toBe('INVALID_OR_EXPIRED_TOKEN');
     await t.http.post('/auth/password/reset').send({ login: LOGINS.dupont, token, password: 'Nouveau-Jardin-77' }).expect(204);
     const reused = await t.http.post('/auth/password/reset').send({ login: LOGINS.dupont, token, password: 'Autre-Jardin-78' }).expect(422);
@@ -103,7 +128,9 @@ describe('Identity and access over HTTP', () => {
     await login(LOGINS.dupont, DEMO_PASSWORD).expect(401);
     const fresh = await login(LOGINS.dupont, 'Nouveau-Jardin-77').expect(200);
     t.tokens.dupont = fresh.body.token;
-    await waitFor(async () => (await mails('jean.dupont@wanadoo.fr')).some((m) => m.template === 'password-reset-done'), { timeoutMs: 5000 });
+    await waitFor(async () => (await mails('jean.dupont@wanadoo.fr')).some((m) => m.template === 'password-reset-done'), {
+      timeoutMs: 5000,
+    });
   });
 
   it('creates a family login with an activation e-mail; the parent activates it with a password that follows the rules', async () => {
@@ -129,7 +156,10 @@ describe('Identity and access over HTTP', () => {
     const [mail] = await mails('paul.martin@example.fr');
     expect(mail.template).toBe('account-activation');
     const token = linkIn(mail).searchParams.get('jeton')!;
-    const containsLogin = await t.http.post('/auth/activate').send({ login: 'paul.martin', token, password: 'Paul.Martin-2026' }).expect(422);
+    const containsLogin = await t.http
+      .post('/auth/activate')
+      .send({ login: 'paul.martin', token, password: 'Paul.Martin-2026' })
+      .expect(422);
     expect(containsLogin.body.details.violations.map((v: { code: string }) => v.code)).toContain('CONTAINS_LOGIN');
     await t.http.post('/auth/activate').send({ login: 'paul.martin', token, password: 'Framboise-Rouge-31' }).expect(204);
     const res = await login('paul.martin', 'Framboise-Rouge-31').expect(200);
@@ -150,7 +180,10 @@ describe('Identity and access over HTTP', () => {
       .send({ login: 'marc.dupont', email: 'marc.dupont@example.fr', displayName: 'MARC DUPONT', childIds: [added.body.childId] })
       .expect(201);
     const [mail] = await mails('marc.dupont@example.fr');
-    await t.http.post('/auth/activate').send({ login: 'marc.dupont', token: linkIn(mail).searchParams.get('jeton'), password: 'Olivier-Gris-2026' }).expect(204);
+    await t.http
+      .post('/auth/activate')
+      .send({ login: 'marc.dupont', token: linkIn(mail).searchParams.get('jeton'), password: 'Olivier-Gris-2026' })
+      .expect(204);
     await t.settle();
     const token = (await login('marc.dupont', 'Olivier-Gris-2026').expect(200)).body.token as string;
     const record = await t.http.get(`/families/${DUPONT}`).set(bearer(token)).expect(200);
@@ -161,7 +194,11 @@ describe('Identity and access over HTTP', () => {
       .send({ childId: 'enfant-lucie-dupont', changes: { glasses: true } })
       .expect(404);
     expect(other.body.code).toBe('CHILD_NOT_FOUND');
-    await t.http.post(`/families/${DUPONT}/requests/health`).set(bearer(token)).send({ childId: added.body.childId, changes: { glasses: true } }).expect(201);
+    await t.http
+      .post(`/families/${DUPONT}/requests/health`)
+      .set(bearer(token))
+      .send({ childId: added.body.childId, changes: { glasses: true } })
+      .expect(201);
   });
 
   it('creates the guardian’s login together with the family, as the commune registers it', async () => {
@@ -172,8 +209,15 @@ describe('Identity and access over HTTP', () => {
         familyNumber: '1001001818400',
         commune: 'PEAUGRES',
         guardian: {
-          civility: 'Mme', lastName: 'ROBERT', firstName: 'ALICE', quality: 'Mère', situation: 'Célibataire',
-          address: { line1: '2 RUE HAUTE', postalCode: '07340', city: 'PEAUGRES' }, phones: {}, emailConsent: true, smsConsent: false,
+          civility: 'Mme',
+          lastName: 'ROBERT',
+          firstName: 'ALICE',
+          quality: 'Mère',
+          situation: 'Célibataire',
+          address: { line1: '2 RUE HAUTE', postalCode: '07340', city: 'PEAUGRES' },
+          phones: {},
+          emailConsent: true,
+          smsConsent: false,
           organismeRattachement: 'CAF',
         },
         account: { login: '1001001818400', email: 'alice.robert@example.fr', displayName: 'ALICE ROBERT' },
@@ -206,7 +250,11 @@ describe('Identity and access over HTTP', () => {
   it('changes a password: wrong current password refused, other sessions closed, this one kept', async () => {
     const a = (await login('jeanne.dupont', DEMO_PASSWORD).expect(200)).body.token as string;
     const b = (await login('jeanne.dupont', DEMO_PASSWORD).expect(200)).body.token as string;
-    const wrong = await t.http.post('/auth/password').set(bearer(a)).send({ currentPassword: 'Pas-le-bon-1', newPassword: 'Cerise-Bleue-42' }).expect(422);
+    const wrong = await t.http
+      .post('/auth/password')
+      .set(bearer(a))
+      .send({ currentPassword: 'Pas-le-bon-1', newPassword: 'Cerise-Bleue-42' })
+      .expect(422);
     expect(wrong.body.code).toBe('INVALID_CURRENT_PASSWORD');
     await t.http.post('/auth/password').set(bearer(a)).send({ currentPassword: DEMO_PASSWORD, newPassword: 'Cerise-Bleue-42' }).expect(204);
     await t.http.get('/auth/me').set(bearer(a)).expect(200);
@@ -218,7 +266,11 @@ describe('Identity and access over HTTP', () => {
     const session = (await login(LOGINS.martin, DEMO_PASSWORD).expect(200)).body.token as string;
     await t.http.post(`/accounts/${LOGINS.martin}/disable`).set(bearer(t.tokens.staff)).send({ reason: 'Test' }).expect(404);
     await t.http.post(`/accounts/${LOGINS.admin}/disable`).set(bearer(t.tokens.otherStaff)).send({ reason: 'Test' }).expect(404);
-    await t.http.post(`/accounts/${LOGINS.martin}/disable`).set(bearer(t.tokens.otherStaff)).send({ reason: 'Départ de la commune' }).expect(204);
+    await t.http
+      .post(`/accounts/${LOGINS.martin}/disable`)
+      .set(bearer(t.tokens.otherStaff))
+      .send({ reason: 'Départ de la commune' })
+      .expect(204);
     await t.http.get('/auth/me').set(bearer(session)).expect(401);
     await login(LOGINS.martin, DEMO_PASSWORD).expect(401);
     await t.http.post(`/accounts/${LOGINS.martin}/enable`).set(bearer(t.tokens.otherStaff)).send({}).expect(204);
@@ -226,7 +278,13 @@ describe('Identity and access over HTTP', () => {
   });
 
   it('only administrators create staff accounts and read the outbox', async () => {
-    const body = { login: 'agent.nouveau', role: 'staff', email: 'agent.nouveau@example.fr', displayName: 'Nouvel agent', scope: ['Peaugres'] };
+    const body = {
+      login: 'agent.nouveau',
+      role: 'staff',
+      email: 'agent.nouveau@example.fr',
+      displayName: 'Nouvel agent',
+      scope: ['Peaugres'],
+    };
     await t.http.post('/admin/accounts').set(bearer(t.tokens.staff)).send(body).expect(403);
     await t.http.get('/admin/outbox').set(bearer(t.tokens.staff)).expect(403);
     const created = await t.http.post('/admin/accounts').set(bearer(t.tokens.admin)).send(body).expect(201);

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+
 import { createApp } from '../../src/bootstrap';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
-import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -22,7 +23,15 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
 
   it('refuses anonymous callers on every endpoint the OpenAPI document lists, except the public ones', async () => {
     const openApi = await t.http.get('/docs/openapi.json').expect(200);
-    const publicPaths = new Set(['/health', '/health/ready', '/health/live', '/auth/login', '/auth/password/forgot', '/auth/password/reset', '/auth/activate']);
+    const publicPaths = new Set([
+      '/health',
+      '/health/ready',
+      '/health/live',
+      '/auth/login',
+      '/auth/password/forgot',
+      '/auth/password/reset',
+      '/auth/activate',
+    ]);
     const calls: { method: string; path: string }[] = [];
     for (const [path, operations] of Object.entries(openApi.body.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(operations)) calls.push({ method, path });
@@ -61,7 +70,9 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/projection_lag_positions\{projection="staff-queue"\} 0/);
     expect(metrics.text).toMatch(/commands_total\{command="RequestTaxInfoChange",outcome="accepted"\} 1/);
-    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/families\/:familyId\/requests\/tax",status="201"\} 1/);
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/families\/:familyId\/requests\/tax",status="201"\} 1/,
+    );
   });
 });
 

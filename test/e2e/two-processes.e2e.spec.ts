@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
+
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+
 import { createApp } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
-import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog.examples';
 import { addDays, isoWeekday, parisDateOf } from '../../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../../src/modules/planning/calendar/official-school-calendar';
 import { runsOn, schoolYearOf } from '../../src/modules/planning/calendar/school-calendar';
+import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog.examples';
 import type { Activity } from '../../src/modules/planning/planning.types';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
@@ -44,7 +46,8 @@ describe('Two processes booking the same day', () => {
   it('never allocates more than the places, in arrival order, whichever process takes each request', async () => {
     const httpA = request(a.getHttpServer());
     const httpB = request(b.getHttpServer());
-    const login = async (http: typeof httpA, name: string) => (await http.post('/auth/login').send({ login: name, password: DEMO_PASSWORD }).expect(200)).body.token as string;
+    const login = async (http: typeof httpA, name: string) =>
+      (await http.post('/auth/login').send({ login: name, password: DEMO_PASSWORD }).expect(200)).body.token as string;
     const staff = bearer(await login(httpA, 'agent.saint-jean'));
     const config = {
       ...ALSH_MERCREDI_CONFIG,
@@ -54,11 +57,24 @@ describe('Two processes booking the same day', () => {
       bookingWindows: [],
     } as const;
     await httpA.post('/facilities').set(staff).send({ facilityId: 'two-centre', name: 'Centre', commune: 'SAINT-JEAN' }).expect(201);
-    await httpA.post('/facilities/two-centre/activities').set(staff).send({ activityId: 'two-act', ...config }).expect(201);
+    await httpA
+      .post('/facilities/two-centre/activities')
+      .set(staff)
+      .send({ activityId: 'two-act', ...config })
+      .expect(201);
     const calendar = officialSchoolCalendar('C');
     let day = addDays(parisDateOf(new Date().toISOString()), 7);
-    while (isoWeekday(day) !== 3 || !runsOn({ ...config, activityId: 'two-act', facilityId: 'two-centre' } as unknown as Activity, day, calendar).runs) day = addDays(day, 1);
-    const children = Array.from({ length: 10 }, (_, i) => ({ firstName: `ENFANT${i}`, lastName: 'MULTI', birthDate: `201${i % 10}-03-0${1 + (i % 9)}`, sex: 'F' }));
+    while (
+      isoWeekday(day) !== 3 ||
+      !runsOn({ ...config, activityId: 'two-act', facilityId: 'two-centre' } as unknown as Activity, day, calendar).runs
+    )
+      day = addDays(day, 1);
+    const children = Array.from({ length: 10 }, (_, i) => ({
+      firstName: `ENFANT${i}`,
+      lastName: 'MULTI',
+      birthDate: `201${i % 10}-03-0${1 + (i % 9)}`,
+      sex: 'F',
+    }));
     await httpA
       .post('/families')
       .set(staff)
@@ -66,15 +82,23 @@ describe('Two processes booking the same day', () => {
         familyNumber: '1001001818600',
         commune: 'SAINT-JEAN',
         guardian: {
-          civility: 'Mme', lastName: 'MULTI', firstName: 'ANNE', quality: 'Mère', situation: 'Marié(e)',
-          address: { line1: '1 RUE', postalCode: '31400', city: 'SAINT-JEAN' }, phones: {}, emailConsent: false, smsConsent: false, organismeRattachement: '0',
+          civility: 'Mme',
+          lastName: 'MULTI',
+          firstName: 'ANNE',
+          quality: 'Mère',
+          situation: 'Marié(e)',
+          address: { line1: '1 RUE', postalCode: '31400', city: 'SAINT-JEAN' },
+          phones: {},
+          emailConsent: false,
+          smsConsent: false,
+          organismeRattachement: '0',
         },
         children,
       })
       .expect(201);
     const settle = async () => {
       const events = a.get<EventStore>(EVENT_STORE);
-      for (let head = -1; head !== (await events.headPosition()); ) {
+      for (let head = -1; head !== (await events.headPosition());) {
         head = await events.headPosition();
         for (const app of [a, b]) {
           await app.get(WorkflowRunner).waitForPosition(head);
@@ -86,16 +110,28 @@ describe('Two processes booking the same day', () => {
     const record = await httpB.get('/families/1001001818600').set(staff).expect(200);
     const childIds: string[] = record.body.children.map((c: { childId: string }) => c.childId);
     for (const childId of childIds) {
-      await httpA.post('/families/1001001818600/enrolments').set(staff).send({ childId, activityId: 'two-act', schoolYear: schoolYearOf(day) }).expect(201);
+      await httpA
+        .post('/families/1001001818600/enrolments')
+        .set(staff)
+        .send({ childId, activityId: 'two-act', schoolYear: schoolYearOf(day) })
+        .expect(201);
     }
     await settle();
 
     const answers = await Promise.all(
-      childIds.map((childId, i) => (i % 2 === 0 ? httpA : httpB).post('/families/1001001818600/reservations').set(staff).send({ childId, activityId: 'two-act', date: day })),
+      childIds.map((childId, i) =>
+        (i % 2 === 0 ? httpA : httpB)
+          .post('/families/1001001818600/reservations')
+          .set(staff)
+          .send({ childId, activityId: 'two-act', date: day }),
+      ),
     );
     expect(answers.map((r) => r.status)).toEqual(childIds.map(() => 201));
     await settle();
-    await waitFor(async () => (await httpB.get(`/activities/two-act/days/${day}`).set(staff)).body.waiting?.length === 7, { timeoutMs: 10_000, intervalMs: 50 });
+    await waitFor(async () => (await httpB.get(`/activities/two-act/days/${day}`).set(staff)).body.waiting?.length === 7, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const list = (await httpA.get(`/activities/two-act/days/${day}`).set(staff).expect(200)).body;
     expect(list).toMatchObject({ places: 3, taken: 3 });
     const order = [...list.allocated, ...list.waiting].map((r: { position: number }) => r.position);

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandExecutor } from '../../src/platform/commands/command-executor';
+
 import type { CommandContext } from '../../src/platform/commands/command-context';
+import { CommandExecutor } from '../../src/platform/commands/command-executor';
 import type { Decider, DomainEvent } from '../../src/platform/domain/decider';
 import { DomainError } from '../../src/platform/domain/domain-error';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
@@ -72,7 +73,12 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
     const n = 20;
     const results = await Promise.all(
       Array.from({ length: n }, () =>
-        executor(50).execute({ streamId: 'counter-b', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context() }),
+        executor(50).execute({
+          streamId: 'counter-b',
+          decider: counter,
+          command: (at): Increment => ({ type: 'Increment', at }),
+          context: context(),
+        }),
       ),
     );
     const values = (await store.readStream('counter-b')).map((e) => e.data.value);
@@ -81,11 +87,19 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
   });
 
   it('answers CONCURRENT_MODIFICATION (conflict) when the retries are exhausted', async () => {
-    await store.appendToStream('counter-c', [{ id: '00000000-0000-4000-8000-000000000001', type: 'Incremented', data: { value: 1, at: 'x' }, metadata: {} }], 'no_stream');
+    await store.appendToStream(
+      'counter-c',
+      [{ id: '00000000-0000-4000-8000-000000000001', type: 'Incremented', data: { value: 1, at: 'x' }, metadata: {} }],
+      'no_stream',
+    );
     // A store whose appends always lose the race.
     const losing = Object.create(store) as SqliteEventStore;
     losing.appendToStream = async (streamId, events) => {
-      await store.appendToStream(streamId, events.map((e) => ({ ...e, id: crypto.randomUUID() })), 'any');
+      await store.appendToStream(
+        streamId,
+        events.map((e) => ({ ...e, id: crypto.randomUUID() })),
+        'any',
+      );
       return store.appendToStream(streamId, events, 0);
     };
     const error = await new CommandExecutor(losing, serializer, { maxAttempts: 3 })
@@ -96,9 +110,19 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
   });
 
   it('refuses with 412 semantics when If-Match does not match the stream revision, and writes nothing', async () => {
-    await executor().execute({ streamId: 'counter-d', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context() });
+    await executor().execute({
+      streamId: 'counter-d',
+      decider: counter,
+      command: (at): Increment => ({ type: 'Increment', at }),
+      context: context(),
+    });
     const error = await executor()
-      .execute({ streamId: 'counter-d', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context({ expectedRevision: 5 }) })
+      .execute({
+        streamId: 'counter-d',
+        decider: counter,
+        command: (at): Increment => ({ type: 'Increment', at }),
+        context: context({ expectedRevision: 5 }),
+      })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REVISION_MISMATCH', kind: 'precondition_failed' });
     expect(await store.readStream('counter-d')).toHaveLength(1);
@@ -113,7 +137,12 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
 
   it('writes nothing when the decider refuses', async () => {
     const error = await executor()
-      .execute({ streamId: 'counter-e', decider: counter, command: (at): Increment => ({ type: 'Increment', at, limit: 0 }), context: context() })
+      .execute({
+        streamId: 'counter-e',
+        decider: counter,
+        command: (at): Increment => ({ type: 'Increment', at, limit: 0 }),
+        context: context(),
+      })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'LIMIT_REACHED' });
     expect(await store.readStream('counter-e')).toEqual([]);
@@ -145,11 +174,16 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
   it('keeps folded states between commands and still sees what another process appended meanwhile', async () => {
     const mine = executor();
     const other = executor();
-    const inc = (e: CommandExecutor) => e.execute({ streamId: 'counter-g', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context() });
+    const inc = (e: CommandExecutor) =>
+      e.execute({ streamId: 'counter-g', decider: counter, command: (at): Increment => ({ type: 'Increment', at }), context: context() });
     expect((await inc(mine)).state).toBe(1);
     expect((await inc(other)).state).toBe(2);
     expect((await inc(mine)).state).toBe(3);
-    await store.appendToStream('counter-g', [{ id: '00000000-0000-4000-8000-0000000000aa', type: 'Incremented', data: { value: 10, at: 'x' }, metadata: {} }], 'any');
+    await store.appendToStream(
+      'counter-g',
+      [{ id: '00000000-0000-4000-8000-0000000000aa', type: 'Incremented', data: { value: 10, at: 'x' }, metadata: {} }],
+      'any',
+    );
     expect((await inc(mine)).state).toBe(11);
     expect((await store.readStream('counter-g')).map((e) => e.data.value)).toEqual([1, 2, 3, 10, 11]);
   });

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+
 import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
 import { EventSerializer } from '../../src/platform/events/event-serializer';

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { CommandExecutor } from '../../src/platform/commands/command-executor';
-import type { Decider, DomainEvent } from '../../src/platform/domain/decider';
 import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
+import type { Decider, DomainEvent } from '../../src/platform/domain/decider';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
 import { EventSerializer } from '../../src/platform/events/event-serializer';
 import type { ProjectedEvent } from '../../src/platform/projections/projection';
@@ -54,7 +55,11 @@ describe('WorkflowRunner: at least once, in order, from a checkpoint', () => {
           streamId: 'tally',
           decider: tally,
           command: () => ({ source: event.metadata.eventId }),
-          context: { principal: { userId: 'workflow', role: 'system' }, correlationId: event.metadata.correlationId, idempotencyKey: `tally:${event.metadata.eventId}` },
+          context: {
+            principal: { userId: 'workflow', role: 'system' },
+            correlationId: event.metadata.correlationId,
+            idempotencyKey: `tally:${event.metadata.eventId}`,
+          },
         });
       },
     };

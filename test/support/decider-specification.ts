@@ -7,7 +7,7 @@
  * `then` also folds the produced events into the state and returns it, so a test can check what the
  * events mean; `thenThrows` returns the DomainError for checks of its message or kind.
  */
-import { fold, type Decider, type DomainEvent } from '../../src/platform/domain/decider';
+import { type Decider, type DomainEvent, fold } from '../../src/platform/domain/decider';
 import { DomainError, type DomainErrorKind } from '../../src/platform/domain/domain-error';
 
 export class DeciderSpecification<C, E extends DomainEvent, S> {

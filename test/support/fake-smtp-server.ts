@@ -202,11 +202,11 @@ function splitEntity(raw: string): { headers: Map<string, string>; body: string 
 /** RFC 2047: `=?UTF-8?Q?R=C3=A9initialisation?=` -> `Réinitialisation`; blanks between two words vanish. */
 export function decodeEncodedWords(value: string): string {
   const word = /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g;
-  return value.replace(/(\?=)\s+(=\?)/g, '$1$2').replace(word, (_match, _charset: string, encoding: string, text: string) =>
-    encoding.toUpperCase() === 'B'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-  );
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(word, (_match, _charset: string, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    );
 }
 
 function decodeBody(body: string, headers: Map<string, string>): string {

@@ -17,7 +17,10 @@ export function dupontHistory(commands: FamilyCommand[]): FamilyEvent[] {
 }
 
 /** Fold events through a projection's pure evolve, as the runner does, without a store. */
-export function projectAll<D extends Record<string, unknown>>(projection: ProjectionDefinition<D>, events: ProjectedEvent[]): Map<string, D> {
+export function projectAll<D extends Record<string, unknown>>(
+  projection: ProjectionDefinition<D>,
+  events: ProjectedEvent[],
+): Map<string, D> {
   const documents = new Map<string, D>();
   for (const event of events) {
     if (!projection.eventTypes.includes(event.type)) continue;

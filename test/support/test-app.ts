@@ -1,15 +1,17 @@
-import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+
 import { createApp } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
-import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
 import { EVENT_STORE } from '../../src/platform/tokens';
+import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
 
 /** The demo accounts the embedded runtime creates on first start (src/demo/demo-data.ts). */
 export const LOGINS = {
@@ -46,7 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const workflows = app.get(WorkflowRunner);
   // Workflows append events of their own (places allocated, days closed): wait until the log is still.
   const settle = async () => {
-    for (let head = -1; ; ) {
+    for (let head = -1; ;) {
       const now = await events.headPosition();
       if (now === head) return;
       head = now;

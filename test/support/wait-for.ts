@@ -17,10 +17,7 @@ export interface WaitForOptions {
  * A predicate that throws is treated as "not yet" and its last error is reported on timeout, so an
  * assertion helper (e.g. `expect(...)` inside the predicate) can be used as the condition.
  */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  options: WaitForOptions = {},
-): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, options: WaitForOptions = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const intervalMs = options.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;

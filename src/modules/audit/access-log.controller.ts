@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Roles } from '../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
 import type { EventStore } from '../../platform/event-store/event-store.port';
-import { EVENT_STORE } from '../../platform/tokens';
 import type { AuthenticatedRequest } from '../../platform/http/command-http';
+import { EVENT_STORE } from '../../platform/tokens';
 import { FamilyIdParam } from '../families/family-commands/family-id.param';
 import { accessLogStream } from './audit.events';
 

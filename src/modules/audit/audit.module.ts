@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+
 import { AccessLogController } from './access-log.controller';
 import { SensitiveReadLog } from './sensitive-read-log';
 

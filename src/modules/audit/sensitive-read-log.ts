@@ -1,5 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+
 import type { Principal } from '../../platform/commands/command-context';
 import type { EventStore } from '../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../platform/events/event-serializer';

@@ -3,13 +3,13 @@ import {
   asJean,
   asStaff,
   auditorUser,
+  DUPONT_COMMUNE,
+  DUPONT_FAMILY_ID,
+  DUPONT_FAMILY_NUMBER,
   dupontGuardian,
   dupontRecord,
   dupontRegistered,
   dupontSpouse,
-  DUPONT_FAMILY_ID,
-  DUPONT_FAMILY_NUMBER,
-  DUPONT_COMMUNE,
   jeanDupontUser,
   LUCAS_ID,
   lucasDupont,
@@ -18,13 +18,7 @@ import {
   staffUser,
 } from '../../../test/support/fixtures/dupont';
 import { fold } from '../../platform/domain/decider';
-import {
-  applyAcceptedChange,
-  childIdForRequest,
-  familiesDecider,
-  type FamilyState,
-  type RequestDirectDebit,
-} from './families.decider';
+import { applyAcceptedChange, childIdForRequest, familiesDecider, type FamilyState, type RequestDirectDebit } from './families.decider';
 import type { ChangeRequested, ChangeRequestedData, FamilyEvent } from './families.events';
 import type { Address, Child, FamilyRecord } from './families.types';
 
@@ -119,7 +113,14 @@ describe('families decider', () => {
         .thenThrows('READ_ONLY_ROLE', 'forbidden');
       spec
         .given([dupontRegistered])
-        .when({ type: 'RequestAddressChange', ...asJean(), actor: { ...auditorUser }, requestId: 'r', person: 'guardian', address: NEW_ADDRESS })
+        .when({
+          type: 'RequestAddressChange',
+          ...asJean(),
+          actor: { ...auditorUser },
+          requestId: 'r',
+          person: 'guardian',
+          address: NEW_ADDRESS,
+        })
         .thenThrows('READ_ONLY_ROLE', 'forbidden');
     });
   });
@@ -319,7 +320,13 @@ describe('families decider', () => {
       const { spouse: _spouse, ...withoutSpouse } = dupontRegistered.data;
       spec
         .given([{ type: 'FamilyRegistered', data: withoutSpouse }])
-        .when({ type: 'RequestContactChange', ...asJean(), requestId: 'req-1', person: 'spouse', changes: { lastName: 'DURAND', smsConsent: true } })
+        .when({
+          type: 'RequestContactChange',
+          ...asJean(),
+          requestId: 'req-1',
+          person: 'spouse',
+          changes: { lastName: 'DURAND', smsConsent: true },
+        })
         .thenThrows('SPOUSE_NAME_REQUIRED', 'invalid');
     });
   });
@@ -364,12 +371,15 @@ describe('families decider', () => {
         .then([requested('req-1', { category: 'caf', changes: caf })]);
     });
 
-    it.each(['', '12345678901', '12AB', '123 456'])('refuses the allocataire number %p (422 INVALID_ALLOCATAIRE_NUMBER)', (allocataireNumber) => {
-      spec
-        .given([dupontRegistered])
-        .when({ type: 'RequestCafChange', ...asJean(), requestId: 'req-1', changes: { ...caf, allocataireNumber } })
-        .thenThrows('INVALID_ALLOCATAIRE_NUMBER', 'invalid');
-    });
+    it.each(['', '12345678901', '12AB', '123 456'])(
+      'refuses the allocataire number %p (422 INVALID_ALLOCATAIRE_NUMBER)',
+      (allocataireNumber) => {
+        spec
+          .given([dupontRegistered])
+          .when({ type: 'RequestCafChange', ...asJean(), requestId: 'req-1', changes: { ...caf, allocataireNumber } })
+          .thenThrows('INVALID_ALLOCATAIRE_NUMBER', 'invalid');
+      },
+    );
 
     it.each([-1, 850.5, 100_001, Number.NaN])('refuses the quotient %p (422 INVALID_QUOTIENT_FAMILIAL)', (quotientFamilial) => {
       spec
@@ -398,7 +408,9 @@ describe('families decider', () => {
 
   describe('RequestDirectDebit', () => {
     const FR_IBAN = 'FR7630006000011234567890189';
-    const command = (overrides: Partial<{ accountHolder: string; iban: string; bic: string; bankName: string }> = {}): RequestDirectDebit => ({
+    const command = (
+      overrides: Partial<{ accountHolder: string; iban: string; bic: string; bankName: string }> = {},
+    ): RequestDirectDebit => ({
       type: 'RequestDirectDebit',
       ...asJean(),
       requestId: 'req-1',
@@ -428,16 +440,28 @@ describe('families decider', () => {
     });
 
     it('refuses an IBAN with a wrong checksum (422 INVALID_IBAN)', () => {
-      spec.given([dupontRegistered]).when(command({ iban: 'FR7630006000011234567890188' })).thenThrows('INVALID_IBAN', 'invalid');
+      spec
+        .given([dupontRegistered])
+        .when(command({ iban: 'FR7630006000011234567890188' }))
+        .thenThrows('INVALID_IBAN', 'invalid');
     });
 
     it('refuses a malformed BIC (422 INVALID_BIC)', () => {
-      spec.given([dupontRegistered]).when(command({ bic: 'AGR1FRPP' })).thenThrows('INVALID_BIC', 'invalid');
-      spec.given([dupontRegistered]).when(command({ bic: 'AGRIFR' })).thenThrows('INVALID_BIC', 'invalid');
+      spec
+        .given([dupontRegistered])
+        .when(command({ bic: 'AGR1FRPP' }))
+        .thenThrows('INVALID_BIC', 'invalid');
+      spec
+        .given([dupontRegistered])
+        .when(command({ bic: 'AGRIFR' }))
+        .thenThrows('INVALID_BIC', 'invalid');
     });
 
     it("refuses a BIC from another country than the IBAN's (422 IBAN_BIC_MISMATCH)", () => {
-      spec.given([dupontRegistered]).when(command({ bic: 'DEUTDEFF' })).thenThrows('IBAN_BIC_MISMATCH', 'invalid');
+      spec
+        .given([dupontRegistered])
+        .when(command({ bic: 'DEUTDEFF' }))
+        .thenThrows('IBAN_BIC_MISMATCH', 'invalid');
       spec
         .given([dupontRegistered])
         .when(command({ iban: 'DE89 3704 0044 0532 0130 00', bic: 'AGRIFRPP' }))
@@ -450,7 +474,10 @@ describe('families decider', () => {
     });
 
     it('refuses an empty account holder (422 ACCOUNT_HOLDER_REQUIRED)', () => {
-      spec.given([dupontRegistered]).when(command({ accountHolder: '   ' })).thenThrows('ACCOUNT_HOLDER_REQUIRED', 'invalid');
+      spec
+        .given([dupontRegistered])
+        .when(command({ accountHolder: '   ' }))
+        .thenThrows('ACCOUNT_HOLDER_REQUIRED', 'invalid');
     });
 
     it('refuses the bank details already used for direct debit (422 NOTHING_TO_CHANGE)', () => {
@@ -541,7 +568,10 @@ describe('families decider', () => {
 
   describe('RequestAuthorizationsChange', () => {
     const changes = {
-      authorizedPickups: [{ name: 'MARTIN Odette', phone: '05 61 00 00 01', relationship: 'Grand-mère' }, { name: 'BERNARD Paul', phone: '06 00 00 00 03', relationship: 'Voisin' }],
+      authorizedPickups: [
+        { name: 'MARTIN Odette', phone: '05 61 00 00 01', relationship: 'Grand-mère' },
+        { name: 'BERNARD Paul', phone: '06 00 00 00 03', relationship: 'Voisin' },
+      ],
       mayLeaveAlone: true,
     };
     const authRequested = requested('req-1', { category: 'authorizations', changes }, { childId: LUCAS_ID, childName: 'LUCAS' });
@@ -577,7 +607,11 @@ describe('families decider', () => {
       const lea: Child = { ...lucasDupont, childId: 'child-lea', firstName: 'LÉA' };
       const events = familiesDecider.decide(
         { type: 'RequestAuthorizationsChange', ...asJean(), requestId: 'req-2', childId: 'child-lea', changes: { photoConsent: false } },
-        fold(familiesDecider, [dupontRegistered, { type: 'ChildAdded', data: { child: lea, addedAt: SEED_NOW, addedBy: 'agent' } }, authRequested]),
+        fold(familiesDecider, [
+          dupontRegistered,
+          { type: 'ChildAdded', data: { child: lea, addedAt: SEED_NOW, addedBy: 'agent' } },
+          authRequested,
+        ]),
       );
       expect(events).toEqual([
         requested('req-2', { category: 'authorizations', changes: { photoConsent: false } }, { childId: 'child-lea', childName: 'LÉA' }),
@@ -587,7 +621,13 @@ describe('families decider', () => {
     it('refuses the current authorizations (422 NOTHING_TO_CHANGE)', () => {
       spec
         .given([dupontRegistered])
-        .when({ type: 'RequestAuthorizationsChange', ...asJean(), requestId: 'req-1', childId: LUCAS_ID, changes: { photoConsent: true, mayLeaveAlone: false } })
+        .when({
+          type: 'RequestAuthorizationsChange',
+          ...asJean(),
+          requestId: 'req-1',
+          childId: LUCAS_ID,
+          changes: { photoConsent: true, mayLeaveAlone: false },
+        })
         .thenThrows('NOTHING_TO_CHANGE', 'invalid');
     });
   });
@@ -602,7 +642,11 @@ describe('families decider', () => {
     });
 
     it('removes the doctor and the PAI details when asked with null', () => {
-      const request = requested('req-1', { category: 'health', changes: { pai: false, paiDetails: null, doctor: null } }, { childId: LUCAS_ID, childName: 'LUCAS' });
+      const request = requested(
+        'req-1',
+        { category: 'health', changes: { pai: false, paiDetails: null, doctor: null } },
+        { childId: LUCAS_ID, childName: 'LUCAS' },
+      );
       const record = recordAfter([dupontRegistered, request, accepted(request)]);
       expect(record.children[0].health).toEqual({
         allergies: ['Arachide'],
@@ -622,7 +666,13 @@ describe('families decider', () => {
     it('refuses the current health data (422 NOTHING_TO_CHANGE)', () => {
       spec
         .given([dupontRegistered])
-        .when({ type: 'RequestHealthDataChange', ...asJean(), requestId: 'req-1', childId: LUCAS_ID, changes: { allergies: ['Arachide'], glasses: false } })
+        .when({
+          type: 'RequestHealthDataChange',
+          ...asJean(),
+          requestId: 'req-1',
+          childId: LUCAS_ID,
+          changes: { allergies: ['Arachide'], glasses: false },
+        })
         .thenThrows('NOTHING_TO_CHANGE', 'invalid');
     });
   });
@@ -635,7 +685,13 @@ describe('families decider', () => {
         .then([
           {
             type: 'ChangeRequestAccepted',
-            data: { requestId: 'req-1', category: 'guardian', changes: { address: NEW_ADDRESS }, acceptedAt: LATER, acceptedBy: staffUser.userId },
+            data: {
+              requestId: 'req-1',
+              category: 'guardian',
+              changes: { address: NEW_ADDRESS },
+              acceptedAt: LATER,
+              acceptedBy: staffUser.userId,
+            },
           },
         ]);
       expect(state.record?.guardian.address).toEqual(NEW_ADDRESS);
@@ -662,7 +718,10 @@ describe('families decider', () => {
     });
 
     it('needs a registered family (404 FAMILY_NOT_FOUND)', () => {
-      spec.given([]).when({ type: 'AcceptChangeRequest', ...asStaff(), requestId: 'req-1' }).thenThrows('FAMILY_NOT_FOUND', 'not_found');
+      spec
+        .given([])
+        .when({ type: 'AcceptChangeRequest', ...asStaff(), requestId: 'req-1' })
+        .thenThrows('FAMILY_NOT_FOUND', 'not_found');
     });
 
     it('refuses a request already accepted or refused (409 REQUEST_ALREADY_DECIDED)', () => {
@@ -716,7 +775,13 @@ describe('families decider', () => {
         .then([
           {
             type: 'ChangeRequestRefused',
-            data: { requestId: 'req-1', category: 'guardian', reason: 'Justificatif de domicile manquant.', refusedAt: LATER, refusedBy: staffUser.userId },
+            data: {
+              requestId: 'req-1',
+              category: 'guardian',
+              reason: 'Justificatif de domicile manquant.',
+              refusedAt: LATER,
+              refusedBy: staffUser.userId,
+            },
           },
         ]);
       expect(state.record).toEqual(dupontRecord);
@@ -774,7 +839,11 @@ describe('families decider', () => {
 
   describe('evolve', () => {
     it('replays a whole history to the record staff accepted, ignoring refused requests', () => {
-      const cafRequest = requested('req-2', { category: 'caf', changes: { regime: 'CAF', allocataireNumber: '1234567', quotientFamilial: 850 } }, { requestedAt: LATER });
+      const cafRequest = requested(
+        'req-2',
+        { category: 'caf', changes: { regime: 'CAF', allocataireNumber: '1234567', quotientFamilial: 850 } },
+        { requestedAt: LATER },
+      );
       const record = recordAfter([
         dupontRegistered,
         guardianAddressRequested,

@@ -1,6 +1,8 @@
 import { electronicFormatIBAN, extractBIC, isValidBIC, isValidIBAN } from 'ibantools';
+
 import type { Decider } from '../../platform/domain/decider';
 import { DomainError } from '../../platform/domain/domain-error';
+import { assertNever, jsonEqual } from '../../platform/domain/exhaustive';
 import type {
   ChangeRequestAccepted,
   ChangeRequested,
@@ -10,8 +12,6 @@ import type {
   FamilyRegisteredData,
 } from './families.events';
 import {
-  CHANGE_CATEGORY_LABELS,
-  displayName,
   type Address,
   type Adult,
   type AdultChanges,
@@ -19,6 +19,7 @@ import {
   type AuthorizationsChanges,
   type BankChanges,
   type CafChanges,
+  CHANGE_CATEGORY_LABELS,
   type ChangeCategory,
   type ChangePayload,
   type ChangeRequestStatus,
@@ -26,12 +27,12 @@ import {
   type Child,
   type ChildAdditionChanges,
   type ContactChanges,
+  displayName,
   type FamilyRecord,
   type Guardian,
   type HealthChanges,
   type TaxChanges,
 } from './families.types';
-import { assertNever, jsonEqual } from '../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -339,11 +340,7 @@ function evolve(state: FamilyState, event: FamilyEvent): FamilyState {
   }
 }
 
-function withStatus(
-  requests: FamilyState['requests'],
-  requestId: string,
-  status: ChangeRequestStatus,
-): FamilyState['requests'] {
+function withStatus(requests: FamilyState['requests'], requestId: string, status: ChangeRequestStatus): FamilyState['requests'] {
   const request = requests[requestId];
   return request ? { ...requests, [requestId]: { ...request, status } } : requests;
 }
@@ -415,11 +412,7 @@ function addChild(command: AddChild, state: FamilyState): FamilyEvent[] {
   requireStaff(command);
   const record = requireRecord(command, state);
   if (record.children.some((c) => c.childId === command.childId)) {
-    throw new DomainError(
-      'CHILD_ALREADY_EXISTS',
-      'Un enfant portant cet identifiant figure déjà sur la fiche famille.',
-      'conflict',
-    );
+    throw new DomainError('CHILD_ALREADY_EXISTS', 'Un enfant portant cet identifiant figure déjà sur la fiche famille.', 'conflict');
   }
   return [
     {
@@ -443,12 +436,11 @@ function requestAdultChange(
   if (command.person === 'spouse' && !record.spouse && (!changes.lastName?.trim() || !changes.firstName?.trim())) {
     throw new DomainError(
       'SPOUSE_NAME_REQUIRED',
-      "Aucun conjoint ne figure sur votre fiche famille : pour en ajouter un, indiquez au moins son nom et son prénom.",
+      'Aucun conjoint ne figure sur votre fiche famille : pour en ajouter un, indiquez au moins son nom et son prénom.',
       'invalid',
     );
   }
-  const payload: ChangePayload =
-    command.person === 'guardian' ? { category: 'guardian', changes } : { category: 'spouse', changes };
+  const payload: ChangePayload = command.person === 'guardian' ? { category: 'guardian', changes } : { category: 'spouse', changes };
   return [changeRequested(command, state, record, payload)];
 }
 
@@ -468,11 +460,7 @@ function requestTaxInfoChange(command: RequestTaxInfoChange, state: FamilyState)
   }
   const currentYear = Number(parisDate(command.at).slice(0, 4));
   if (year != null && !(Number.isInteger(year) && year >= 2000 && year <= currentYear)) {
-    throw new DomainError(
-      'INVALID_TAX_INFO',
-      `L'année de l'avis d'imposition doit être comprise entre 2000 et ${currentYear}.`,
-      'invalid',
-    );
+    throw new DomainError('INVALID_TAX_INFO', `L'année de l'avis d'imposition doit être comprise entre 2000 et ${currentYear}.`, 'invalid');
   }
   return [changeRequested(command, state, record, { category: 'tax', changes: command.changes })];
 }
@@ -491,9 +479,7 @@ function requestCafChange(command: RequestCafChange, state: FamilyState): Family
       'invalid',
     );
   }
-  return [
-    changeRequested(command, state, record, { category: 'caf', changes: { regime, allocataireNumber, quotientFamilial } }),
-  ];
+  return [changeRequested(command, state, record, { category: 'caf', changes: { regime, allocataireNumber, quotientFamilial } })];
 }
 
 /** Countries whose banks may use a BIC of another country listed with them (same banking system). */
@@ -605,12 +591,10 @@ function changeRequested(
   if (pending) {
     const label = CHANGE_CATEGORY_LABELS[payload.category];
     const forChild = child ? ` pour ${child.firstName}` : '';
-    throw new DomainError(
-      'REQUEST_ALREADY_PENDING',
-      `Une demande « ${label} » est déjà en attente de traitement${forChild}.`,
-      'conflict',
-      { category: payload.category, ...(childId ? { childId } : {}) },
-    );
+    throw new DomainError('REQUEST_ALREADY_PENDING', `Une demande « ${label} » est déjà en attente de traitement${forChild}.`, 'conflict', {
+      category: payload.category,
+      ...(childId ? { childId } : {}),
+    });
   }
   if (changesNothing(record, payload, childId)) {
     throw new DomainError(
@@ -796,5 +780,3 @@ function yearsBefore(date: string, years: number): string {
 function frenchDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
-
-

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { DecideChangeRequestController } from './decide-change-request/decide-change-request.controller';
 import { FamilyEndpoint } from './family-commands/family-endpoint';
 import { FamilyHistoryController } from './family-history/family-history.controller';

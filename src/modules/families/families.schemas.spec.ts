@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+
 import type {
   AddChild,
-  RegisterFamily,
   RefuseChangeRequest,
+  RegisterFamily,
   RequestAddressChange,
   RequestAuthorizationsChange,
   RequestCafChange,
@@ -13,6 +14,7 @@ import type {
   RequestTaxInfoChange,
 } from './families.decider';
 import {
+  acceptChangeRequestBodySchema,
   addChildBodySchema,
   cafRegimeSchema,
   changeCategorySchema,
@@ -29,7 +31,6 @@ import {
   requestDirectDebitBodySchema,
   requestHealthDataChangeBodySchema,
   requestTaxInfoChangeBodySchema,
-  acceptChangeRequestBodySchema,
   situationSchema,
 } from './families.schemas';
 import { CAF_REGIMES, CHANGE_CATEGORIES, CIVILITIES, QUALITIES, SITUATIONS } from './families.types';
@@ -88,9 +89,17 @@ describe('families schemas', () => {
       ['in contact changes', requestContactChangeBodySchema, { person: 'guardian', changes: { email: 'a@b.fr', isAdmin: true } }],
       ['in phones', requestContactChangeBodySchema, { person: 'guardian', changes: { phones: { fax: '01 02 03 04 05' } } }],
       ['in a guardian (staff)', registerFamilyBodySchema, { familyNumber: '1001001818331', guardian: { ...guardian, role: 'staff' } }],
-      ['in a pickup person', requestAuthorizationsChangeBodySchema, { childId: 'c', changes: { authorizedPickups: [{ name: 'A', phone: '0102030405', relationship: 'x', age: 70 }] } }],
+      [
+        'in a pickup person',
+        requestAuthorizationsChangeBodySchema,
+        { childId: 'c', changes: { authorizedPickups: [{ name: 'A', phone: '0102030405', relationship: 'x', age: 70 }] } },
+      ],
       ['in the accept body', acceptChangeRequestBodySchema, { status: 'accepted' }],
-      ['in a direct debit request', requestDirectDebitBodySchema, { accountHolder: 'DUPONT JEAN', iban: 'FR76', bic: 'AGRIFRPP', directDebit: false }],
+      [
+        'in a direct debit request',
+        requestDirectDebitBodySchema,
+        { accountHolder: 'DUPONT JEAN', iban: 'FR76', bic: 'AGRIFRPP', directDebit: false },
+      ],
     ])('are rejected %s', (_where, schema, body) => {
       expect(issuesOf(schema.safeParse(body)).map((i) => i.code)).toContain('unrecognized_keys');
     });
@@ -123,7 +132,10 @@ describe('families schemas', () => {
         changes: { authorizedPickups: [{ name: 'MARTIN Odette', phone: '+33561000001', relationship: 'Grand-mère' }] },
       });
       expect(auth.changes.authorizedPickups?.[0].phone).toBe('05 61 00 00 01');
-      const health = requestHealthDataChangeBodySchema.parse({ childId: 'child-lucas', changes: { doctor: { name: 'Dr ROUX', phone: '0561000002' } } });
+      const health = requestHealthDataChangeBodySchema.parse({
+        childId: 'child-lucas',
+        changes: { doctor: { name: 'Dr ROUX', phone: '0561000002' } },
+      });
       expect(health.changes.doctor).toEqual({ name: 'Dr ROUX', phone: '05 61 00 00 02' });
     });
 
@@ -136,7 +148,9 @@ describe('families schemas', () => {
   describe('addresses', () => {
     it.each(['3140', '314000', '31 400', 'ABCDE'])('reject the postal code %p', (postalCode) => {
       const issues = issuesOf(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, postalCode } }));
-      expect(issues).toEqual([{ path: 'address.postalCode', code: 'invalid_format', message: 'Le code postal doit comporter 5 chiffres.' }]);
+      expect(issues).toEqual([
+        { path: 'address.postalCode', code: 'invalid_format', message: 'Le code postal doit comporter 5 chiffres.' },
+      ]);
     });
 
     it('trim the lines and keep an optional second line', () => {
@@ -148,15 +162,21 @@ describe('families schemas', () => {
     });
 
     it('reject an address line over 200 characters and an empty one', () => {
-      expect(issuesOf(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: 'x'.repeat(201) } }))[0]).toMatchObject({
+      expect(
+        issuesOf(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: 'x'.repeat(201) } }))[0],
+      ).toMatchObject({
         path: 'address.line1',
         code: 'too_big',
       });
-      expect(issuesOf(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: '   ' } }))[0]).toMatchObject({
+      expect(
+        issuesOf(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: '   ' } }))[0],
+      ).toMatchObject({
         path: 'address.line1',
         code: 'too_small',
       });
-      expect(requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: 'x'.repeat(200) } }).success).toBe(true);
+      expect(
+        requestAddressChangeBodySchema.safeParse({ person: 'guardian', address: { ...address, line1: 'x'.repeat(200) } }).success,
+      ).toBe(true);
     });
 
     it('reject a person other than guardian or spouse', () => {
@@ -173,7 +193,10 @@ describe('families schemas', () => {
     });
 
     it('accept 29 February of a leap year', () => {
-      expect(requestChildAdditionBodySchema.safeParse({ child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2012-02-29', sex: 'F' } }).success).toBe(true);
+      expect(
+        requestChildAdditionBodySchema.safeParse({ child: { firstName: 'LÉA', lastName: 'DUPONT', birthDate: '2012-02-29', sex: 'F' } })
+          .success,
+      ).toBe(true);
     });
 
     it('reject an impossible vaccination date', () => {
@@ -186,7 +209,9 @@ describe('families schemas', () => {
 
   describe('sizes', () => {
     it('reject names over 100 characters', () => {
-      expect(issuesOf(requestContactChangeBodySchema.safeParse({ person: 'spouse', changes: { lastName: 'D'.repeat(101) } }))[0]).toMatchObject({
+      expect(
+        issuesOf(requestContactChangeBodySchema.safeParse({ person: 'spouse', changes: { lastName: 'D'.repeat(101) } }))[0],
+      ).toMatchObject({
         path: 'changes.lastName',
         code: 'too_big',
       });
@@ -205,7 +230,9 @@ describe('families schemas', () => {
         code: 'too_big',
       });
       const pickups = Array.from({ length: 21 }, (_, i) => ({ name: `P${i}`, phone: '0102030405', relationship: 'Ami' }));
-      expect(issuesOf(requestAuthorizationsChangeBodySchema.safeParse({ childId: 'c', changes: { authorizedPickups: pickups } }))[0].code).toBe('too_big');
+      expect(
+        issuesOf(requestAuthorizationsChangeBodySchema.safeParse({ childId: 'c', changes: { authorizedPickups: pickups } }))[0].code,
+      ).toBe('too_big');
     });
   });
 
@@ -222,9 +249,9 @@ describe('families schemas', () => {
     it('normalize e-mails (trimmed, lower case) and reject invalid ones', () => {
       const parsed = requestContactChangeBodySchema.parse({ person: 'guardian', changes: { email: ' Jean.Dupont@Wanadoo.fr ' } });
       expect(parsed.changes.email).toBe('jean.dupont@wanadoo.fr');
-      expect(issuesOf(requestContactChangeBodySchema.safeParse({ person: 'guardian', changes: { email: 'jean.dupont@' } }))[0].message).toBe(
-        'Adresse e-mail invalide.',
-      );
+      expect(
+        issuesOf(requestContactChangeBodySchema.safeParse({ person: 'guardian', changes: { email: 'jean.dupont@' } }))[0].message,
+      ).toBe('Adresse e-mail invalide.');
     });
 
     it('check the CAF number and quotient', () => {
@@ -242,12 +269,16 @@ describe('families schemas', () => {
     });
 
     it('leave IBAN and BIC checks to the decider but bound their size', () => {
-      expect(requestDirectDebitBodySchema.parse({ accountHolder: ' DUPONT JEAN ', iban: 'fr76 3000 6000 0112 3456 7890 189', bic: 'agrifrpp' })).toEqual({
+      expect(
+        requestDirectDebitBodySchema.parse({ accountHolder: ' DUPONT JEAN ', iban: 'fr76 3000 6000 0112 3456 7890 189', bic: 'agrifrpp' }),
+      ).toEqual({
         accountHolder: 'DUPONT JEAN',
         iban: 'fr76 3000 6000 0112 3456 7890 189',
         bic: 'agrifrpp',
       });
-      expect(requestDirectDebitBodySchema.safeParse({ accountHolder: 'DUPONT JEAN', iban: 'F'.repeat(51), bic: 'AGRIFRPP' }).success).toBe(false);
+      expect(requestDirectDebitBodySchema.safeParse({ accountHolder: 'DUPONT JEAN', iban: 'F'.repeat(51), bic: 'AGRIFRPP' }).success).toBe(
+        false,
+      );
     });
 
     it('fill the defaults of a family registered by staff', () => {
@@ -271,7 +302,9 @@ describe('families schemas', () => {
 
     it('require civility, quality and situation of the guardian, not of the spouse', () => {
       const { civility: _c, ...withoutCivility } = guardian;
-      expect(issuesOf(registerFamilyBodySchema.safeParse({ familyNumber: '1', commune: 'X', guardian: withoutCivility }))[0].path).toBe('guardian.civility');
+      expect(issuesOf(registerFamilyBodySchema.safeParse({ familyNumber: '1', commune: 'X', guardian: withoutCivility }))[0].path).toBe(
+        'guardian.civility',
+      );
       const { civility: _sc, quality: _q, situation: _s, ...spouse } = { ...guardian, firstName: 'JEANNE' };
       expect(registerFamilyBodySchema.safeParse({ familyNumber: '1', commune: 'X', guardian, spouse }).success).toBe(true);
     });

@@ -20,11 +20,7 @@ export const LIST_MAX_ITEMS = 20;
 // ---------------------------------------------------------------------------------------------------
 
 function text(max: number, what: string) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${what} : ce champ ne peut pas être vide.`)
-    .max(max, `${what} : ${max} caractères au plus.`);
+  return z.string().trim().min(1, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
 }
 
 export const idSchema = z.string().trim().min(1).max(100).describe('Identifiant');
@@ -215,10 +211,7 @@ export const contactChangesSchema = z
     profession: text(NAME_MAX_LENGTH, 'Profession').nullable().optional().describe('Profession'),
     csp: text(NAME_MAX_LENGTH, 'CSP').nullable().optional().describe('Catégorie socio-professionnelle'),
     employer: text(NAME_MAX_LENGTH, 'Employeur').nullable().optional().describe('Employeur'),
-    employerAddress: text(ADDRESS_LINE_MAX_LENGTH, "Adresse de l'employeur")
-      .nullable()
-      .optional()
-      .describe("Adresse de l'employeur"),
+    employerAddress: text(ADDRESS_LINE_MAX_LENGTH, "Adresse de l'employeur").nullable().optional().describe("Adresse de l'employeur"),
     emailConsent: z.boolean().optional().describe('Autorisation courriel'),
     smsConsent: z.boolean().optional().describe('Autorisation SMS'),
   })
@@ -253,12 +246,7 @@ export const cafChangesSchema = z.strictObject({
     .trim()
     .regex(/^\d{1,10}$/, "Le numéro d'allocataire doit comporter de 1 à 10 chiffres.")
     .describe("Numéro d'allocataire"),
-  quotientFamilial: z
-    .number()
-    .int('Le quotient familial est un nombre entier.')
-    .min(0)
-    .max(100_000)
-    .describe('Quotient familial'),
+  quotientFamilial: z.number().int('Le quotient familial est un nombre entier.').min(0).max(100_000).describe('Quotient familial'),
 });
 
 export const childAdditionSchema = z.strictObject({
@@ -299,7 +287,13 @@ export const registerFamilyBodySchema = z.strictObject({
     .trim()
     .regex(/^\d{1,20}$/, 'Le numéro de famille comporte de 1 à 20 chiffres.')
     .describe('N° Famille'),
-  commune: z.string().trim().min(1).max(100).transform((c) => c.toUpperCase()).describe('Commune de rattachement (périmètre des agents)'),
+  commune: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .transform((c) => c.toUpperCase())
+    .describe('Commune de rattachement (périmètre des agents)'),
   guardian: guardianSchema.describe('Responsable'),
   spouse: adultSchema.optional().describe('Conjoint'),
   children: z.array(childSchema).max(LIST_MAX_ITEMS).default([]).describe('Enfants'),

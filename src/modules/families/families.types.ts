@@ -14,15 +14,7 @@ export type Civility = (typeof CIVILITIES)[number];
 export const QUALITIES = ['Père', 'Mère', 'Tuteur', 'Tutrice', 'Autre'] as const;
 export type Quality = (typeof QUALITIES)[number];
 
-export const SITUATIONS = [
-  'Marié(e)',
-  'Pacsé(e)',
-  'Vie maritale',
-  'Célibataire',
-  'Séparé(e)',
-  'Divorcé(e)',
-  'Veuf(ve)',
-] as const;
+export const SITUATIONS = ['Marié(e)', 'Pacsé(e)', 'Vie maritale', 'Célibataire', 'Séparé(e)', 'Divorcé(e)', 'Veuf(ve)'] as const;
 export type Situation = (typeof SITUATIONS)[number];
 
 export type Address = {
@@ -178,16 +170,7 @@ export type FamilyRecord = {
 // Change requests
 // ---------------------------------------------------------------------------------------------------
 
-export const CHANGE_CATEGORIES = [
-  'guardian',
-  'spouse',
-  'tax',
-  'caf',
-  'bank',
-  'child',
-  'authorizations',
-  'health',
-] as const;
+export const CHANGE_CATEGORIES = ['guardian', 'spouse', 'tax', 'caf', 'bank', 'child', 'authorizations', 'health'] as const;
 export type ChangeCategory = (typeof CHANGE_CATEGORIES)[number];
 
 /** The French labels parents see as filters of "Liste des demandes". */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { fold } from '../../platform/domain/decider';
 import type { EventStore } from '../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../platform/events/event-serializer';
@@ -17,6 +18,9 @@ export class AccountRepository {
 
   async load(accountId: string): Promise<Account | null> {
     const stored = await this.events.readStream(accountStream(accountId));
-    return fold(identityDecider, stored.map((e) => this.serializer.deserialize<IdentityEvent>(e))).account;
+    return fold(
+      identityDecider,
+      stored.map((e) => this.serializer.deserialize<IdentityEvent>(e)),
+    ).account;
   }
 }

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../platform/commands/command-context';
 import { StreamCommand } from '../../platform/commands/stream-command';
-import { IdentityCommand, IdentityState, identityDecider } from './identity.decider';
+import { IdentityCommand, identityDecider, IdentityState } from './identity.decider';
 import { accountStream, IdentityEvent } from './identity.events';
 
 /** A command on an account's stream. */

@@ -1,26 +1,26 @@
 import { DeciderSpecification } from '../../../test/support/decider-specification';
 import { fold } from '../../platform/domain/decider';
 import {
-  canLogin,
-  identityDecider,
-  sessionIsCurrent,
   type Actor,
+  canLogin,
   type ChangeAccountScope,
   type CreateAccount,
   type IdentityCommand,
+  identityDecider,
   type IdentityState,
+  sessionIsCurrent,
 } from './identity.decider';
 import {
+  type AccountCreated,
   accountIdFromStream,
   accountStream,
   asIdentityEvent,
-  identityEventTypes,
   IDENTITY_EVENT_TYPES,
-  type AccountCreated,
   type IdentityEvent,
+  identityEventTypes,
   type PasswordSetVia,
 } from './identity.events';
-import { LOGIN_PATTERN, normalizeLogin, type Account } from './identity.types';
+import { type Account, LOGIN_PATTERN, normalizeLogin } from './identity.types';
 
 const spec = DeciderSpecification.for(identityDecider);
 
@@ -171,10 +171,7 @@ const TOKEN_MESSAGE = "Ce lien n'est plus valide. Demandez un nouveau lien.";
 describe('identity decider', () => {
   describe('CreateAccount', () => {
     it('creates a parent account (by staff) and issues its activation link', () => {
-      const state = spec
-        .given([])
-        .when(createJean())
-        .then([jeanCreated, activationIssued()]);
+      const state = spec.given([]).when(createJean()).then([jeanCreated, activationIssued()]);
       expect(state.account).toEqual({
         accountId: JEAN_ID,
         login: 'Jean.Dupont',
@@ -241,7 +238,10 @@ describe('identity decider', () => {
     it('collapses a scope holding « * » to every commune, and trims commune names', () => {
       const [created] = identityDecider.decide(createStaff({ scope: [' PEAUGRES ', '*'] }), identityDecider.initialState());
       expect(created).toMatchObject({ data: { scope: ['*'] } });
-      const [trimmed] = identityDecider.decide(createStaff({ scope: [' PEAUGRES ', 'ANNONAY', 'PEAUGRES'] }), identityDecider.initialState());
+      const [trimmed] = identityDecider.decide(
+        createStaff({ scope: [' PEAUGRES ', 'ANNONAY', 'PEAUGRES'] }),
+        identityDecider.initialState(),
+      );
       expect(trimmed).toMatchObject({ data: { scope: ['PEAUGRES', 'ANNONAY'] } });
     });
 
@@ -254,25 +254,52 @@ describe('identity decider', () => {
     });
 
     it('requires an e-mail for a parent, where the activation link goes (422 EMAIL_REQUIRED)', () => {
-      spec.given([]).when(createJean({ email: undefined })).thenThrows('EMAIL_REQUIRED', 'invalid');
-      const error = spec.given([]).when(createJean({ email: '   ' })).thenThrows('EMAIL_REQUIRED', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ email: undefined }))
+        .thenThrows('EMAIL_REQUIRED', 'invalid');
+      const error = spec
+        .given([])
+        .when(createJean({ email: '   ' }))
+        .thenThrows('EMAIL_REQUIRED', 'invalid');
       expect(error.message).toContain('adresse e-mail');
     });
 
     it('refuses a malformed e-mail (422 INVALID_EMAIL)', () => {
-      spec.given([]).when(createJean({ email: 'jean.dupont' })).thenThrows('INVALID_EMAIL', 'invalid');
-      spec.given([]).when(createJean({ email: 'jean dupont@example.fr' })).thenThrows('INVALID_EMAIL', 'invalid');
-      spec.given([]).when(createStaff({ email: 'accueil@' })).thenThrows('INVALID_EMAIL', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ email: 'jean.dupont' }))
+        .thenThrows('INVALID_EMAIL', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ email: 'jean dupont@example.fr' }))
+        .thenThrows('INVALID_EMAIL', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ email: 'accueil@' }))
+        .thenThrows('INVALID_EMAIL', 'invalid');
     });
 
     it('requires a family for a parent (422 FAMILY_REQUIRED)', () => {
-      spec.given([]).when(createJean({ familyId: undefined })).thenThrows('FAMILY_REQUIRED', 'invalid');
-      spec.given([]).when(createJean({ familyId: ' ' })).thenThrows('FAMILY_REQUIRED', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ familyId: undefined }))
+        .thenThrows('FAMILY_REQUIRED', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ familyId: ' ' }))
+        .thenThrows('FAMILY_REQUIRED', 'invalid');
     });
 
     it('requires a non-empty scope for staff and auditors (422 SCOPE_REQUIRED)', () => {
-      spec.given([]).when(createStaff({ scope: undefined })).thenThrows('SCOPE_REQUIRED', 'invalid');
-      spec.given([]).when(createStaff({ scope: [] })).thenThrows('SCOPE_REQUIRED', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ scope: undefined }))
+        .thenThrows('SCOPE_REQUIRED', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ scope: [] }))
+        .thenThrows('SCOPE_REQUIRED', 'invalid');
       spec
         .given([])
         .when(createStaff({ role: 'auditor', scope: [] }))
@@ -280,15 +307,33 @@ describe('identity decider', () => {
     });
 
     it('refuses fields that do not belong to the role (422 INVALID_ROLE_ASSIGNMENT)', () => {
-      spec.given([]).when(createJean({ scope: ['PEAUGRES'] })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given([]).when(createJean({ childIds: [] })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given([]).when(createStaff({ familyId: FAMILY_ID })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given([]).when(createStaff({ scope: ['PEAUGRES', ' '] })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given([]).when(createStaff({ role: 'admin' })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ scope: ['PEAUGRES'] }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ childIds: [] }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ familyId: FAMILY_ID }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ scope: ['PEAUGRES', ' '] }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given([])
+        .when(createStaff({ role: 'admin' }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
     });
 
     it('lets staff create parent accounts only; staff, auditor and admin accounts are for admins (403 FORBIDDEN_ROLE)', () => {
-      spec.given([]).when(createStaff({ actor: STAFF })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([])
+        .when(createStaff({ actor: STAFF }))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
       spec
         .given([])
         .when(createStaff({ actor: STAFF, role: 'auditor' }))
@@ -297,9 +342,18 @@ describe('identity decider', () => {
         .given([])
         .when(createStaff({ actor: STAFF, role: 'admin', scope: undefined }))
         .thenThrows('FORBIDDEN_ROLE', 'forbidden');
-      spec.given([]).when(createJean({ actor: JEAN })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
-      spec.given([]).when(createJean({ actor: AUDITOR })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
-      spec.given([]).when(createJean({ actor: ANONYMOUS })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([])
+        .when(createJean({ actor: JEAN }))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([])
+        .when(createJean({ actor: AUDITOR }))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([])
+        .when(createJean({ actor: ANONYMOUS }))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
       // admins and system jobs may create parent accounts too
       expect(identityDecider.decide(createJean({ actor: ADMIN }), identityDecider.initialState())).toHaveLength(2);
       expect(identityDecider.decide(createJean({ actor: SYSTEM }), identityDecider.initialState())).toHaveLength(2);
@@ -317,8 +371,14 @@ describe('identity decider', () => {
     });
 
     it('refuses an account id that is not the normalized login (422 ACCOUNT_ID_MISMATCH)', () => {
-      spec.given([]).when(createJean({ accountId: 'Jean.Dupont' })).thenThrows('ACCOUNT_ID_MISMATCH', 'invalid');
-      spec.given([]).when(createJean({ accountId: 'marie.dupont' })).thenThrows('ACCOUNT_ID_MISMATCH', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ accountId: 'Jean.Dupont' }))
+        .thenThrows('ACCOUNT_ID_MISMATCH', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ accountId: 'marie.dupont' }))
+        .thenThrows('ACCOUNT_ID_MISMATCH', 'invalid');
     });
 
     it('refuses an unknown role (422 INVALID_ROLE)', () => {
@@ -327,7 +387,10 @@ describe('identity decider', () => {
     });
 
     it('requires a display name of 1 to 200 characters (422 INVALID_DISPLAY_NAME)', () => {
-      spec.given([]).when(createJean({ displayName: '  ' })).thenThrows('INVALID_DISPLAY_NAME', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ displayName: '  ' }))
+        .thenThrows('INVALID_DISPLAY_NAME', 'invalid');
       spec
         .given([])
         .when(createJean({ displayName: 'D'.repeat(201) }))
@@ -339,16 +402,28 @@ describe('identity decider', () => {
         .given([])
         .when(createJean({ activationTokenHash: 'mQ3x9Jt0wZbq1m2n3o4p5q6r7s8t9u0v1w2x3y4z5a6' }))
         .thenThrows('INVALID_TOKEN_HASH', 'invalid');
-      spec.given([]).when(createJean({ activationTokenHash: '' })).thenThrows('INVALID_TOKEN_HASH', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ activationTokenHash: '' }))
+        .thenThrows('INVALID_TOKEN_HASH', 'invalid');
     });
 
     it('refuses an activation link that would expire before it is sent (422 INVALID_EXPIRY)', () => {
-      spec.given([]).when(createJean({ activationExpiresAt: CREATED_AT })).thenThrows('INVALID_EXPIRY', 'invalid');
-      spec.given([]).when(createJean({ activationExpiresAt: 'next week' })).thenThrows('INVALID_EXPIRY', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ activationExpiresAt: CREATED_AT }))
+        .thenThrows('INVALID_EXPIRY', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ activationExpiresAt: 'next week' }))
+        .thenThrows('INVALID_EXPIRY', 'invalid');
     });
 
     it('refuses a command whose instant is not an ISO instant (422 INVALID_INSTANT)', () => {
-      spec.given([]).when(createJean({ at: '02/03/2026' })).thenThrows('INVALID_INSTANT', 'invalid');
+      spec
+        .given([])
+        .when(createJean({ at: '02/03/2026' }))
+        .thenThrows('INVALID_INSTANT', 'invalid');
     });
   });
 
@@ -410,9 +485,7 @@ describe('identity decider', () => {
       spec.given(pendingJean).when(issueActivation(STAFF, 'not-a-digest')).thenThrows('INVALID_TOKEN_HASH', 'invalid');
       spec
         .given(pendingJean)
-        .when(
-          onJean({ type: 'IssueActivation', activationTokenHash: NEW_ACTIVATION_HASH, activationExpiresAt: CREATED_AT }, STAFF, LATER),
-        )
+        .when(onJean({ type: 'IssueActivation', activationTokenHash: NEW_ACTIVATION_HASH, activationExpiresAt: CREATED_AT }, STAFF, LATER))
         .thenThrows('INVALID_EXPIRY', 'invalid');
     });
   });
@@ -456,7 +529,11 @@ describe('identity decider', () => {
         ['expired token', pendingJean, activate(ACTIVATION_HASH, ACTIVATION_EXPIRES)],
         ['already used', activeJean, activate(ACTIVATION_HASH, '2026-03-04T08:00:00.000Z')],
         ['disabled account', [...pendingJean, jeanDisabled], activate(ACTIVATION_HASH, '2026-03-04T08:00:00.000Z')],
-        ['disabled then enabled: the old link stays void', [...pendingJean, jeanDisabled, { type: 'AccountEnabled', data: { enabledAt: LATER, enabledBy: STAFF.userId } }], activate(ACTIVATION_HASH, '2026-03-04T08:00:00.000Z')],
+        [
+          'disabled then enabled: the old link stays void',
+          [...pendingJean, jeanDisabled, { type: 'AccountEnabled', data: { enabledAt: LATER, enabledBy: STAFF.userId } }],
+          activate(ACTIVATION_HASH, '2026-03-04T08:00:00.000Z'),
+        ],
         ['a reset token used as an activation token', [...activeJean, resetRequested()], activate(RESET_HASH, LATER)],
       ];
       for (const [, given, command] of cases) {
@@ -486,13 +563,19 @@ describe('identity decider', () => {
     it('answers with no event and no error for an unknown, pending or disabled account', () => {
       spec.given([]).when(requestReset()).then([]);
       spec.given(pendingJean).when(requestReset()).then([]);
-      spec.given([...activeJean, jeanDisabled]).when(requestReset(RESET_HASH, MUCH_LATER, '2026-05-01T13:00:00.000Z')).then([]);
+      spec
+        .given([...activeJean, jeanDisabled])
+        .when(requestReset(RESET_HASH, MUCH_LATER, '2026-05-01T13:00:00.000Z'))
+        .then([]);
     });
 
     it('checks the command before the account, so that a malformed request is refused alike whether the account exists or not', () => {
       for (const given of [[], activeJean]) {
         spec.given(given).when(requestReset('raw-token')).thenThrows('INVALID_TOKEN_HASH', 'invalid');
-        spec.given(given).when(requestReset(RESET_HASH, LATER, LATER)).thenThrows('INVALID_EXPIRY', 'invalid');
+        spec
+          .given(given)
+          .when(requestReset(RESET_HASH, LATER, LATER))
+          .thenThrows('INVALID_EXPIRY', 'invalid');
       }
     });
 
@@ -540,7 +623,9 @@ describe('identity decider', () => {
     });
 
     it('works until just before the expiry and not at the exact expiry instant', () => {
-      expect(identityDecider.decide(resetPassword(RESET_HASH, '2026-04-10T08:44:59.999Z'), fold(identityDecider, withReset))).toHaveLength(2);
+      expect(identityDecider.decide(resetPassword(RESET_HASH, '2026-04-10T08:44:59.999Z'), fold(identityDecider, withReset))).toHaveLength(
+        2,
+      );
       spec.given(withReset).when(resetPassword(RESET_HASH, RESET_EXPIRES)).thenThrows('INVALID_OR_EXPIRED_TOKEN', 'invalid');
     });
 
@@ -565,18 +650,27 @@ describe('identity decider', () => {
     });
 
     it('refuses a plain password (422 INVALID_PASSWORD_HASH)', () => {
-      spec.given(withReset).when(resetPassword(RESET_HASH, LATER, 'NouveauMotDePasse1')).thenThrows('INVALID_PASSWORD_HASH', 'invalid');
+      spec
+        .given(withReset)
+        .when(resetPassword(RESET_HASH, LATER, 'NouveauMotDePasse1'))
+        .thenThrows('INVALID_PASSWORD_HASH', 'invalid');
     });
   });
 
   describe('ChangePassword', () => {
     it('sets the password the account holder chose (via change, next credentials version)', () => {
-      const state = spec.given(activeJean).when(changePassword()).then([passwordSet(PASSWORD_HASH_3, 'change', LATER, 2)]);
+      const state = spec
+        .given(activeJean)
+        .when(changePassword())
+        .then([passwordSet(PASSWORD_HASH_3, 'change', LATER, 2)]);
       expect(state.account).toMatchObject({ passwordHash: PASSWORD_HASH_3, passwordSetAt: LATER, credentialsVersion: 2 });
     });
 
     it('lets an admin set another account’s password (via admin)', () => {
-      spec.given(activeJean).when(changePassword(ADMIN)).then([passwordSet(PASSWORD_HASH_3, 'admin', LATER, 2)]);
+      spec
+        .given(activeJean)
+        .when(changePassword(ADMIN))
+        .then([passwordSet(PASSWORD_HASH_3, 'admin', LATER, 2)]);
     });
 
     it('refuses anyone else: staff, auditors, another parent (403 FORBIDDEN_ROLE)', () => {
@@ -590,7 +684,10 @@ describe('identity decider', () => {
 
     it('is refused for an account that is not active (409 ACCOUNT_NOT_ACTIVE)', () => {
       spec.given(pendingJean).when(changePassword()).thenThrows('ACCOUNT_NOT_ACTIVE', 'conflict');
-      spec.given([...activeJean, jeanDisabled]).when(changePassword(ADMIN)).thenThrows('ACCOUNT_NOT_ACTIVE', 'conflict');
+      spec
+        .given([...activeJean, jeanDisabled])
+        .when(changePassword(ADMIN))
+        .thenThrows('ACCOUNT_NOT_ACTIVE', 'conflict');
     });
 
     it('answers 404 ACCOUNT_NOT_FOUND for an unknown account', () => {
@@ -623,7 +720,11 @@ describe('identity decider', () => {
     it('also moves on when the account is disabled, so that re-enabling does not revive old sessions', () => {
       const disabled = accountAfter([...activeJean, jeanDisabled]);
       expect(disabled.credentialsVersion).toBe(2);
-      const enabled = accountAfter([...activeJean, jeanDisabled, { type: 'AccountEnabled', data: { enabledAt: MUCH_LATER, enabledBy: STAFF.userId } }]);
+      const enabled = accountAfter([
+        ...activeJean,
+        jeanDisabled,
+        { type: 'AccountEnabled', data: { enabledAt: MUCH_LATER, enabledBy: STAFF.userId } },
+      ]);
       expect(sessionIsCurrent(enabled, 1)).toBe(false);
       expect(sessionIsCurrent(enabled, 2)).toBe(true);
       spec
@@ -674,12 +775,18 @@ describe('identity decider', () => {
     });
 
     it('refuses to disable twice (409 ACCOUNT_ALREADY_DISABLED)', () => {
-      spec.given([...activeJean, jeanDisabled]).when(disableJean()).thenThrows('ACCOUNT_ALREADY_DISABLED', 'conflict');
+      spec
+        .given([...activeJean, jeanDisabled])
+        .when(disableJean())
+        .thenThrows('ACCOUNT_ALREADY_DISABLED', 'conflict');
     });
 
     it('requires a reason of 1 to 500 characters (422 INVALID_REASON)', () => {
       spec.given(activeJean).when(disableJean(STAFF, '   ')).thenThrows('INVALID_REASON', 'invalid');
-      spec.given(activeJean).when(disableJean(STAFF, 'x'.repeat(501))).thenThrows('INVALID_REASON', 'invalid');
+      spec
+        .given(activeJean)
+        .when(disableJean(STAFF, 'x'.repeat(501)))
+        .thenThrows('INVALID_REASON', 'invalid');
       spec
         .given(activeJean)
         .when(disableJean(STAFF, 'é'.repeat(500)))
@@ -695,13 +802,19 @@ describe('identity decider', () => {
     const enabled: IdentityEvent = { type: 'AccountEnabled', data: { enabledAt: MUCH_LATER, enabledBy: STAFF.userId } };
 
     it('brings an account with a password back to active', () => {
-      const state = spec.given([...activeJean, jeanDisabled]).when(enableJean()).then([enabled]);
+      const state = spec
+        .given([...activeJean, jeanDisabled])
+        .when(enableJean())
+        .then([enabled]);
       expect(state.account?.status).toBe('active');
       expect(state.account).not.toHaveProperty('disabledReason');
     });
 
     it('brings a never-activated account back to pending activation, needing a new link', () => {
-      const state = spec.given([...pendingJean, jeanDisabled]).when(enableJean()).then([enabled]);
+      const state = spec
+        .given([...pendingJean, jeanDisabled])
+        .when(enableJean())
+        .then([enabled]);
       expect(state.account?.status).toBe('pending_activation');
       expect(state.account?.activation).toBeUndefined();
       spec
@@ -715,15 +828,24 @@ describe('identity decider', () => {
     });
 
     it('is refused to parents and auditors (403), and answers 404 for an unknown account', () => {
-      spec.given([...activeJean, jeanDisabled]).when(enableJean(JEAN)).thenThrows('FORBIDDEN_ROLE', 'forbidden');
-      spec.given([...activeJean, jeanDisabled]).when(enableJean(AUDITOR)).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([...activeJean, jeanDisabled])
+        .when(enableJean(JEAN))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given([...activeJean, jeanDisabled])
+        .when(enableJean(AUDITOR))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
       spec.given([]).when(enableJean(ADMIN)).thenThrows('ACCOUNT_NOT_FOUND', 'not_found');
     });
   });
 
   describe('ChangeAccountScope (admin)', () => {
     const staffEvents = identityDecider.decide(createStaff(), identityDecider.initialState());
-    const onStaff = (changes: Omit<ChangeAccountScope, 'type' | 'accountId' | 'at' | 'actor'>, actor: Actor = ADMIN): ChangeAccountScope => ({
+    const onStaff = (
+      changes: Omit<ChangeAccountScope, 'type' | 'accountId' | 'at' | 'actor'>,
+      actor: Actor = ADMIN,
+    ): ChangeAccountScope => ({
       type: 'ChangeAccountScope',
       accountId: 'agent.peaugres',
       at: LATER,
@@ -756,7 +878,10 @@ describe('identity decider', () => {
         type: 'AccountScopeChanged',
         data: { role: 'parent', familyId: FAMILY_ID, childIds: ['child-lucas'], changedAt: LATER, changedBy: ADMIN.userId },
       };
-      spec.given(activeJean).when(onJeanScope({ childIds: ['child-lucas'] })).then([restricted]);
+      spec
+        .given(activeJean)
+        .when(onJeanScope({ childIds: ['child-lucas'] }))
+        .then([restricted]);
       const state = spec
         .given([...activeJean, restricted])
         .when(onJeanScope({ childIds: null }))
@@ -766,10 +891,14 @@ describe('identity decider', () => {
     });
 
     it('changes the role: the old role’s fields go, the new role’s fields are required', () => {
-      spec.given(staffEvents).when(onStaff({ role: 'admin' })).then([
-        { type: 'AccountScopeChanged', data: { role: 'admin', changedAt: LATER, changedBy: ADMIN.userId } },
-      ]);
-      spec.given(staffEvents).when(onStaff({ role: 'auditor' })).thenThrows('SCOPE_REQUIRED', 'invalid');
+      spec
+        .given(staffEvents)
+        .when(onStaff({ role: 'admin' }))
+        .then([{ type: 'AccountScopeChanged', data: { role: 'admin', changedAt: LATER, changedBy: ADMIN.userId } }]);
+      spec
+        .given(staffEvents)
+        .when(onStaff({ role: 'auditor' }))
+        .thenThrows('SCOPE_REQUIRED', 'invalid');
       const state = spec
         .given(staffEvents)
         .when(onStaff({ role: 'parent', familyId: FAMILY_ID }))
@@ -780,23 +909,44 @@ describe('identity decider', () => {
 
     it('requires an e-mail to turn an account into a parent account (422 EMAIL_REQUIRED)', () => {
       const noEmail = identityDecider.decide(createStaff({ email: undefined }), identityDecider.initialState());
-      spec.given(noEmail).when(onStaff({ role: 'parent', familyId: FAMILY_ID })).thenThrows('EMAIL_REQUIRED', 'invalid');
+      spec
+        .given(noEmail)
+        .when(onStaff({ role: 'parent', familyId: FAMILY_ID }))
+        .thenThrows('EMAIL_REQUIRED', 'invalid');
     });
 
     it('refuses fields of another role (422 INVALID_ROLE_ASSIGNMENT) and a parent without a family (422 FAMILY_REQUIRED)', () => {
-      spec.given(staffEvents).when(onStaff({ familyId: FAMILY_ID })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given(activeJean).when(onJeanScope({ scope: ['PEAUGRES'] })).thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
-      spec.given(staffEvents).when(onStaff({ role: 'parent' })).thenThrows('FAMILY_REQUIRED', 'invalid');
+      spec
+        .given(staffEvents)
+        .when(onStaff({ familyId: FAMILY_ID }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given(activeJean)
+        .when(onJeanScope({ scope: ['PEAUGRES'] }))
+        .thenThrows('INVALID_ROLE_ASSIGNMENT', 'invalid');
+      spec
+        .given(staffEvents)
+        .when(onStaff({ role: 'parent' }))
+        .thenThrows('FAMILY_REQUIRED', 'invalid');
     });
 
     it('records nothing when nothing changes', () => {
-      spec.given(staffEvents).when(onStaff({ scope: ['PEAUGRES'] })).then([]);
+      spec
+        .given(staffEvents)
+        .when(onStaff({ scope: ['PEAUGRES'] }))
+        .then([]);
       spec.given(activeJean).when(onJeanScope({})).then([]);
     });
 
     it('is reserved to admins (403 FORBIDDEN_ROLE)', () => {
-      spec.given(staffEvents).when(onStaff({ scope: ['*'] }, STAFF)).thenThrows('FORBIDDEN_ROLE', 'forbidden');
-      spec.given(staffEvents).when(onStaff({ scope: ['*'] }, AUDITOR)).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given(staffEvents)
+        .when(onStaff({ scope: ['*'] }, STAFF))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
+      spec
+        .given(staffEvents)
+        .when(onStaff({ scope: ['*'] }, AUDITOR))
+        .thenThrows('FORBIDDEN_ROLE', 'forbidden');
     });
 
     it('does not let an admin change their own role (403 CANNOT_MANAGE_OWN_ACCOUNT)', () => {
@@ -811,7 +961,10 @@ describe('identity decider', () => {
     });
 
     it('answers 404 ACCOUNT_NOT_FOUND for an unknown account', () => {
-      spec.given([]).when(onStaff({ scope: ['*'] })).thenThrows('ACCOUNT_NOT_FOUND', 'not_found');
+      spec
+        .given([])
+        .when(onStaff({ scope: ['*'] }))
+        .thenThrows('ACCOUNT_NOT_FOUND', 'not_found');
     });
   });
 

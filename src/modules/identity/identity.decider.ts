@@ -1,22 +1,16 @@
 import type { Decider } from '../../platform/domain/decider';
 import { DomainError } from '../../platform/domain/domain-error';
-import type {
-  AccountCreatedData,
-  AccountScopeChangedData,
-  IdentityEvent,
-  PasswordSet,
-  PasswordSetVia,
-} from './identity.events';
+import { assertNever } from '../../platform/domain/exhaustive';
+import type { AccountCreatedData, AccountScopeChangedData, IdentityEvent, PasswordSet, PasswordSetVia } from './identity.events';
 import {
+  type Account,
   ACCOUNT_ROLES,
+  type AccountRole,
   ALL_COMMUNES,
   isValidLogin,
   normalizeLogin,
-  type Account,
-  type AccountRole,
   type OneTimeToken,
 } from './identity.types';
-import { assertNever } from '../../platform/domain/exhaustive';
 
 /*
  * The identity decider: accounts, their activation, passwords and reset links, their role and scope.
@@ -348,11 +342,7 @@ function createAccount(command: CreateAccount, state: IdentityState): IdentityEv
     );
   }
   if (normalizeLogin(login) !== command.accountId) {
-    throw new DomainError(
-      'ACCOUNT_ID_MISMATCH',
-      "L'identifiant du compte ne correspond pas à l'identifiant de connexion.",
-      'invalid',
-    );
+    throw new DomainError('ACCOUNT_ID_MISMATCH', "L'identifiant du compte ne correspond pas à l'identifiant de connexion.", 'invalid');
   }
   if (state.account) {
     throw new DomainError('ACCOUNT_ALREADY_EXISTS', 'Un compte existe déjà avec cet identifiant.', 'conflict');
@@ -407,11 +397,7 @@ function issueActivation(command: IssueActivation, state: IdentityState): Identi
     );
   }
   if (account.status === 'disabled') {
-    throw new DomainError(
-      'ACCOUNT_DISABLED',
-      "Ce compte est désactivé : réactivez-le avant d'envoyer un lien d'activation.",
-      'conflict',
-    );
+    throw new DomainError('ACCOUNT_DISABLED', "Ce compte est désactivé : réactivez-le avant d'envoyer un lien d'activation.", 'conflict');
   }
   return [
     {
@@ -463,11 +449,7 @@ function changeAccountScope(command: ChangeAccountScope, state: IdentityState): 
   const role = command.role ?? account.role;
   requireRole(role);
   if (role !== account.role && command.actor.userId === account.accountId) {
-    throw new DomainError(
-      'CANNOT_MANAGE_OWN_ACCOUNT',
-      'Vous ne pouvez pas modifier le rôle de votre propre compte.',
-      'forbidden',
-    );
+    throw new DomainError('CANNOT_MANAGE_OWN_ACCOUNT', 'Vous ne pouvez pas modifier le rôle de votre propre compte.', 'forbidden');
   }
   const sameRole = role === account.role;
   const assignment = validateAssignment({
@@ -540,16 +522,12 @@ function changePassword(command: ChangePassword, state: IdentityState): Identity
   requirePasswordHash(command.passwordHash);
   const own = command.actor.userId === command.accountId;
   if (!own && !isAdmin(command.actor)) {
-    throw forbidden("Vous ne pouvez modifier que votre propre mot de passe.");
+    throw forbidden('Vous ne pouvez modifier que votre propre mot de passe.');
   }
   const account = state.account;
   if (!account) throw accountNotFound();
   if (account.status !== 'active') {
-    throw new DomainError(
-      'ACCOUNT_NOT_ACTIVE',
-      "Ce compte n'est pas actif : son mot de passe ne peut pas être modifié.",
-      'conflict',
-    );
+    throw new DomainError('ACCOUNT_NOT_ACTIVE', "Ce compte n'est pas actif : son mot de passe ne peut pas être modifié.", 'conflict');
   }
   return [passwordSet(account, command.passwordHash, own ? 'change' : 'admin', command.at)];
 }
@@ -595,10 +573,7 @@ function mayManage(actor: Actor, accountRole: AccountRole): boolean {
 }
 
 /** The account of a staff/admin command, once the actor may manage accounts at all and this one in particular. */
-function requireManagedAccount(
-  command: IssueActivation | DisableAccount | EnableAccount,
-  state: IdentityState,
-): Account {
+function requireManagedAccount(command: IssueActivation | DisableAccount | EnableAccount, state: IdentityState): Account {
   // Checked before looking the account up, so that parents and auditors cannot probe which accounts exist.
   if (!isAdmin(command.actor) && command.actor.role !== 'staff') {
     throw forbidden('Seuls les agents de la mairie et les administrateurs peuvent gérer les comptes.');
@@ -643,14 +618,10 @@ function validateAssignment(input: Assignment): Assignment {
     case 'staff':
     case 'auditor': {
       if (familyId !== undefined || childIds !== undefined) {
-        throw invalidAssignment("Seul un compte parent est rattaché à une famille ou à des enfants.");
+        throw invalidAssignment('Seul un compte parent est rattaché à une famille ou à des enfants.');
       }
       if (!scope || scope.length === 0) {
-        throw new DomainError(
-          'SCOPE_REQUIRED',
-          'Indiquez au moins une commune gérée par ce compte (ou « * » pour toutes).',
-          'invalid',
-        );
+        throw new DomainError('SCOPE_REQUIRED', 'Indiquez au moins une commune gérée par ce compte (ou « * » pour toutes).', 'invalid');
       }
       const communes = distinctTrimmed(scope);
       if (!communes) throw invalidAssignment('Le nom de commune ne peut pas être vide.');
@@ -753,4 +724,3 @@ function requirePasswordHash(passwordHash: string): void {
     );
   }
 }
-

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AUTHENTICATOR, Authenticator } from '../../platform/auth/authenticator.port';
-import { SessionAuthenticator } from './sessions/session.authenticator';
 import Redis from 'ioredis';
+
+import { AUTHENTICATOR, Authenticator } from '../../platform/auth/authenticator.port';
 import type { AppConfig } from '../../platform/config/config';
 import { APP_CONFIG } from '../../platform/tokens';
 import { AccountRepository } from './account-repository';
@@ -10,6 +10,7 @@ import { AuthController } from './auth/auth.controller';
 import { IdentityService, LOGIN_THROTTLE } from './identity.service';
 import { LoginThrottle } from './login/login-throttle';
 import { OutboxController } from './outbox/outbox.controller';
+import { SessionAuthenticator } from './sessions/session.authenticator';
 import { SessionStore } from './sessions/session-store';
 
 /**
@@ -26,7 +27,9 @@ export class IdentityModule {
       providers: [
         ...PROVIDERS,
         SessionAuthenticator,
-        options.authenticator ? { provide: AUTHENTICATOR, useValue: options.authenticator } : { provide: AUTHENTICATOR, useExisting: SessionAuthenticator },
+        options.authenticator
+          ? { provide: AUTHENTICATOR, useValue: options.authenticator }
+          : { provide: AUTHENTICATOR, useExisting: SessionAuthenticator },
       ],
       exports: [AUTHENTICATOR, SessionStore, AccountRepository, IdentityService],
     };
@@ -34,14 +37,14 @@ export class IdentityModule {
 }
 
 const PROVIDERS = [
-    AccountRepository,
-    SessionStore,
-      IdentityService,
-    {
-      provide: LOGIN_THROTTLE,
-      inject: [APP_CONFIG],
-      // Server mode: counts shared by every API process, in Redis. Embedded: one process, in memory.
-      useFactory: (config: AppConfig) =>
-        new LoginThrottle(config.mode === 'server' ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined),
-    },
+  AccountRepository,
+  SessionStore,
+  IdentityService,
+  {
+    provide: LOGIN_THROTTLE,
+    inject: [APP_CONFIG],
+    // Server mode: counts shared by every API process, in Redis. Embedded: one process, in memory.
+    useFactory: (config: AppConfig) =>
+      new LoginThrottle(config.mode === 'server' ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined),
+  },
 ];

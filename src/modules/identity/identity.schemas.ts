@@ -5,10 +5,15 @@ import { z } from 'zod';
  * identifiant of at most 64 characters, a password of at most 1024 (the policy accepts 128 characters; the
  * margin lets the policy, not the parser, explain what is wrong), a token of at most 100.
  */
-const login = z.string().trim().min(1, "Indiquez votre identifiant.").max(64, 'Identifiant trop long.').describe('Identifiant');
+const login = z.string().trim().min(1, 'Indiquez votre identifiant.').max(64, 'Identifiant trop long.').describe('Identifiant');
 const password = z.string().min(1, 'Indiquez le mot de passe.').max(1024, 'Mot de passe trop long.');
 const token = z.string().min(1).max(100).describe('Jeton reçu par e-mail');
-const commune = z.string().trim().min(1).max(100).transform((c) => c.toUpperCase());
+const commune = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .transform((c) => c.toUpperCase());
 
 export const loginBodySchema = z.strictObject({ login, password: password.describe('Mot de passe') });
 export const forgotPasswordBodySchema = z.strictObject({ login });
@@ -25,13 +30,18 @@ export const createFamilyAccountBodySchema = z.strictObject({
   login: login.describe('Identifiant donné par la commune (par exemple le N° Famille)'),
   email: z.email().max(254).describe("Adresse e-mail où envoyer le lien d'activation"),
   displayName: z.string().trim().min(1).max(200).describe('Nom affiché, par exemple « JEAN DUPONT »'),
-  childIds: z.array(z.string().min(1).max(100)).min(1).max(20).optional().describe('Limiter ce compte à certains enfants (parents séparés)'),
+  childIds: z
+    .array(z.string().min(1).max(100))
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('Limiter ce compte à certains enfants (parents séparés)'),
 });
 export const createStaffAccountBodySchema = z.strictObject({
   login,
   role: z.enum(['staff', 'auditor', 'admin']),
   email: z.email().max(254),
   displayName: z.string().trim().min(1).max(200),
-  scope: z.array(commune).min(1).max(100).optional().describe("Communes gérées (« * » pour toutes) ; pas pour un administrateur"),
+  scope: z.array(commune).min(1).max(100).optional().describe('Communes gérées (« * » pour toutes) ; pas pour un administrateur'),
 });
 export const disableAccountBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('Motif') });

@@ -1,20 +1,22 @@
+import { createHash } from 'node:crypto';
+
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
-import type { AppConfig } from '../../platform/config/config';
-import type { CommandContext, Principal } from '../../platform/commands/command-context';
-import { DomainError } from '../../platform/domain/domain-error';
+
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
+import type { CommandContext, Principal } from '../../platform/commands/command-context';
+import type { AppConfig } from '../../platform/config/config';
+import { DomainError } from '../../platform/domain/domain-error';
 import type { JobScheduler } from '../../platform/jobs/job-scheduler.port';
 import { MAILER, Mailer } from '../../platform/mail/mailer.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../../platform/security/password-hasher';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../platform/security/secret-token';
 import { APP_CONFIG, JOB_SCHEDULER } from '../../platform/tokens';
 import { AccountRepository } from './account-repository';
-import { IdentityCommand, INVALID_OR_EXPIRED_TOKEN, canLogin } from './identity.decider';
-import { IdentityCommandMessage } from './identity-command';
+import { canLogin, IdentityCommand, INVALID_OR_EXPIRED_TOKEN } from './identity.decider';
 import type { Account, AccountRole } from './identity.types';
 import { normalizeLogin } from './identity.types';
+import { IdentityCommandMessage } from './identity-command';
 import { LoginThrottle } from './login/login-throttle';
 import { checkPassword, PasswordContext } from './password-policy.rules';
 import { OpenedSession, SessionStore } from './sessions/session-store';
@@ -83,7 +85,9 @@ export class IdentityService implements OnModuleInit {
     const allowed = canLogin(account, new Date().toISOString());
     // The same work, and the same answer, whether the identifiant exists or not.
     const valid =
-      allowed.ok && account?.passwordHash ? await this.hasher.verify(account.passwordHash, password) : (await this.hasher.dummyVerify(password), false);
+      allowed.ok && account?.passwordHash
+        ? await this.hasher.verify(account.passwordHash, password)
+        : (await this.hasher.dummyVerify(password), false);
     if (!valid || !account) {
       await this.throttle.recordFailure(accountId, source);
       throw invalidCredentials();
@@ -92,7 +96,12 @@ export class IdentityService implements OnModuleInit {
     const session = await this.sessions.open({ accountId, credentialsVersion: account.credentialsVersion }, source);
     return {
       ...session,
-      account: { login: account.login, role: account.role, ...(account.familyId ? { familyId: account.familyId } : {}), displayName: account.displayName },
+      account: {
+        login: account.login,
+        role: account.role,
+        ...(account.familyId ? { familyId: account.familyId } : {}),
+        displayName: account.displayName,
+      },
     };
   }
 
@@ -135,13 +144,22 @@ export class IdentityService implements OnModuleInit {
     if (!account?.email) return;
     const { token, hash } = newSecretToken();
     const expiresAt = new Date(Date.now() + RESET_TTL_MS).toISOString();
-    const result = await this.send(accountId, { type: 'RequestPasswordReset', tokenHash: hash, expiresAt }, { principal: SYSTEM, correlationId });
+    const result = await this.send(
+      accountId,
+      { type: 'RequestPasswordReset', tokenHash: hash, expiresAt },
+      { principal: SYSTEM, correlationId },
+    );
     if (result.events.length === 0) return; // not an active account: nothing is sent
     await this.mailer.send({
       to: account.email,
       template: 'password-reset',
       correlationId,
-      data: { displayName: account.displayName, login: account.login, resetUrl: this.link('/mot-de-passe/reinitialiser', account.login, token), expiresAt },
+      data: {
+        displayName: account.displayName,
+        login: account.login,
+        resetUrl: this.link('/mot-de-passe/reinitialiser', account.login, token),
+        expiresAt,
+      },
     });
   }
 
@@ -186,14 +204,22 @@ export class IdentityService implements OnModuleInit {
     body: { login: string; email: string; displayName: string; childIds?: string[] },
     context: CommandContext,
   ): Promise<{ accountId: string; activationMailSent: boolean }> {
-    return this.createAccount(body.login, { role: 'parent', familyId, email: body.email, displayName: body.displayName, childIds: body.childIds }, context);
+    return this.createAccount(
+      body.login,
+      { role: 'parent', familyId, email: body.email, displayName: body.displayName, childIds: body.childIds },
+      context,
+    );
   }
 
   async createStaffAccount(
     body: { login: string; role: 'staff' | 'auditor' | 'admin'; email: string; displayName: string; scope?: string[] },
     context: CommandContext,
   ): Promise<{ accountId: string; activationMailSent: boolean }> {
-    return this.createAccount(body.login, { role: body.role, email: body.email, displayName: body.displayName, scope: body.scope }, context);
+    return this.createAccount(
+      body.login,
+      { role: body.role, email: body.email, displayName: body.displayName, scope: body.scope },
+      context,
+    );
   }
 
   async resendActivation(principal: Principal, accountId: string, context: CommandContext): Promise<{ activationMailSent: boolean }> {

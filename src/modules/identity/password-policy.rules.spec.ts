@@ -4,8 +4,8 @@ import {
   isCommonPassword,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
-  passwordRulesDescription,
   type PasswordContext,
+  passwordRulesDescription,
   type PasswordViolationCode,
 } from './password-policy.rules';
 

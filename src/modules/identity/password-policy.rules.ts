@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+
 import { FRENCH_COMMON_PASSWORDS, PORTAIL_CONTEXT_WORDS } from './common-passwords-fr';
 
 /*
@@ -205,5 +206,8 @@ function fold(text: string): string {
 }
 
 function stripAccents(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC');
 }

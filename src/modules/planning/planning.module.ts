@@ -1,19 +1,37 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+
 import { WorkflowRunner } from '../../platform/workflows/workflow-runner';
-import { AllocationFollowUpWorkflow, AllocationWorkflow, CapacityWorkflow, ClosureWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow } from './http/allocation.workflow';
+import { ActivityDaysController } from './http/activity-days.controller';
+import {
+  AllocationFollowUpWorkflow,
+  AllocationWorkflow,
+  CapacityWorkflow,
+  ClosureWorkflow,
+  RegularContractWorkflow,
+  ReservationOutcomeWorkflow,
+} from './http/allocation.workflow';
+import { BulkReservations } from './http/bulk-reservations';
 import { CatalogController } from './http/catalog.controller';
 import { CatalogRepository } from './http/catalog-repository';
 import { FamilyPlanningController } from './http/family-planning.controller';
-import { ActivityDaysController } from './http/activity-days.controller';
+import { PlanningFacts } from './http/planning-facts';
 import { PlanningGridController } from './http/planning-grid.controller';
 import { SchoolCalendarController } from './http/school-calendar.controller';
-import { PlanningFacts } from './http/planning-facts';
-import { BulkReservations } from './http/bulk-reservations';
 
 /** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
 @Module({
   controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController, SchoolCalendarController],
-  providers: [CatalogRepository, PlanningFacts, BulkReservations, AllocationWorkflow, AllocationFollowUpWorkflow, ClosureWorkflow, CapacityWorkflow, RegularContractWorkflow, ReservationOutcomeWorkflow],
+  providers: [
+    CatalogRepository,
+    PlanningFacts,
+    BulkReservations,
+    AllocationWorkflow,
+    AllocationFollowUpWorkflow,
+    ClosureWorkflow,
+    CapacityWorkflow,
+    RegularContractWorkflow,
+    ReservationOutcomeWorkflow,
+  ],
   exports: [CatalogRepository],
 })
 export class PlanningModule implements OnModuleInit {

@@ -295,13 +295,7 @@ export type SchoolCalendar = {
 };
 
 /** The kind of a day for the activities' periods and the planning grid. */
-export type DayKind =
-  | 'public-holiday'
-  | 'petites-vacances'
-  | 'grandes-vacances'
-  | 'wednesday'
-  | 'school-day'
-  | 'weekend';
+export type DayKind = 'public-holiday' | 'petites-vacances' | 'grandes-vacances' | 'wednesday' | 'school-day' | 'weekend';
 
 // ---------------------------------------------------------------------------------------------------
 // Type guards

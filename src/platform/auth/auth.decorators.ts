@@ -1,4 +1,5 @@
-import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+
 import type { Principal, Role } from '../commands/command-context';
 
 export const ROLES_KEY = 'portail:roles';

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+
 import type { Principal, Role } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';

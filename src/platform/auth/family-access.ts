@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { Principal } from '../commands/command-context';
-import { DomainError } from '../domain/domain-error';
 import type { DocumentStore } from '../document-store/document-store.port';
+import { DomainError } from '../domain/domain-error';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DOCUMENT_STORE } from '../tokens';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { v5 as uuidv5 } from 'uuid';
+
 import { Decider, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
 import { EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
@@ -76,9 +78,7 @@ export class CommandExecutor {
       const events = decider.decide(request.command(now), state);
       if (events.length === 0) return { events, state, revision };
 
-      const toAppend = events.map((event, index) =>
-        this.serializer.serialize(event, this.metadata(context, streamId, index, now)),
-      );
+      const toAppend = events.map((event, index) => this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
       try {
         const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
         const newState = events.reduce((s, e) => decider.evolve(s, e), state);
@@ -112,7 +112,9 @@ export class CommandExecutor {
   private async load<E extends DomainEvent, S>(streamId: string, decider: Decider<unknown, E, S>): Promise<Folded<S>> {
     const kept = this.folded.get(streamId);
     const base: Folded<S> =
-      kept && kept.decider === decider ? (kept as Folded<S> & { decider: unknown }) : { state: decider.initialState(), revision: -1, byKey: new Map() };
+      kept && kept.decider === decider
+        ? (kept as Folded<S> & { decider: unknown })
+        : { state: decider.initialState(), revision: -1, byKey: new Map() };
     const fresh = await this.store.readStream(streamId, base.revision >= 0 ? { fromRevision: base.revision + 1 } : undefined);
     if (fresh.length === 0 && kept) {
       this.touch(streamId, kept);
@@ -153,9 +155,13 @@ export class CommandExecutor {
     if (context.idempotencyKey) {
       keys = new Map(byKey);
       const recordedAt = new Date().toISOString();
-      const stored = appended.map(
-        (e, i): StoredEvent => ({ ...e, streamId, revision: revision - appended.length + 1 + i, position, recordedAt }),
-      );
+      const stored = appended.map((e, i): StoredEvent => ({
+        ...e,
+        streamId,
+        revision: revision - appended.length + 1 + i,
+        position,
+        recordedAt,
+      }));
       keys.set(`${context.principal.userId}|${context.idempotencyKey}`, { events: stored, position });
     }
     this.touch(streamId, { state, revision, byKey: keys, decider });

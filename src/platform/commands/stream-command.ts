@@ -1,4 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+
 import type { Decider, DomainEvent } from '../domain/decider';
 import { MetricsService } from '../observability/metrics.service';
 import type { CommandContext } from './command-context';

@@ -49,7 +49,9 @@ describe('loadConfig', () => {
     });
 
     it('takes the sender of e-mails from MAIL_FROM, and refuses one that is not an address', () => {
-      expect(loadConfig({ MAIL_FROM: 'Mairie de Peaugres <portail@peaugres.fr>' }).mailFrom).toBe('Mairie de Peaugres <portail@peaugres.fr>');
+      expect(loadConfig({ MAIL_FROM: 'Mairie de Peaugres <portail@peaugres.fr>' }).mailFrom).toBe(
+        'Mairie de Peaugres <portail@peaugres.fr>',
+      );
       expect(loadConfig({ MAIL_FROM: 'portail@peaugres.fr' }).mailFrom).toBe('portail@peaugres.fr');
       expect(configError({ MAIL_FROM: 'not an address' }).message).toMatch(/^ {2}- MAIL_FROM: must be an address/m);
     });
@@ -116,10 +118,7 @@ describe('loadConfig', () => {
     it('is selected by ESDB_URL or MONGO_URL when PORTAIL_MODE is not set', () => {
       expect(loadConfig(SERVER_ENV).mode).toBe('server');
       // MONGO_URL alone selects server mode too, and then the other URLs are required
-      expect(configError({ MONGO_URL: SERVER_ENV.MONGO_URL }).problems.map((p) => p.split(':')[0])).toEqual([
-        'ESDB_URL',
-        'REDIS_URL',
-      ]);
+      expect(configError({ MONGO_URL: SERVER_ENV.MONGO_URL }).problems.map((p) => p.split(':')[0])).toEqual(['ESDB_URL', 'REDIS_URL']);
     });
 
     it('is not selected by REDIS_URL alone (CI sets it to test BullMQ beside an embedded app)', () => {
@@ -217,9 +216,7 @@ describe('loadConfig', () => {
     it('never echoes the credentials of a connection string', () => {
       const error = configError({ ...SERVER_ENV, MONGO_URL: 'postgres://admin:s3cret@db:5432/portail' });
       expect(error.message).not.toContain('s3cret');
-      expect(error.problems).toEqual([
-        'MONGO_URL: must start with mongodb:// or mongodb+srv:// (got "postgres://***@db:5432/portail")',
-      ]);
+      expect(error.problems).toEqual(['MONGO_URL: must start with mongodb:// or mongodb+srv:// (got "postgres://***@db:5432/portail")']);
     });
 
     it.each([

@@ -107,8 +107,7 @@ type Variable = (typeof VARIABLES)[number];
  * still has an effect. Reported after the problems of the variables above.
  */
 const OBSOLETE: Readonly<Record<string, string>> = {
-  DEMO_TOKENS:
-    'removed — demo tokens were replaced by real accounts; log in with a demo account (see README) and remove this variable',
+  DEMO_TOKENS: 'removed — demo tokens were replaced by real accounts; log in with a demo account (see README) and remove this variable',
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -127,14 +126,9 @@ function shown(input: unknown): string {
 }
 
 function integer(min: number, max: number) {
-  const error = (issue: { input?: unknown }) =>
-    `must be an integer between ${min} and ${max} (got ${shown(issue.input)})`;
+  const error = (issue: { input?: unknown }) => `must be an integer between ${min} and ${max} (got ${shown(issue.input)})`;
   // Digits only: z.coerce.number() would also take "", "1e3", "0x10" and " 12 ", which are typos here.
-  return z
-    .string()
-    .regex(/^\d+$/, { error })
-    .transform(Number)
-    .pipe(z.int({ error }).min(min, { error }).max(max, { error }));
+  return z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error }));
 }
 
 function boolean() {
@@ -169,7 +163,10 @@ function schemaFor(mode: PortailMode, modeReason: string) {
   const requiredWhy = mode === 'server' ? `in server mode (${modeReason})` : undefined;
   return z.object({
     PORT: integer(1, 65535).optional(),
-    HOST: z.string().regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` }).optional(),
+    HOST: z
+      .string()
+      .regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` })
+      .optional(),
     DATA_DIR: z.string().optional(),
     ESDB_URL: connectionUrl(['esdb', 'esdb+discover'], requiredWhy),
     MONGO_URL: connectionUrl(['mongodb', 'mongodb+srv'], requiredWhy),
@@ -177,8 +174,7 @@ function schemaFor(mode: PortailMode, modeReason: string) {
     MONGO_DB: z
       .string()
       .regex(/^[^/\\. "$*<>:|?]{1,63}$/, {
-        error: (i) =>
-          `must be a MongoDB database name: 1 to 63 characters, none of / \\ . space " $ * < > : | ? (got ${shown(i.input)})`,
+        error: (i) => `must be a MongoDB database name: 1 to 63 characters, none of / \\ . space " $ * < > : | ? (got ${shown(i.input)})`,
       })
       .optional(),
     REDIS_URL: connectionUrl(['redis', 'rediss'], requiredWhy),
@@ -191,9 +187,7 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       })
       .optional(),
     DEMO_DATA: boolean().optional(),
-    LOG_LEVEL: z
-      .enum(LOG_LEVELS, { error: (i) => `must be one of ${LOG_LEVELS.join(', ')} (got ${shown(i.input)})` })
-      .optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: (i) => `must be one of ${LOG_LEVELS.join(', ')} (got ${shown(i.input)})` }).optional(),
     // 1 KiB .. 100 MiB: below, ordinary JSON commands would be refused; above is surely a typo (an extra 0).
     BODY_LIMIT: integer(1024, 100 * 1024 * 1024).optional(),
     PUBLIC_BASE_URL: z

@@ -24,10 +24,7 @@ export type ExpectedVersion = 'absent' | number;
 export type Scalar = string | number | boolean | null;
 
 /** Equality on a scalar, membership, or range on an indexed field (dotted paths allowed, e.g. "child.id"). */
-export type FieldCondition =
-  | Scalar
-  | { in: Scalar[] }
-  | { gt?: Scalar; gte?: Scalar; lt?: Scalar; lte?: Scalar };
+export type FieldCondition = Scalar | { in: Scalar[] } | { gt?: Scalar; gte?: Scalar; lt?: Scalar; lte?: Scalar };
 
 export interface FindQuery {
   where?: Record<string, FieldCondition>;

@@ -8,18 +8,9 @@
  * No multi-document transaction is used anywhere: a standalone mongod (no replica set) must work. See commitBatch
  * for why the projection batches are nevertheless crash-safe.
  */
-import {
-  MongoClient,
-  MongoServerError,
-  type Collection,
-  type Db,
-  type Filter,
-  type MongoClientOptions,
-  type Sort,
-} from 'mongodb';
+import { type Collection, type Db, type Filter, MongoClient, type MongoClientOptions, MongoServerError, type Sort } from 'mongodb';
 
 import {
-  VersionConflictError,
   type Checkpoint,
   type Document,
   type DocumentStore,
@@ -28,6 +19,7 @@ import {
   type FindQuery,
   type FindResult,
   type Scalar,
+  VersionConflictError,
   type WriteOp,
 } from './document-store.port';
 
@@ -213,7 +205,8 @@ export class MongoDocumentStore implements DocumentStore {
         await documents.insertOne({ _id: id, version: 1, data });
         return 1;
       } catch (error) {
-        if (isDuplicateKey(error)) throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
+        if (isDuplicateKey(error))
+          throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
         throw error;
       }
     }
@@ -268,7 +261,11 @@ export class MongoDocumentStore implements DocumentStore {
     // an array of pairs keeps the key order explicit
     const sort: Sort = keys.map((k): [string, 1 | -1] => [k.path, k.direction === 'asc' ? 1 : -1]);
 
-    const stored = await this.collection(collection).find(filter).sort(sort).limit(limit + 1).toArray();
+    const stored = await this.collection(collection)
+      .find(filter)
+      .sort(sort)
+      .limit(limit + 1)
+      .toArray();
     const page = stored.slice(0, limit);
     const items = page.map((d) => ({ id: d._id, version: d.version, data: d.data as T }));
     if (stored.length <= limit) return { items };

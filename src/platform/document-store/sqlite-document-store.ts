@@ -18,6 +18,8 @@
  * string "6" is not in { gt: 5 }). Sorting mixes types in SQLite's order (null < numbers < strings).
  */
 import type { Statement } from 'better-sqlite3';
+
+import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
 import {
   Checkpoint,
   Document,
@@ -30,7 +32,6 @@ import {
   VersionConflictError,
   WriteOp,
 } from './document-store.port';
-import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
 
 const COLLECTION_PATTERN = /^[a-z][a-z0-9_-]*$/i;
 const MAX_COLLECTION_LENGTH = 100;
@@ -210,7 +211,10 @@ export class SqliteDocumentStore implements DocumentStore {
   async get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null> {
     return this.retryOnMissingTable(() => {
       if (!this.tableExists(collection)) return null;
-      const row = this.statement<[string], DocumentRow>(collection, `SELECT id, version, data FROM ${tableOf(collection)} WHERE id = ?`).get(id);
+      const row = this.statement<[string], DocumentRow>(
+        collection,
+        `SELECT id, version, data FROM ${tableOf(collection)} WHERE id = ?`,
+      ).get(id);
       return row ? { id: row.id, version: row.version, data: JSON.parse(row.data) as T } : null;
     });
   }
@@ -271,8 +275,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const sortColumns = sort.map((s, i) => `, ${extract(s.field)} AS s${i}`).join('');
     const orderBy = [...sort.map((s) => `${extract(s.field)} ${s.direction.toUpperCase()}`), `id ${idDirection.toUpperCase()}`].join(', ');
     const sql =
-      `SELECT id, version, data${sortColumns} FROM ${tableOf(collection)} ` +
-      `WHERE ${where.sql} AND ${after} ORDER BY ${orderBy} LIMIT ?`;
+      `SELECT id, version, data${sortColumns} FROM ${tableOf(collection)} ` + `WHERE ${where.sql} AND ${after} ORDER BY ${orderBy} LIMIT ?`;
 
     return this.retryOnMissingTable(() => {
       if (!this.tableExists(collection)) return { items: [] };
@@ -385,7 +388,9 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   private currentVersion(collection: string, id: string): number | 'absent' {
-    const row = this.statement<[string], { version: number }>(collection, `SELECT version FROM ${tableOf(collection)} WHERE id = ?`).get(id);
+    const row = this.statement<[string], { version: number }>(collection, `SELECT version FROM ${tableOf(collection)} WHERE id = ?`).get(
+      id,
+    );
     return row ? row.version : 'absent';
   }
 

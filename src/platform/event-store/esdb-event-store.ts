@@ -19,30 +19,29 @@
  * streams (names starting with '$') are never returned: the application only knows its own events.
  */
 import {
+  type AllStreamSubscription,
   ANY,
+  type AppendExpectedRevision,
   BACKWARDS,
   END,
   ErrorType,
   EventStoreDBClient,
+  eventTypeFilter,
+  excludeSystemEvents,
+  type Filter,
   FORWARDS,
+  jsonEvent,
   NO_STREAM,
+  type Position,
+  type ReadPosition,
+  type RecordedEvent,
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
-  eventTypeFilter,
-  excludeSystemEvents,
-  jsonEvent,
-  type AllStreamSubscription,
-  type AppendExpectedRevision,
-  type Filter,
-  type Position,
-  type ReadPosition,
-  type RecordedEvent,
 } from '@eventstore/db-client';
 
 import {
-  WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -52,6 +51,7 @@ import {
   type StoredEvent,
   type Subscription,
   type SubscriptionOptions,
+  WrongExpectedRevisionError,
 } from './event-store.port';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -342,8 +342,7 @@ class EsdbCatchUpSubscription implements Subscription {
   private async consume(): Promise<void> {
     const from = this.position;
     const prefixes = this.options.eventTypes?.filter((t) => t.length > 0);
-    const filter: Filter =
-      prefixes && prefixes.length > 0 ? eventTypeFilter({ prefixes }) : excludeSystemEvents();
+    const filter: Filter = prefixes && prefixes.length > 0 ? eventTypeFilter({ prefixes }) : excludeSystemEvents();
 
     // Caught-up detection, two ways, whichever comes first:
     // 1. servers >= 23.10 send a CaughtUp message, surfaced by the client as a 'caughtUp' event (see

@@ -13,8 +13,11 @@
  * this process on the same file (an in-process notifier keyed by the file's real path); writes from other
  * processes are seen by polling (`pollIntervalMs`, default 250 ms).
  */
-import type { Statement } from 'better-sqlite3';
 import { realpathSync } from 'node:fs';
+
+import type { Statement } from 'better-sqlite3';
+
+import { isMemoryDatabase, openDatabase, SqliteDatabase } from '../sqlite/open-database';
 import {
   AppendResult,
   EventStore,
@@ -27,7 +30,6 @@ import {
   SubscriptionOptions,
   WrongExpectedRevisionError,
 } from './event-store.port';
-import { isMemoryDatabase, openDatabase, SqliteDatabase } from '../sqlite/open-database';
 
 /** Thrown when an event id of the batch is already stored in another stream (or at another place of this one). */
 export class DuplicateEventIdError extends Error {

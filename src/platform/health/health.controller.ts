@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+
 import { Public } from '../auth/auth.decorators';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore } from '../event-store/event-store.port';
@@ -60,7 +61,11 @@ export class HealthController {
     }
     const lagging = projections.filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
     const ok =
-      eventStore.status === 'up' && documentStore.status === 'up' && jobScheduler.status === 'up' && !projectionError && lagging.length === 0;
+      eventStore.status === 'up' &&
+      documentStore.status === 'up' &&
+      jobScheduler.status === 'up' &&
+      !projectionError &&
+      lagging.length === 0;
     response.status(ok ? 200 : 503);
     return {
       status: ok ? 'ok' : 'unavailable',

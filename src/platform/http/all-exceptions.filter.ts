@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+
 import { internalError, toErrorBody } from './error-response';
 
 /** Every error leaves as { statusCode, code, message, correlationId }; unexpected ones are logged and answered 500. */

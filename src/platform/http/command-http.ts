@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Request, Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { randomUUID } from 'node:crypto';
+
 import type { CommandContext, Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
 
@@ -16,7 +18,11 @@ export function commandContext(request: AuthenticatedRequest): CommandContext {
   if (ifMatch !== undefined && ifMatch !== '*') {
     const match = IF_MATCH.exec(ifMatch.trim());
     if (!match) {
-      throw new DomainError('INVALID_IF_MATCH', "L'en-tête If-Match doit contenir la révision reçue dans l'ETag, par exemple \"3\".", 'invalid');
+      throw new DomainError(
+        'INVALID_IF_MATCH',
+        'L\'en-tête If-Match doit contenir la révision reçue dans l\'ETag, par exemple "3".',
+        'invalid',
+      );
     }
     expectedRevision = Number(match[1]);
   }

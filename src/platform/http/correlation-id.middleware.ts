@@ -1,5 +1,6 @@
-import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+
+import type { NextFunction, Request, Response } from 'express';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 

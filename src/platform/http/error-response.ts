@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodError } from 'zod';
+
 import { DomainError, DomainErrorKind } from '../domain/domain-error';
 
 /** The body of every error answer: a stable code for programs, a French message for people. */

@@ -1,10 +1,12 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, mergeMap, Observable, of } from 'rxjs';
+
 import type { Principal } from '../commands/command-context';
-import { DomainError } from '../domain/domain-error';
 import { DocumentStore, VersionConflictError } from '../document-store/document-store.port';
+import { DomainError } from '../domain/domain-error';
 import { DOCUMENT_STORE } from '../tokens';
 
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
@@ -51,11 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((stored) => {
         if (stored) {
           if (stored.data.requestHash !== requestHash) {
-            throw new DomainError(
-              'IDEMPOTENCY_KEY_REUSED',
-              'Cette clé Idempotency-Key a déjà servi pour une autre demande.',
-              'invalid',
-            );
+            throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'Cette clé Idempotency-Key a déjà servi pour une autre demande.', 'invalid');
           }
           if (stored.data.etag) response.setHeader('ETag', stored.data.etag);
           response.setHeader('Idempotent-Replayed', 'true');

@@ -1,4 +1,5 @@
 import { json, NextFunction, Request, Response } from 'express';
+
 import { bodyParserError } from './error-response';
 
 /**

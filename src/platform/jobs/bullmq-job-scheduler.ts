@@ -22,8 +22,8 @@
  * definition registered in the scheduling process, or the port's defaults (5 attempts, 1000 ms) when that process
  * did not register it. BullMQ's exponential backoff waits backoffMs * 2^(n-1) after the n-th failed attempt.
  */
+import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 
 import type { JobContext, JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
 

@@ -15,10 +15,12 @@
  *
  * Times are epoch milliseconds from `options.now` (injectable for tests); waiting uses real timers.
  */
-import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
+
+import type { Statement } from 'better-sqlite3';
+
 import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
+import { JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
 
 export interface SqliteJobSchedulerOptions {
   /** how often start()ed schedulers look for due jobs (default 200 ms) */
@@ -189,7 +191,8 @@ export class SqliteJobScheduler implements JobScheduler {
       const now = this.now();
       const existing = this.statusStmt.get(name, id);
       if (!existing) this.insertStmt.run(name, id, payload, runAt, now, now);
-      else if (!replace) return; // keep the first schedule (and finished jobs stay finished)
+      else if (!replace)
+        return; // keep the first schedule (and finished jobs stay finished)
       else if (existing.status === 'running') this.replaceRunningStmt.run(payload, runAt, now, name, id);
       else this.replaceStmt.run(payload, runAt, now, name, id);
     });
@@ -305,13 +308,16 @@ export class SqliteJobScheduler implements JobScheduler {
 
   private async execute(job: ClaimedJob): Promise<void> {
     const definition = this.definitions.get(job.name)!;
-    const heartbeat = setInterval(() => {
-      try {
-        this.heartbeatStmt.run(this.now() + this.leaseMs, job.name, job.id, job.token);
-      } catch (error) {
-        this.onError(error);
-      }
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        try {
+          this.heartbeatStmt.run(this.now() + this.leaseMs, job.name, job.id, job.token);
+        } catch (error) {
+          this.onError(error);
+        }
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     let failure: { error: unknown } | undefined;
     try {
       await definition.handler({ name: job.name, id: job.id, payload: job.payload, attempt: job.attempt });

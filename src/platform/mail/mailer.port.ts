@@ -100,8 +100,6 @@ export function mimeFieldsOf(mail: SentMail): MimeFields {
     messageId: `<${mail.id}@${domain}>`,
     // Printable ASCII only: the HTTP layer already checks it, and a header value must never carry a line break.
     headers:
-      mail.correlationId !== undefined && /^[\x21-\x7e]{1,200}$/.test(mail.correlationId)
-        ? { 'X-Correlation-Id': mail.correlationId }
-        : {},
+      mail.correlationId !== undefined && /^[\x21-\x7e]{1,200}$/.test(mail.correlationId) ? { 'X-Correlation-Id': mail.correlationId } : {},
   };
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { readMime } from '../../../test/support/fake-smtp-server';
 import type { MailMessage } from './mailer.port';
-import { OutboxMailer, outboxDir } from './outbox-mailer';
+import { outboxDir, OutboxMailer } from './outbox-mailer';
 import { TemplateRenderer } from './template-renderer';
 
 const renderer = new TemplateRenderer();
@@ -72,10 +73,7 @@ describe('OutboxMailer', () => {
     expect(eml.headers.get('x-correlation-id')).toBe('req-42');
     expect(eml.headers.get('mime-version')).toBe('1.0');
     expect(eml.headers.get('content-type')).toMatch(/^multipart\/alternative; boundary=/);
-    expect(eml.parts.map((part) => part.contentType)).toEqual([
-      'text/plain; charset=utf-8',
-      'text/html; charset=utf-8',
-    ]);
+    expect(eml.parts.map((part) => part.contentType)).toEqual(['text/plain; charset=utf-8', 'text/html; charset=utf-8']);
     const [text, html] = eml.parts.map((part) => part.body.replace(/\r\n/g, '\n'));
     expect(text).toBe(mail.text);
     expect(html).toBe(mail.html);
@@ -124,9 +122,7 @@ describe('OutboxMailer', () => {
   });
 
   it('writes nothing when the template cannot be rendered', async () => {
-    await expect(mailer.send({ to: 'a@example.fr', template: 'password-reset', data: {} })).rejects.toThrow(
-      /password-reset/,
-    );
+    await expect(mailer.send({ to: 'a@example.fr', template: 'password-reset', data: {} })).rejects.toThrow(/password-reset/);
     expect(await mailer.list()).toEqual([]);
   });
 

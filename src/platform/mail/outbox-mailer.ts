@@ -15,8 +15,10 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { v7 as uuidv7 } from 'uuid';
+
 import { checkRecipient, type Mailer, type MailMessage, mimeFieldsOf, type Outbox, type SentMail } from './mailer.port';
 import type { TemplateRenderer } from './template-renderer';
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+
 import { FakeSmtpServer, readMime } from '../../../test/support/fake-smtp-server';
 import { SmtpMailer } from './smtp-mailer';
 import { TemplateRenderer } from './template-renderer';
@@ -82,9 +83,9 @@ describe('SmtpMailer against a local SMTP server', () => {
   });
 
   it('rejects when the relay refuses the recipient', async () => {
-    await expect(
-      mailer.send({ to: 'unknown@example.fr', template: 'password-reset', data: resetData }),
-    ).rejects.toThrow(/550 5\.1\.1 Mailbox unavailable/);
+    await expect(mailer.send({ to: 'unknown@example.fr', template: 'password-reset', data: resetData })).rejects.toThrow(
+      /550 5\.1\.1 Mailbox unavailable/,
+    );
     expect(smtp.messages).toEqual([]);
   });
 

@@ -8,6 +8,7 @@
  */
 import { createTransport } from 'nodemailer';
 import { v7 as uuidv7 } from 'uuid';
+
 import { checkRecipient, type Mailer, type MailMessage, mimeFieldsOf, type SentMail } from './mailer.port';
 import type { TemplateRenderer } from './template-renderer';
 

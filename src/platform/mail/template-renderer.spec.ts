@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { defaultTemplatesDir, frDateTime, TemplateRenderer } from './template-renderer';
 
 const renderer = new TemplateRenderer();
@@ -27,7 +28,11 @@ describe('TemplateRenderer with the shipped templates', () => {
   });
 
   it('renders planning-notice with the title as subject and the message escaped in HTML', () => {
-    const mail = renderer.render('planning-notice', { displayName: 'JEAN DUPONT', title: 'Une place se libère', message: 'Place <b>libre</b>' });
+    const mail = renderer.render('planning-notice', {
+      displayName: 'JEAN DUPONT',
+      title: 'Une place se libère',
+      message: 'Place <b>libre</b>',
+    });
     expect(mail.subject).toBe('Une place se libère — Portail Famille');
     expect(mail.text).toContain('Place <b>libre</b>');
     expect(mail.html).toContain('Place &lt;b&gt;libre&lt;/b&gt;');
@@ -54,8 +59,7 @@ describe('TemplateRenderer with the shipped templates', () => {
     expect(mail.text).toContain('(identifiant : camille.martin)');
     expect(mail.text).toContain('\nhttps://portail.example.fr/mot-de-passe?token=xyz\n');
     expect(mail.text).toContain('Il expire le 28 novembre 2026 à 10:00.');
-    const sentence =
-      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.";
+    const sentence = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.";
     expect(mail.text).toContain(sentence);
     expect(mail.html).toContain(sentence);
     expect(mail.html).toContain('<title>Réinitialisation de votre mot de passe</title>');
@@ -66,9 +70,7 @@ describe('TemplateRenderer with the shipped templates', () => {
     expect(mail.subject).toBe('Votre mot de passe Portail Famille a été modifié');
     expect(mail.text).toContain('a été modifié le 14 juillet 2026 à 10:30.'); // summer time: UTC+2
     expect(mail.text).toContain('toutes vos autres sessions ont été fermées');
-    expect(mail.text).toContain(
-      "Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement votre mairie.",
-    );
+    expect(mail.text).toContain("Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement votre mairie.");
     expect(mail.html).toContain('<strong>14 juillet 2026 à 10:30</strong>');
   });
 
@@ -77,9 +79,7 @@ describe('TemplateRenderer with the shipped templates', () => {
     const mail = renderer.render('account-activation', { ...activation, displayName: name, communeName: '<b>Ville</b>' });
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).not.toContain('<b>Ville</b>');
-    expect(mail.html).toContain(
-      'Bonjour &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; fils,',
-    );
+    expect(mail.html).toContain('Bonjour &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; fils,');
     expect(mail.text).toContain(`Bonjour ${name},`);
     expect(mail.subject).toBe('Activez votre compte Portail Famille (<b>Ville</b>)');
   });

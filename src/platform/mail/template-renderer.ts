@@ -22,6 +22,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+
 import Handlebars from 'handlebars';
 
 export interface RenderedMail {
@@ -81,7 +82,9 @@ export class TemplateRenderer {
       return env.compile<Record<string, unknown>>(source, options);
     };
 
-    const files = readdirSync(dir).filter((file) => file.endsWith('.hbs')).sort();
+    const files = readdirSync(dir)
+      .filter((file) => file.endsWith('.hbs'))
+      .sort();
     const parts = new Map<string, Partial<Record<Part, Compiled>>>();
     const partialParts = new Map<string, string>();
     for (const file of files) {
@@ -165,8 +168,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
  * writes `1er`, so that day is spelled out.
  */
 export function frDateTime(value: unknown): string {
-  const date =
-    value instanceof Date ? value : typeof value === 'string' && ISO_INSTANT.test(value) ? new Date(value) : null;
+  const date = value instanceof Date ? value : typeof value === 'string' && ISO_INSTANT.test(value) ? new Date(value) : null;
   if (date === null || Number.isNaN(date.getTime())) {
     throw new Error(`frDateTime expects an ISO instant with its offset, got ${describe(value)}`);
   }
@@ -176,7 +178,7 @@ export function frDateTime(value: unknown): string {
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? 'undefined (missing variable?)' : JSON.stringify(value) ?? String(value);
+  return value === undefined ? 'undefined (missing variable?)' : (JSON.stringify(value) ?? String(value));
 }
 
 function messageOf(error: unknown): string {

@@ -315,7 +315,10 @@ class LiveProjection {
       },
       onCaughtUp: () => this.scheduleFlush(),
       onDropped: (error, attempt) =>
-        this.options.logger?.warn({ projection: this.definition.name, attempt, err: error }, 'projection subscription dropped; resubscribing'),
+        this.options.logger?.warn(
+          { projection: this.definition.name, attempt, err: error },
+          'projection subscription dropped; resubscribing',
+        ),
     });
   }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Roles } from '../auth/auth.decorators';
 import { DomainError } from '../domain/domain-error';
 import { ProjectionRunner, RebuildInProgressError } from './projection-runner';

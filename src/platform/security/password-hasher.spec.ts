@@ -1,5 +1,7 @@
-import argon2 from 'argon2';
 import { performance } from 'node:perf_hooks';
+
+import argon2 from 'argon2';
+
 import { ARGON2_PARAMETERS, Argon2idHasher } from './password-hasher';
 
 // Each hash or verify costs a few tens of milliseconds: the hashes are made once and shared.

@@ -10,6 +10,7 @@
  * `needsRehash` tells the caller to re-hash the password it has just verified with today's parameters.
  */
 import { randomBytes } from 'node:crypto';
+
 import argon2 from 'argon2';
 
 /**

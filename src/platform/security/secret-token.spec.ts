@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken, timingSafeEqualHex } from './secret-token';
 
 describe('secret tokens', () => {

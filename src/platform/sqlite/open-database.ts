@@ -16,9 +16,10 @@
  *   transactions short (they are: a handful of statements, no I/O in between).
  * - foreign_keys=ON: off by default in SQLite for historical reasons.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
+import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
 

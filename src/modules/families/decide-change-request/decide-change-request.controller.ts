@@ -4,12 +4,13 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { scopeFilter } from '../../../platform/auth/family-access';
 import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
+import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
 import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { FamilyRequestParams } from '../family-commands/family-id.param';
-import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
 import { ListPendingRequestsQuery } from '../read-family/family-queries';
 
 class AcceptBody extends createZodDto(acceptChangeRequestBodySchema) {}
@@ -19,7 +20,10 @@ const instant = z.iso.datetime({ offset: true });
 class StaffQueueQuery extends createZodDto(
   z.strictObject({
     category: changeCategorySchema.optional(),
-    familyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    familyId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
     from: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues à partir de (date ou instant)'),
     to: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues avant (date ou instant, exclu)'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -53,7 +57,12 @@ export class DecideChangeRequestController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Accepter une demande : la modification est appliquée au dossier famille' })
-  accept(@Param() p: FamilyRequestParams, @Body() _body: AcceptBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  accept(
+    @Param() p: FamilyRequestParams,
+    @Body() _body: AcceptBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'AcceptChangeRequest', requestId: p.requestId });
   }
 
@@ -61,7 +70,12 @@ export class DecideChangeRequestController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Refuser une demande, avec un motif communiqué à la famille' })
-  refuse(@Param() p: FamilyRequestParams, @Body() body: RefuseChangeRequestBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  refuse(
+    @Param() p: FamilyRequestParams,
+    @Body() body: RefuseChangeRequestBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'RefuseChangeRequest', requestId: p.requestId, reason: body.reason });
   }
 }

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../../platform/commands/command-context';
 import { StreamCommand } from '../../../platform/commands/stream-command';
-import { FamilyCommand, FamilyState, familiesDecider } from '../families.decider';
+import { familiesDecider, FamilyCommand, FamilyState } from '../families.decider';
 import { FamilyEvent, familyStream } from '../families.events';
 
 /** A command on a family's stream (RegisterFamily, RequestAddressChange, AcceptChangeRequest...). */

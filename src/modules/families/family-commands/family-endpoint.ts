@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
+import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 import type { FamilyCommand } from '../families.decider';
 import { FamilyCommandMessage } from './family-command';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../../platform/http/command-http';
 
 type WithoutMeta<C> = C extends unknown ? Omit<C, 'familyId' | 'at' | 'actor'> : never;
 

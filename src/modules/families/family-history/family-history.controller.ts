@@ -2,14 +2,15 @@ import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
-import { SensitiveReadLog } from '../../audit/sensitive-read-log';
-import type { AuthenticatedRequest } from '../../../platform/http/command-http';
 import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
+import type { AuthenticatedRequest } from '../../../platform/http/command-http';
 import { EVENT_STORE } from '../../../platform/tokens';
+import { SensitiveReadLog } from '../../audit/sensitive-read-log';
 import { familiesDecider } from '../families.decider';
 import { FamilyEvent, familyStream } from '../families.events';
 import { FamilyIdParam } from '../family-commands/family-id.param';
@@ -39,10 +40,19 @@ export class FamilyHistoryController {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const stored = await this.events.readStream(familyStream(p.familyId));
     if (stored.length === 0) throw familyNotFound();
-    await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank', 'history'], 'GET /families/:familyId/history', rq.id ?? '');
+    await this.sensitiveReads.record(
+      rq.principal,
+      p.familyId,
+      ['health', 'bank', 'history'],
+      'GET /families/:familyId/history',
+      rq.id ?? '',
+    );
     const until = query.asOf ? Date.parse(query.asOf) : Number.POSITIVE_INFINITY;
     const replayed = stored.filter((e) => Date.parse(e.recordedAt) <= until);
-    const state = fold(familiesDecider, replayed.map((e) => this.serializer.deserialize<FamilyEvent>(e)));
+    const state = fold(
+      familiesDecider,
+      replayed.map((e) => this.serializer.deserialize<FamilyEvent>(e)),
+    );
     return {
       familyId: p.familyId,
       asOf: query.asOf ?? null,

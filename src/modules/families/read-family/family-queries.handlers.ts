@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError } from '../../../platform/domain/domain-error';
+
 import type { Document, DocumentStore, FieldCondition, FindResult } from '../../../platform/document-store/document-store.port';
+import { DomainError } from '../../../platform/domain/domain-error';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
 import { GetFamilyRecordQuery, ListFamilyRequestsQuery, ListPendingRequestsQuery, ReadModelDocument } from './family-queries';

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
-import type { FindResult, Document } from '../../../platform/document-store/document-store.port';
+
+import type { Document, FindResult } from '../../../platform/document-store/document-store.port';
 import type { ChangeCategory, ChangeRequestStatus } from '../families.types';
 
 export type ReadModelDocument = Record<string, unknown>;

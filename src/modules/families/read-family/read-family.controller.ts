@@ -5,14 +5,15 @@ import { subMonths } from 'date-fns';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
-import { SensitiveReadLog } from '../../audit/sensitive-read-log';
 import { AuthenticatedRequest, setRevision } from '../../../platform/http/command-http';
-import { FamilyIdParam } from '../family-commands/family-id.param';
+import { strip } from '../../../platform/http/command-http';
+import { SensitiveReadLog } from '../../audit/sensitive-read-log';
 import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
 import { CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
-import { strip } from '../../../platform/http/command-http';
+import { FamilyIdParam } from '../family-commands/family-id.param';
 import { GetFamilyRecordQuery, ListFamilyRequestsQuery } from './family-queries';
 
 class RequestListQuery extends createZodDto(

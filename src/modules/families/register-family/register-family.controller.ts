@@ -1,20 +1,24 @@
+import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
-import { randomUUID } from 'node:crypto';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
-import { IdentityService } from '../../identity/identity.service';
 import { createFamilyAccountBodySchema } from '../../identity/identity.schemas';
-import { FamilyEndpoint } from '../family-commands/family-endpoint';
+import { IdentityService } from '../../identity/identity.service';
 import { addChildBodySchema, registerFamilyBodySchema } from '../families.schemas';
+import { FamilyEndpoint } from '../family-commands/family-endpoint';
 import { FamilyIdParam } from '../family-commands/family-id.param';
 
 /** Registering a family may create the guardian's login at once (activation e-mail), as the commune does. */
 class RegisterFamilyBody extends createZodDto(
   registerFamilyBodySchema.extend({
-    account: createFamilyAccountBodySchema.optional().describe("Identifiant du responsable, créé avec la famille (lien d'activation par e-mail)"),
+    account: createFamilyAccountBodySchema
+      .optional()
+      .describe("Identifiant du responsable, créé avec la famille (lien d'activation par e-mail)"),
   }),
 ) {}
 class AddChildBody extends createZodDto(addChildBodySchema) {}

@@ -1,12 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
-import { randomUUID } from 'node:crypto';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { AuthenticatedRequest } from '../../../platform/http/command-http';
-import { FamilyEndpoint } from '../family-commands/family-endpoint';
-import { FamilyIdParam } from '../family-commands/family-id.param';
 import {
   requestAddressChangeBodySchema,
   requestAuthorizationsChangeBodySchema,
@@ -17,6 +17,8 @@ import {
   requestHealthDataChangeBodySchema,
   requestTaxInfoChangeBodySchema,
 } from '../families.schemas';
+import { FamilyEndpoint } from '../family-commands/family-endpoint';
+import { FamilyIdParam } from '../family-commands/family-id.param';
 
 class AddressChangeBody extends createZodDto(requestAddressChangeBodySchema) {}
 class ContactChangeBody extends createZodDto(requestContactChangeBodySchema) {}
@@ -40,19 +42,34 @@ export class RequestChangeController {
 
   @Post('address')
   @ApiOperation({ summary: "Demander un changement d'adresse (responsable ou conjoint)" })
-  address(@Param() p: FamilyIdParam, @Body() body: AddressChangeBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  address(
+    @Param() p: FamilyIdParam,
+    @Body() body: AddressChangeBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestAddressChange', requestId, ...body }));
   }
 
   @Post('contact')
   @ApiOperation({ summary: 'Demander une modification des coordonnées, de la profession ou des autorisations courriel/SMS' })
-  contact(@Param() p: FamilyIdParam, @Body() body: ContactChangeBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  contact(
+    @Param() p: FamilyIdParam,
+    @Body() body: ContactChangeBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestContactChange', requestId, ...body }));
   }
 
   @Post('tax')
   @ApiOperation({ summary: 'Demander une modification des informations fiscales' })
-  tax(@Param() p: FamilyIdParam, @Body() body: TaxInfoChangeBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  tax(
+    @Param() p: FamilyIdParam,
+    @Body() body: TaxInfoChangeBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestTaxInfoChange', requestId, ...body }));
   }
 
@@ -64,13 +81,23 @@ export class RequestChangeController {
 
   @Post('direct-debit')
   @ApiOperation({ summary: 'Demander la mise en prélèvement automatique (IBAN et BIC vérifiés)' })
-  directDebit(@Param() p: FamilyIdParam, @Body() body: DirectDebitBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  directDebit(
+    @Param() p: FamilyIdParam,
+    @Body() body: DirectDebitBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestDirectDebit', requestId, ...body }));
   }
 
   @Post('child-addition')
   @ApiOperation({ summary: 'Ajouter un enfant qui sera prochainement scolarisé' })
-  childAddition(@Param() p: FamilyIdParam, @Body() body: ChildAdditionBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  childAddition(
+    @Param() p: FamilyIdParam,
+    @Body() body: ChildAdditionBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestChildAddition', requestId, ...body }));
   }
 
@@ -87,7 +114,12 @@ export class RequestChangeController {
 
   @Post('health')
   @ApiOperation({ summary: "Demander une modification des données sanitaires d'un enfant (allergies, PAI, lunettes, vaccins, médecin)" })
-  health(@Param() p: FamilyIdParam, @Body() body: HealthDataChangeBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  health(
+    @Param() p: FamilyIdParam,
+    @Body() body: HealthDataChangeBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestHealthDataChange', requestId, ...body }));
   }
 

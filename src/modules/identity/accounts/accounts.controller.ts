@@ -2,21 +2,24 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
+import { strip } from '../../../platform/http/command-http';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
 import { FamilyIdParam } from '../../families/family-commands/family-id.param';
-import { strip } from '../../../platform/http/command-http';
 import { createFamilyAccountBodySchema, createStaffAccountBodySchema, disableAccountBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';
 
 class CreateFamilyAccountBody extends createZodDto(createFamilyAccountBodySchema) {}
 class CreateStaffAccountBody extends createZodDto(createStaffAccountBodySchema) {}
 class DisableAccountBody extends createZodDto(disableAccountBodySchema) {}
-class AccountIdParam extends createZodDto(z.strictObject({ accountId: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, 'Identifiant invalide.') })) {}
+class AccountIdParam extends createZodDto(
+  z.strictObject({ accountId: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, 'Identifiant invalide.') }),
+) {}
 
 /** Accounts: family logins created by staff (activation by e-mail), staff accounts by administrators. */
 @ApiTags('Comptes')
@@ -42,7 +45,10 @@ export class AccountsController {
   @ApiOperation({ summary: 'Les identifiants de la famille et leur état' })
   async familyAccounts(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
-    const page = await this.documents.find(await this.projections.collectionOf('accounts'), { where: { familyId: p.familyId }, limit: 100 });
+    const page = await this.documents.find(await this.projections.collectionOf('accounts'), {
+      where: { familyId: p.familyId },
+      limit: 100,
+    });
     return { items: page.items.map((d) => strip(d.data)) };
   }
 

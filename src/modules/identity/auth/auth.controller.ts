@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
-import { randomUUID } from 'node:crypto';
-import type { CommandContext } from '../../../platform/commands/command-context';
+
 import { Public, Roles } from '../../../platform/auth/auth.decorators';
+import type { CommandContext } from '../../../platform/commands/command-context';
 import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
 import { changePasswordBodySchema, forgotPasswordBodySchema, loginBodySchema, tokenPasswordBodySchema } from '../identity.schemas';
 import { IdentityService } from '../identity.service';

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+
 import { LIMITS, LoginThrottle } from './login-throttle';
 
 async function fail(throttle: LoginThrottle, account: string, source: string, times: number) {

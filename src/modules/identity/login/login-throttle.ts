@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
 import { DomainError } from '../../../platform/domain/domain-error';
 
 /**

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { OUTBOX, Outbox } from '../../../platform/mail/mailer.port';
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { Principal, Role } from '../../../platform/commands/command-context';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { VersionConflictError } from '../../../platform/document-store/document-store.port';
-import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
 import { AccountRepository } from '../account-repository';
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Authenticator } from '../../../platform/auth/authenticator.port';
 import type { Principal } from '../../../platform/commands/command-context';
 import { SessionStore } from './session-store';

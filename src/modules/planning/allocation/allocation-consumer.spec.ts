@@ -1,15 +1,15 @@
 import { allocationStream, familyIdFromPlanningStream, parseAllocationStream, planningStream } from '../planning.events';
+import { offerWindowMs } from './allocation.decider';
 import {
   allocationEventId,
   allocationFollowUps,
+  type AllocationSettings,
   expireOfferCommand,
   OFFER_EXPIRY_JOB,
   placesOn,
   routeToAllocation,
-  type AllocationSettings,
   type SourceEvent,
 } from './allocation-consumer';
-import { offerWindowMs } from './allocation.decider';
 
 const NOW = '2026-04-01T08:00:00.000Z';
 const SETTINGS: AllocationSettings = { places: 24, offerWindowMs: offerWindowMs(3) };
@@ -122,9 +122,7 @@ describe('allocationFollowUps', () => {
     expect(allocationFollowUps(STREAM, { type: 'OfferAccepted', data: { ...ref, acceptedAt: NOW, by: 'jean.dupont' } })).toEqual([
       { kind: 'cancel-job', name: OFFER_EXPIRY_JOB, id: jobId },
     ]);
-    expect(
-      allocationFollowUps(STREAM, { type: 'PlaceReleased', data: { ...ref, reason: 'closure', closureReason: 'Grève' } }),
-    ).toEqual([
+    expect(allocationFollowUps(STREAM, { type: 'PlaceReleased', data: { ...ref, reason: 'closure', closureReason: 'Grève' } })).toEqual([
       { kind: 'cancel-job', name: OFFER_EXPIRY_JOB, id: jobId },
       { kind: 'notify-family', notice: { kind: 'day-closed', ...ref, ...day, reason: 'Grève' } },
     ]);
@@ -133,7 +131,10 @@ describe('allocationFollowUps', () => {
 
   it('staff decisions and the waiting list are told to the family', () => {
     expect(
-      allocationFollowUps(STREAM, { type: 'RequestRefusedByStaff', data: { ...ref, reason: 'Dossier incomplet', refusedAt: NOW, refusedBy: 'agent' } }),
+      allocationFollowUps(STREAM, {
+        type: 'RequestRefusedByStaff',
+        data: { ...ref, reason: 'Dossier incomplet', refusedAt: NOW, refusedBy: 'agent' },
+      }),
     ).toEqual([{ kind: 'notify-family', notice: { kind: 'refused-by-staff', ...ref, ...day, reason: 'Dossier incomplet' } }]);
     expect(
       allocationFollowUps(STREAM, { type: 'RequestWaitListed', data: { ...ref, position: 3, validation: 'automatic', rank: 2 } }),

@@ -39,18 +39,19 @@
  * expiry job, and tell the family by e-mail.
  */
 import { v5 as uuidv5 } from 'uuid';
+
+import { assertNever } from '../../../platform/domain/exhaustive';
 import type { StoredEvent } from '../../../platform/event-store/event-store.port';
 import {
+  type AllocationEvent,
   allocationStream,
   asFamilyPlanningEvent,
   familyIdFromPlanningStream,
-  parseAllocationStream,
-  type AllocationEvent,
   type FamilyPlanningEventType,
+  parseAllocationStream,
 } from '../planning.events';
 import type { Activity, Instant, LocalDate } from '../planning.types';
 import type { Allocate, Cancel, ExpireOffer } from './allocation.decider';
-import { assertNever } from '../../../platform/domain/exhaustive';
 
 /** Namespace of the ids of events written by the allocation consumer (any fixed UUID; never change it). */
 const ALLOCATION_EVENT_NAMESPACE = 'a3f0b6d2-5e1c-4b7a-9c42-8d1e6f0a2b35';
@@ -154,13 +155,7 @@ export function expireOfferCommand(payload: OfferExpiryPayload, now: Instant, of
 }
 
 /** What a family is told (French templates are the mailer's business). */
-export type FamilyNoticeKind =
-  | 'wait-listed'
-  | 'place-offered'
-  | 'offer-expired'
-  | 'accepted-by-staff'
-  | 'refused-by-staff'
-  | 'day-closed';
+export type FamilyNoticeKind = 'wait-listed' | 'place-offered' | 'offer-expired' | 'accepted-by-staff' | 'refused-by-staff' | 'day-closed';
 
 export type FamilyNotice = {
   kind: FamilyNoticeKind;
@@ -189,7 +184,11 @@ export type AllocationFollowUp =
 export function allocationFollowUps(streamId: string, event: AllocationEvent): AllocationFollowUp[] {
   const day = parseAllocationStream(streamId);
   if (!day) return [];
-  const notify = (kind: FamilyNoticeKind, data: { requestId: string; familyId: string; childId: string }, extra: Partial<FamilyNotice> = {}) =>
+  const notify = (
+    kind: FamilyNoticeKind,
+    data: { requestId: string; familyId: string; childId: string },
+    extra: Partial<FamilyNotice> = {},
+  ) =>
     ({
       kind: 'notify-family',
       notice: { kind, familyId: data.familyId, childId: data.childId, requestId: data.requestId, ...day, ...extra },
@@ -242,4 +241,3 @@ export function allocationFollowUps(streamId: string, event: AllocationEvent): A
 function closureReason(reason: string | undefined): Partial<FamilyNotice> {
   return reason ? { reason } : {};
 }
-

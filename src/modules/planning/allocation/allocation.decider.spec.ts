@@ -2,14 +2,14 @@ import { DeciderSpecification } from '../../../../test/support/decider-specifica
 import { fold } from '../../../platform/domain/decider';
 import type { AllocationEvent, PlaceReleaseReason, ValidationMode } from '../planning.events';
 import {
+  type Actor,
+  type Allocate,
   allocationDecider,
+  type AllocationRequest,
+  type AllocationState,
   freePlaces,
   heldPlaces,
   offerWindowMs,
-  type Actor,
-  type Allocate,
-  type AllocationRequest,
-  type AllocationState,
 } from './allocation.decider';
 
 const spec = DeciderSpecification.for(allocationDecider);
@@ -94,50 +94,83 @@ function lists(state: AllocationState) {
 describe('allocation decider', () => {
   describe('Allocate (from the ordered consumer)', () => {
     it('on a new day, records the capacity of the activity, then allocates the first place', () => {
-      const state = spec.given([]).when(allocate(r1, 2)).then([capacity(2), allocated(r1)]);
+      const state = spec
+        .given([])
+        .when(allocate(r1, 2))
+        .then([capacity(2), allocated(r1)]);
       expect(lists(state)).toEqual({ places: 2, allocated: ['r1'], pendingStaff: [], offered: [], waiting: [] });
       expect(state.requests.r1).toMatchObject({ status: 'allocated', position: 10, familyId: 'f1' });
     });
 
     it('allocates while a place is free and nobody waits, ignoring the places of the command once the day has a capacity', () => {
-      spec.given([capacity(2), allocated(r1)]).when(allocate(r2, 50)).then([allocated(r2)]);
+      spec
+        .given([capacity(2), allocated(r1)])
+        .when(allocate(r2, 50))
+        .then([allocated(r2)]);
     });
 
     it('puts the request on the waiting list when the day is full, in arrival order', () => {
-      spec.given([capacity(2), allocated(r1), allocated(r2)]).when(allocate(r3)).then([waitListed(r3, 1)]);
-      const state = spec.given([capacity(2), allocated(r1), allocated(r2), waitListed(r3, 1)]).when(allocate(r4)).then([waitListed(r4, 2)]);
+      spec
+        .given([capacity(2), allocated(r1), allocated(r2)])
+        .when(allocate(r3))
+        .then([waitListed(r3, 1)]);
+      const state = spec
+        .given([capacity(2), allocated(r1), allocated(r2), waitListed(r3, 1)])
+        .when(allocate(r4))
+        .then([waitListed(r4, 2)]);
       expect(state.waiting).toEqual(['r3', 'r4']);
     });
 
     it('queues a request by its log position even if it is handled late (the queue stays in arrival order)', () => {
       const early = req(5, 'automatic', 25); // arrived between r2 and r3
-      const state = spec.given(FULL_WITH_QUEUE).when(allocate(early)).then([waitListed(early, 1)]);
+      const state = spec
+        .given(FULL_WITH_QUEUE)
+        .when(allocate(early))
+        .then([waitListed(early, 1)]);
       expect(state.waiting).toEqual(['r5', 'r3', 'r4']);
     });
 
     it('a day with no places queues every request', () => {
-      const state = spec.given([]).when(allocate(r1, 0)).then([capacity(0), waitListed(r1, 1)]);
+      const state = spec
+        .given([])
+        .when(allocate(r1, 0))
+        .then([capacity(0), waitListed(r1, 1)]);
       expect(freePlaces(state)).toBe(0);
     });
 
     it('an outstanding offer holds its place: a newcomer waits behind', () => {
       const given = [capacity(1), allocated(r1), waitListed(r2, 1), released(r1, 'cancelled'), offered(r2)];
-      spec.given(given).when(allocate(r3)).then([waitListed(r3, 1)]);
+      spec
+        .given(given)
+        .when(allocate(r3))
+        .then([waitListed(r3, 1)]);
     });
 
     it('with staff validation, holds the place in arrival order while staff decide', () => {
       const s1 = req(1, 'staff');
-      const state = spec.given([capacity(1)]).when(allocate(s1)).then([allocated(s1, true)]);
+      const state = spec
+        .given([capacity(1)])
+        .when(allocate(s1))
+        .then([allocated(s1, true)]);
       expect(lists(state)).toMatchObject({ allocated: [], pendingStaff: ['r1'] });
       expect(state.requests.r1.status).toBe('awaiting-staff');
       // ... and the held place counts: the next one waits
-      spec.given([capacity(1), allocated(s1, true)]).when(allocate(req(2, 'staff'))).then([waitListed(req(2, 'staff'), 1)]);
+      spec
+        .given([capacity(1), allocated(s1, true)])
+        .when(allocate(req(2, 'staff')))
+        .then([waitListed(req(2, 'staff'), 1)]);
     });
 
     it('ignores a request it has already seen (redelivery), whatever became of it', () => {
-      spec.given([capacity(2), allocated(r1)]).when(allocate(r1)).then([]);
+      spec
+        .given([capacity(2), allocated(r1)])
+        .when(allocate(r1))
+        .then([]);
       spec.given(FULL_WITH_QUEUE).when(allocate(r3)).then([]);
-      spec.given([capacity(1), allocated(r1), released(r1, 'cancelled')]).when(allocate(r1)).then([]);
+      spec
+        .given([capacity(1), allocated(r1), released(r1, 'cancelled')])
+        .when(allocate(r1))
+        .then([]);
     });
 
     it('rejects a request that reaches a closed day, with the closure reason', () => {
@@ -164,19 +197,28 @@ describe('allocation decider', () => {
     const cancel = (r: AllocationRequest) => ({ type: 'Cancel' as const, requestId: r.requestId, now: NOW, offerWindowMs: WINDOW });
 
     it('releases a booked place; with nobody waiting nothing else happens', () => {
-      const state = spec.given([capacity(2), allocated(r1)]).when(cancel(r1)).then([released(r1, 'cancelled')]);
+      const state = spec
+        .given([capacity(2), allocated(r1)])
+        .when(cancel(r1))
+        .then([released(r1, 'cancelled')]);
       expect(state.requests.r1.status).toBe('cancelled');
       expect(freePlaces(state)).toBe(2);
     });
 
     it('offers the freed place to the first waiting family, held for the reply window', () => {
-      const state = spec.given(FULL_WITH_QUEUE).when(cancel(r2)).then([released(r2, 'cancelled'), offered(r3)]);
+      const state = spec
+        .given(FULL_WITH_QUEUE)
+        .when(cancel(r2))
+        .then([released(r2, 'cancelled'), offered(r3)]);
       expect(lists(state)).toEqual({ places: 2, allocated: ['r1'], pendingStaff: [], offered: ['r3'], waiting: ['r4'] });
       expect(state.offers.r3).toBe(EXPIRES);
     });
 
     it('removes a waiting request from the queue without offering anything', () => {
-      const state = spec.given(FULL_WITH_QUEUE).when(cancel(r3)).then([removed(r3, 'cancelled')]);
+      const state = spec
+        .given(FULL_WITH_QUEUE)
+        .when(cancel(r3))
+        .then([removed(r3, 'cancelled')]);
       expect(state.waiting).toEqual(['r4']);
     });
 
@@ -189,12 +231,21 @@ describe('allocation decider', () => {
 
     it('cancelling a request awaiting staff frees its place', () => {
       const s1 = req(1, 'staff');
-      spec.given([capacity(1), allocated(s1, true), waitListed(r2, 1)]).when(cancel(s1)).then([released(s1, 'cancelled'), offered(r2)]);
+      spec
+        .given([capacity(1), allocated(s1, true), waitListed(r2, 1)])
+        .when(cancel(s1))
+        .then([released(s1, 'cancelled'), offered(r2)]);
     });
 
     it('ignores an unknown request and a request already over (at-least-once delivery)', () => {
-      spec.given(FULL_WITH_QUEUE).when(cancel(req(9))).then([]);
-      spec.given([capacity(1), allocated(r1), released(r1, 'cancelled')]).when(cancel(r1)).then([]);
+      spec
+        .given(FULL_WITH_QUEUE)
+        .when(cancel(req(9)))
+        .then([]);
+      spec
+        .given([capacity(1), allocated(r1), released(r1, 'cancelled')])
+        .when(cancel(r1))
+        .then([]);
     });
   });
 
@@ -209,31 +260,52 @@ describe('allocation decider', () => {
     });
 
     it('books the offered place within the window', () => {
-      const state = spec.given(OFFERED).when(accept(r3)).then([offerAccepted(r3), allocated(r3)]);
+      const state = spec
+        .given(OFFERED)
+        .when(accept(r3))
+        .then([offerAccepted(r3), allocated(r3)]);
       expect(lists(state)).toEqual({ places: 2, allocated: ['r2', 'r3'], pendingStaff: [], offered: [], waiting: ['r4'] });
     });
 
     it('with staff validation, the accepted place waits for staff unless staff approved the request beforehand', () => {
       const s3 = req(3, 'staff');
       const given = [capacity(1), allocated(r1), waitListed(s3, 1), released(r1, 'cancelled'), offered(s3)];
-      spec.given(given).when(accept(s3)).then([offerAccepted(s3), allocated(s3, true)]);
-      spec.given([...given, staffAccepted(s3)]).when(accept(s3)).then([offerAccepted(s3), allocated(s3, false)]);
+      spec
+        .given(given)
+        .when(accept(s3))
+        .then([offerAccepted(s3), allocated(s3, true)]);
+      spec
+        .given([...given, staffAccepted(s3)])
+        .when(accept(s3))
+        .then([offerAccepted(s3), allocated(s3, false)]);
     });
 
     it('refuses once the window is over, even before the expiry job ran', () => {
       const error = spec.given(OFFERED).when(accept(r3, EXPIRES)).thenThrows('OFFER_EXPIRED', 'conflict');
       expect(error.message).toContain('délai');
-      spec.given([...OFFERED, offerExpired(r3), released(r3, 'offer-expired')]).when(accept(r3)).thenThrows('OFFER_EXPIRED');
+      spec
+        .given([...OFFERED, offerExpired(r3), released(r3, 'offer-expired')])
+        .when(accept(r3))
+        .thenThrows('OFFER_EXPIRED');
     });
 
     it("refuses another family's request as not found", () => {
-      spec.given(OFFERED).when(accept(r3, LATER, 'f4')).thenThrows('REQUEST_NOT_FOUND', 'not_found');
-      spec.given(OFFERED).when(accept(req(9))).thenThrows('REQUEST_NOT_FOUND', 'not_found');
+      spec
+        .given(OFFERED)
+        .when(accept(r3, LATER, 'f4'))
+        .thenThrows('REQUEST_NOT_FOUND', 'not_found');
+      spec
+        .given(OFFERED)
+        .when(accept(req(9)))
+        .thenThrows('REQUEST_NOT_FOUND', 'not_found');
     });
 
     it('refuses when no place is offered, and a second answer', () => {
       spec.given(OFFERED).when(accept(r4)).thenThrows('NO_OFFER', 'conflict');
-      spec.given([...OFFERED, offerAccepted(r3), allocated(r3)]).when(accept(r3)).thenThrows('OFFER_ALREADY_ANSWERED', 'conflict');
+      spec
+        .given([...OFFERED, offerAccepted(r3), allocated(r3)])
+        .when(accept(r3))
+        .thenThrows('OFFER_ALREADY_ANSWERED', 'conflict');
     });
   });
 
@@ -270,11 +342,26 @@ describe('allocation decider', () => {
     });
 
     it('ignores an offer already answered, ended or unknown, and a second delivery', () => {
-      spec.given([...OFFERED, offerAccepted(r3), allocated(r3)]).when(expire(r3)).then([]);
-      spec.given([...OFFERED, released(r3, 'offer-declined')]).when(expire(r3)).then([]);
-      spec.given([...OFFERED, released(r3, 'cancelled')]).when(expire(r3)).then([]);
-      spec.given([...OFFERED, offerExpired(r3), released(r3, 'offer-expired')]).when(expire(r3)).then([]);
-      spec.given(OFFERED).when(expire(req(9))).then([]);
+      spec
+        .given([...OFFERED, offerAccepted(r3), allocated(r3)])
+        .when(expire(r3))
+        .then([]);
+      spec
+        .given([...OFFERED, released(r3, 'offer-declined')])
+        .when(expire(r3))
+        .then([]);
+      spec
+        .given([...OFFERED, released(r3, 'cancelled')])
+        .when(expire(r3))
+        .then([]);
+      spec
+        .given([...OFFERED, offerExpired(r3), released(r3, 'offer-expired')])
+        .when(expire(r3))
+        .then([]);
+      spec
+        .given(OFFERED)
+        .when(expire(req(9)))
+        .then([]);
       spec.given(OFFERED).when(expire(r4)).then([]);
     });
 
@@ -288,7 +375,12 @@ describe('allocation decider', () => {
     const [s1, s2, s3] = [req(1, 'staff'), req(2, 'staff'), req(3, 'staff')];
     /** one place held by s1 for staff, s2 waiting */
     const PENDING = [capacity(1), allocated(s1, true), waitListed(s2, 1)];
-    const acceptBy = (r: AllocationRequest, actor = STAFF) => ({ type: 'AcceptByStaff' as const, requestId: r.requestId, now: LATER, actor });
+    const acceptBy = (r: AllocationRequest, actor = STAFF) => ({
+      type: 'AcceptByStaff' as const,
+      requestId: r.requestId,
+      now: LATER,
+      actor,
+    });
     const refuseBy = (r: AllocationRequest, reason = 'Enfant non inscrit à cette activité', actor = STAFF) => ({
       type: 'RefuseByStaff' as const,
       requestId: r.requestId,
@@ -299,12 +391,18 @@ describe('allocation decider', () => {
     });
 
     it('accepting a request that holds a place books it', () => {
-      const state = spec.given(PENDING).when(acceptBy(s1)).then([staffAccepted(s1)]);
+      const state = spec
+        .given(PENDING)
+        .when(acceptBy(s1))
+        .then([staffAccepted(s1)]);
       expect(lists(state)).toMatchObject({ allocated: ['r1'], pendingStaff: [], waiting: ['r2'] });
     });
 
     it('accepting a waiting request pre-approves it: it stays in the queue at its rank', () => {
-      const state = spec.given(PENDING).when(acceptBy(s2)).then([staffAccepted(s2)]);
+      const state = spec
+        .given(PENDING)
+        .when(acceptBy(s2))
+        .then([staffAccepted(s2)]);
       expect(state.requests.r2).toMatchObject({ status: 'waiting', staffApproved: true });
     });
 
@@ -336,21 +434,45 @@ describe('allocation decider', () => {
 
     it('requires a reason for a refusal', () => {
       spec.given(PENDING).when(refuseBy(s1, '   ')).thenThrows('REFUSAL_REASON_REQUIRED', 'invalid');
-      spec.given(PENDING).when(refuseBy(s1, 'x'.repeat(501))).thenThrows('REFUSAL_REASON_REQUIRED', 'invalid');
+      spec
+        .given(PENDING)
+        .when(refuseBy(s1, 'x'.repeat(501)))
+        .thenThrows('REFUSAL_REASON_REQUIRED', 'invalid');
     });
 
     it('is reserved to staff', () => {
       spec.given(PENDING).when(acceptBy(s1, PARENT)).thenThrows('STAFF_ONLY', 'forbidden');
-      spec.given(PENDING).when(refuseBy(s1, 'Non', PARENT)).thenThrows('STAFF_ONLY', 'forbidden');
+      spec
+        .given(PENDING)
+        .when(refuseBy(s1, 'Non', PARENT))
+        .thenThrows('STAFF_ONLY', 'forbidden');
     });
 
     it('refuses unknown requests, automatic activities, decided or ended requests', () => {
-      spec.given(PENDING).when(acceptBy(req(9, 'staff'))).thenThrows('REQUEST_NOT_FOUND', 'not_found');
-      spec.given([capacity(1), allocated(r1)]).when(acceptBy(r1)).thenThrows('NO_STAFF_VALIDATION', 'conflict');
-      spec.given([...PENDING, staffAccepted(s1)]).when(acceptBy(s1)).thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
-      spec.given([...PENDING, staffAccepted(s1)]).when(refuseBy(s1)).thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
-      spec.given([...PENDING, staffAccepted(s2)]).when(refuseBy(s2)).thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
-      spec.given([...PENDING, released(s1, 'cancelled')]).when(acceptBy(s1)).thenThrows('REQUEST_NO_LONGER_ACTIVE', 'conflict');
+      spec
+        .given(PENDING)
+        .when(acceptBy(req(9, 'staff')))
+        .thenThrows('REQUEST_NOT_FOUND', 'not_found');
+      spec
+        .given([capacity(1), allocated(r1)])
+        .when(acceptBy(r1))
+        .thenThrows('NO_STAFF_VALIDATION', 'conflict');
+      spec
+        .given([...PENDING, staffAccepted(s1)])
+        .when(acceptBy(s1))
+        .thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
+      spec
+        .given([...PENDING, staffAccepted(s1)])
+        .when(refuseBy(s1))
+        .thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
+      spec
+        .given([...PENDING, staffAccepted(s2)])
+        .when(refuseBy(s2))
+        .thenThrows('REQUEST_ALREADY_DECIDED', 'conflict');
+      spec
+        .given([...PENDING, released(s1, 'cancelled')])
+        .when(acceptBy(s1))
+        .thenThrows('REQUEST_NO_LONGER_ACTIVE', 'conflict');
     });
   });
 
@@ -387,11 +509,17 @@ describe('allocation decider', () => {
     });
 
     it('a day already closed is left alone (at-least-once)', () => {
-      spec.given([capacity(1), dayClosed()]).when(close()).then([]);
+      spec
+        .given([capacity(1), dayClosed()])
+        .when(close())
+        .then([]);
     });
 
     it('requires a reason', () => {
-      spec.given([capacity(1)]).when(close(' ')).thenThrows('CLOSURE_REASON_REQUIRED', 'invalid');
+      spec
+        .given([capacity(1)])
+        .when(close(' '))
+        .thenThrows('CLOSURE_REASON_REQUIRED', 'invalid');
     });
 
     it('more places on a closed day offer nothing', () => {
@@ -406,7 +534,10 @@ describe('allocation decider', () => {
     const change = (places: number) => ({ type: 'ChangeCapacity' as const, places, now: NOW, offerWindowMs: WINDOW });
 
     it('sets the capacity of a new day', () => {
-      spec.given([]).when(change(12)).then([capacity(12, null)]);
+      spec
+        .given([])
+        .when(change(12))
+        .then([capacity(12, null)]);
     });
 
     it('more places are offered to the waiting list in order', () => {
@@ -421,16 +552,25 @@ describe('allocation decider', () => {
     it('fewer places never take back a place: it only stops granting them until enough are freed', () => {
       const [r5, r6] = [req(5), req(6)];
       const given = [capacity(3), allocated(r1), allocated(r2), allocated(r3), waitListed(r4, 1), waitListed(r5, 2), waitListed(r6, 3)];
-      const lowered = spec.given(given).when(change(1)).then([capacity(1, 3)]);
+      const lowered = spec
+        .given(given)
+        .when(change(1))
+        .then([capacity(1, 3)]);
       expect(heldPlaces(lowered)).toBe(3);
       expect(lowered.allocated).toEqual(['r1', 'r2', 'r3']);
 
       const cancel = (r: AllocationRequest) => ({ type: 'Cancel' as const, requestId: r.requestId, now: NOW, offerWindowMs: WINDOW });
       const afterLowered = [...given, capacity(1, 3)];
       // 3 held for 1 place: a cancellation leaves 2 held, still over: no offer
-      spec.given(afterLowered).when(cancel(r1)).then([released(r1, 'cancelled')]);
+      spec
+        .given(afterLowered)
+        .when(cancel(r1))
+        .then([released(r1, 'cancelled')]);
       // a newcomer waits, even though the waiting list is long
-      spec.given(afterLowered).when(allocate(req(7))).then([waitListed(req(7), 4)]);
+      spec
+        .given(afterLowered)
+        .when(allocate(req(7)))
+        .then([waitListed(req(7), 4)]);
       // once below the capacity again, the head of the queue gets the place
       spec
         .given([...afterLowered, released(r1, 'cancelled'), released(r2, 'cancelled')])
@@ -439,9 +579,18 @@ describe('allocation decider', () => {
     });
 
     it('the same capacity changes nothing; an invalid one is refused', () => {
-      spec.given([capacity(2)]).when(change(2)).then([]);
-      spec.given([capacity(2)]).when(change(-1)).thenThrows('INVALID_PLACES', 'invalid');
-      spec.given([capacity(2)]).when(change(2.5)).thenThrows('INVALID_PLACES', 'invalid');
+      spec
+        .given([capacity(2)])
+        .when(change(2))
+        .then([]);
+      spec
+        .given([capacity(2)])
+        .when(change(-1))
+        .thenThrows('INVALID_PLACES', 'invalid');
+      spec
+        .given([capacity(2)])
+        .when(change(2.5))
+        .thenThrows('INVALID_PLACES', 'invalid');
     });
   });
 

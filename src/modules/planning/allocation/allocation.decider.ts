@@ -44,14 +44,9 @@
  */
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
-import type {
-  AllocationEvent,
-  PlaceReleaseReason,
-  RequestRef,
-  ValidationMode,
-} from '../planning.events';
-import type { Instant } from '../planning.types';
 import { assertNever } from '../../../platform/domain/exhaustive';
+import type { AllocationEvent, PlaceReleaseReason, RequestRef, ValidationMode } from '../planning.events';
+import type { Instant } from '../planning.types';
 
 // ---------------------------------------------------------------------------------------------------
 // Offer window
@@ -128,15 +123,7 @@ export type Close = { type: 'Close'; reason: string; now: Instant; by: string };
 export type ChangeCapacity = OfferTerms & { type: 'ChangeCapacity'; places: number };
 
 export type AllocationCommand =
-  | Allocate
-  | Cancel
-  | AcceptOffer
-  | DeclineOffer
-  | ExpireOffer
-  | AcceptByStaff
-  | RefuseByStaff
-  | Close
-  | ChangeCapacity;
+  Allocate | Cancel | AcceptOffer | DeclineOffer | ExpireOffer | AcceptByStaff | RefuseByStaff | Close | ChangeCapacity;
 
 export type AllocationCommandType = AllocationCommand['type'];
 
@@ -342,7 +329,7 @@ function outstandingOffer(command: AcceptOffer | DeclineOffer, state: Allocation
       status: slot.status,
     });
   }
-  throw new DomainError('NO_OFFER', "Aucune place ne vous est proposée pour cette demande.", 'conflict', { status: slot.status });
+  throw new DomainError('NO_OFFER', 'Aucune place ne vous est proposée pour cette demande.', 'conflict', { status: slot.status });
 }
 
 function offerExpired(expiresAt: Instant | undefined): DomainError {
@@ -359,17 +346,15 @@ function acceptOffer(command: AcceptOffer, state: AllocationState): AllocationEv
   // The expiry job may not have run yet: the window is what counts.
   if (Date.parse(command.now) >= Date.parse(offer.expiresAt)) throw offerExpired(offer.expiresAt);
   const ref = refOf(offer);
-  return new Outcome(state)
-    .push({ type: 'OfferAccepted', data: { ...ref, acceptedAt: command.now, by: command.by } })
-    .push({
-      type: 'PlaceAllocated',
-      data: {
-        ...ref,
-        position: offer.position,
-        validation: offer.validation,
-        awaitingStaff: offer.validation === 'staff' && !offer.staffApproved,
-      },
-    }).events;
+  return new Outcome(state).push({ type: 'OfferAccepted', data: { ...ref, acceptedAt: command.now, by: command.by } }).push({
+    type: 'PlaceAllocated',
+    data: {
+      ...ref,
+      position: offer.position,
+      validation: offer.validation,
+      awaitingStaff: offer.validation === 'staff' && !offer.staffApproved,
+    },
+  }).events;
 }
 
 function declineOffer(command: DeclineOffer, state: AllocationState): AllocationEvent[] {
@@ -564,4 +549,3 @@ function insertByPosition(state: AllocationState, list: string[], requestId: str
   const index = list.findIndex((id) => (state.requests[id]?.position ?? Number.NEGATIVE_INFINITY) > at);
   return index === -1 ? [...list, requestId] : [...list.slice(0, index), requestId, ...list.slice(index)];
 }
-

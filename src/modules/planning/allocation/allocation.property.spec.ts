@@ -8,20 +8,21 @@
  * - and its events alone rebuild its state.
  */
 import fc from 'fast-check';
+
 import { fold } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
+import { assertNever } from '../../../platform/domain/exhaustive';
 import type { AllocationEvent, ValidationMode } from '../planning.events';
 import {
+  type Actor,
+  type AllocationCommand,
   allocationDecider,
+  type AllocationState,
   freePlaces,
   heldPlaces,
   isLive,
-  type Actor,
-  type AllocationCommand,
-  type AllocationState,
   type LiveStatus,
 } from './allocation.decider';
-import { assertNever } from '../../../platform/domain/exhaustive';
 
 const START = Date.parse('2026-04-01T06:00:00.000Z');
 const HOUR = 3600 * 1000;
@@ -56,7 +57,14 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 14, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick }) },
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('accept' as const), pick }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('decline' as const), pick }) },
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('expire' as const), pick, timing: fc.constantFrom('on-time' as const, 'just-before' as const, 'whenever' as const) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('expire' as const),
+      pick,
+      timing: fc.constantFrom('on-time' as const, 'just-before' as const, 'whenever' as const),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('staff-accept' as const), pick }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('staff-refuse' as const), pick }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'close' as const }) },
@@ -143,7 +151,13 @@ function commandFor(world: World, op: Exclude<Op, { kind: 'tick' }>): Allocation
     case 'staff-accept':
       return { type: 'AcceptByStaff', requestId: chooseRequest(world, op.pick, staffUndecided(world)), now, actor: STAFF };
     case 'staff-refuse':
-      return { type: 'RefuseByStaff', requestId: chooseRequest(world, op.pick, staffUndecided(world)), reason: 'Dossier incomplet', actor: STAFF, ...terms };
+      return {
+        type: 'RefuseByStaff',
+        requestId: chooseRequest(world, op.pick, staffUndecided(world)),
+        reason: 'Dossier incomplet',
+        actor: STAFF,
+        ...terms,
+      };
     case 'close':
       return { type: 'Close', reason: 'Fermeture exceptionnelle', now, by: 'agent' };
     case 'capacity':
@@ -246,7 +260,10 @@ function checkInvariants(world: World, before: AllocationState): void {
     for (const id of list(state)) check(state.requests[id]?.status === status, `${id} listed as ${status}`);
   }
   for (const slot of Object.values(state.requests)) {
-    check(isLive(slot.status) === listedSet.has(slot.requestId), `${slot.requestId} is ${slot.status} but listed: ${listedSet.has(slot.requestId)}`);
+    check(
+      isLive(slot.status) === listedSet.has(slot.requestId),
+      `${slot.requestId} is ${slot.status} but listed: ${listedSet.has(slot.requestId)}`,
+    );
   }
 
   // 3. the waiting list is in arrival order
@@ -311,11 +328,15 @@ function run(ops: Op[], windowDays: number): World {
 describe('allocation: random interleavings (fast-check)', () => {
   it('never over-allocates, keeps the waiting list in order, and keeps each request in one state', () => {
     fc.assert(
-      fc.property(fc.array(opArbitrary, { minLength: 1, maxLength: 80, size: 'max' }), fc.integer({ min: 1, max: 14 }), (ops, windowDays) => {
-        const world = run(ops, windowDays);
-        // the events alone rebuild the state (nothing is decided in evolve that the log does not say)
-        expect(fold(allocationDecider, world.events)).toEqual(world.state);
-      }),
+      fc.property(
+        fc.array(opArbitrary, { minLength: 1, maxLength: 80, size: 'max' }),
+        fc.integer({ min: 1, max: 14 }),
+        (ops, windowDays) => {
+          const world = run(ops, windowDays);
+          // the events alone rebuild the state (nothing is decided in evolve that the log does not say)
+          expect(fold(allocationDecider, world.events)).toEqual(world.state);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -334,4 +355,3 @@ describe('allocation: random interleavings (fast-check)', () => {
     );
   });
 });
-

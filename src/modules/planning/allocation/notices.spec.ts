@@ -13,7 +13,15 @@ describe('allocation notices', () => {
 
   it('words an offered place in French with its deadline in Paris time', () => {
     const { title, message } = noticeText(
-      { kind: 'place-offered', familyId: 'f', childId: 'c', requestId: 'r', activityId: 'a', date: '2027-01-13', expiresAt: '2027-01-08T11:00:00.000Z' },
+      {
+        kind: 'place-offered',
+        familyId: 'f',
+        childId: 'c',
+        requestId: 'r',
+        activityId: 'a',
+        date: '2027-01-13',
+        expiresAt: '2027-01-08T11:00:00.000Z',
+      },
       'LUCIE',
       'ALSH Mercredi après-midi',
     );

@@ -53,14 +53,25 @@ export const attendanceDecider: Decider<RecordAttendance, AttendanceEvent, Atten
       // A child who came without a booking is recorded present (« Heure hors contrat » on the grid, billed
       // as such); an absence can only be noted for a child who was expected.
       if (!booked.has(k) && status !== 'present') {
-        throw new DomainError('NOT_BOOKED', "Cet enfant n'était pas attendu ce jour-là : seule sa présence peut être notée.", 'conflict', { familyId, childId });
+        throw new DomainError('NOT_BOOKED', "Cet enfant n'était pas attendu ce jour-là : seule sa présence peut être notée.", 'conflict', {
+          familyId,
+          childId,
+        });
       }
       if (seen.has(k)) throw new DomainError('DUPLICATE_CHILD', 'Un enfant figure deux fois dans le relevé.', 'invalid', { childId });
       seen.add(k);
       if (state.byChild[k] === status) continue;
       events.push({
         type: 'AttendanceRecorded',
-        data: { activityId: command.activityId, date: command.date, familyId, childId, status, recordedAt: command.at, recordedBy: command.actor.userId },
+        data: {
+          activityId: command.activityId,
+          date: command.date,
+          familyId,
+          childId,
+          status,
+          recordedAt: command.at,
+          recordedBy: command.actor.userId,
+        },
       });
     }
     return events;

@@ -10,7 +10,8 @@
  * defined.
  */
 import { TZDate } from '@date-fns/tz';
-import { isLocalDate, isLocalTime, type Instant, type LocalDate, type LocalTime, type Weekday } from '../planning.types';
+
+import { type Instant, isLocalDate, isLocalTime, type LocalDate, type LocalTime, type Weekday } from '../planning.types';
 
 export const PARIS = 'Europe/Paris';
 

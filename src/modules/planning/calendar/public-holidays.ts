@@ -12,6 +12,7 @@
  * Results are cached per year (and Alsace-Moselle flag): the list is small and looked up often.
  */
 import getJoursFeries from '@socialgouv/jours-feries';
+
 import type { LocalDate } from '../planning.types';
 import { localDate, parts } from './local-date';
 

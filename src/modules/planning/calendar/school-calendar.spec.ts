@@ -3,15 +3,7 @@ import type { Closure } from '../planning.types';
 import { alshMercredi, alshVacances, garderieMatin, restauration } from '../rules/test-fixtures';
 import { officialSchoolCalendar } from './official-school-calendar';
 import { isPublicHoliday } from './public-holidays';
-import {
-  adjustCalendar,
-  closuresOn,
-  dayKind,
-  findSchoolYear,
-  holidayOn,
-  runsOn,
-  schoolYearOf,
-} from './school-calendar';
+import { adjustCalendar, closuresOn, dayKind, findSchoolYear, holidayOn, runsOn, schoolYearOf } from './school-calendar';
 
 const zoneA = officialSchoolCalendar('A');
 const zoneC = officialSchoolCalendar('C');
@@ -106,7 +98,9 @@ describe('adjustCalendar', () => {
 
   it('refuses an unknown period or an inverted range', () => {
     expect(() =>
-      adjustCalendar(zoneA, [{ type: 'move-holiday', name: 'Vacances de Noël', currentFrom: '2026-12-20', from: '2026-12-19', to: '2027-01-03' }]),
+      adjustCalendar(zoneA, [
+        { type: 'move-holiday', name: 'Vacances de Noël', currentFrom: '2026-12-20', from: '2026-12-19', to: '2027-01-03' },
+      ]),
     ).toThrow(DomainError);
     expect(() => adjustCalendar(zoneA, [{ type: 'remove-holiday-days', from: '2026-10-28', to: '2026-10-26' }])).toThrow(
       /n'est pas valide/,

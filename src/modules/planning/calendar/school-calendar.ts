@@ -5,17 +5,17 @@
  */
 import { DomainError } from '../../../platform/domain/domain-error';
 import {
-  isActivityScope,
-  isLocalDate,
   type Activity,
   type Closure,
   type DayKind,
   type HolidayPeriod,
+  isActivityScope,
+  isLocalDate,
   type LocalDate,
   type SchoolCalendar,
   type SchoolYear,
 } from '../planning.types';
-import { addDays, isWithin, isoWeekday, parts } from './local-date';
+import { addDays, isoWeekday, isWithin, parts } from './local-date';
 import { isPublicHoliday } from './public-holidays';
 
 /** Tells whether a day is a public holiday (by default the national list, see public-holidays.ts). */
@@ -37,11 +37,7 @@ export function holidayOn(date: LocalDate, calendar: SchoolCalendar): HolidayPer
  * A day outside every known school year and holiday is still a 'school-day' or 'wednesday' by its
  * weekday: whether it can be booked is `checkBooking`'s OUTSIDE_SCHOOL_YEAR.
  */
-export function dayKind(
-  date: LocalDate,
-  calendar: SchoolCalendar,
-  publicHolidays: PublicHolidayLookup = isPublicHoliday,
-): DayKind {
+export function dayKind(date: LocalDate, calendar: SchoolCalendar, publicHolidays: PublicHolidayLookup = isPublicHoliday): DayKind {
   if (publicHolidays(date)) return 'public-holiday';
   const weekday = isoWeekday(date);
   if (weekday >= 6) return 'weekend';
@@ -93,10 +89,7 @@ export type CalendarAdjustment =
 
 function assertRange(from: LocalDate, to: LocalDate, what: string): void {
   if (!isLocalDate(from) || !isLocalDate(to) || from > to) {
-    throw new DomainError(
-      'INVALID_CALENDAR_ADJUSTMENT',
-      `${what} : la période du ${String(from)} au ${String(to)} n'est pas valide.`,
-    );
+    throw new DomainError('INVALID_CALENDAR_ADJUSTMENT', `${what} : la période du ${String(from)} au ${String(to)} n'est pas valide.`);
   }
 }
 

@@ -4,13 +4,10 @@
  * (catalog.schemas.ts) check the shapes first, these rules hold for every caller (API, CLI, demo data).
  */
 import { DomainError } from '../../../platform/domain/domain-error';
+import { assertNever } from '../../../platform/domain/exhaustive';
 import { MAX_PLACES } from '../allocation/allocation.decider';
 import { daysBetween } from '../calendar/local-date';
-import { deadlineRuleProblems } from '../rules/deadline.rules';
 import {
-  isLocalDate,
-  isLocalTime,
-  isWeekday,
   type AbsencePolicy,
   type Activity,
   type ActivityPeriods,
@@ -19,10 +16,13 @@ import {
   type DeadlineKind,
   type DeadlineRule,
   type Facility,
+  isLocalDate,
+  isLocalTime,
+  isWeekday,
   type LocalDate,
   type Weekday,
 } from '../planning.types';
-import { assertNever } from '../../../platform/domain/exhaustive';
+import { deadlineRuleProblems } from '../rules/deadline.rules';
 
 export { MAX_PLACES };
 export const NAME_MAX_LENGTH = 100;
@@ -129,7 +129,7 @@ function checkPeriods(periods: ActivityPeriods): void {
   if (weekdays.length === 0 || weekdays.every((day) => day >= 6)) {
     throw invalid(
       'INVALID_PERIODS',
-      "Les jours de fonctionnement doivent comprendre au moins un jour du lundi au vendredi (ou être omis pour « tous »).",
+      'Les jours de fonctionnement doivent comprendre au moins un jour du lundi au vendredi (ou être omis pour « tous »).',
       'periods.weekdays',
     );
   }
@@ -219,10 +219,7 @@ function checkAbsencePolicy(policy: AbsencePolicy): void {
     throw fail('certificateWithinHours', `le délai du certificat est un nombre d'heures de 0 à ${CERTIFICATE_MAX_HOURS}`);
   }
   if (!integerIn(policy.maxExcusedDaysPerCertificate, 1, MAX_EXCUSED_DAYS_PER_CERTIFICATE)) {
-    throw fail(
-      'maxExcusedDaysPerCertificate',
-      `un certificat excuse de 1 à ${MAX_EXCUSED_DAYS_PER_CERTIFICATE} jours`,
-    );
+    throw fail('maxExcusedDaysPerCertificate', `un certificat excuse de 1 à ${MAX_EXCUSED_DAYS_PER_CERTIFICATE} jours`);
   }
   if (!isLocalTime(policy.reportBy)) throw fail('reportBy', "l'heure limite de signalement est au format HH:mm");
   const penalty = policy.penalty;
@@ -254,4 +251,3 @@ export function checkClosurePeriod(from: LocalDate, to: LocalDate, reason: strin
   }
   checkText(reason, 'reason', 'Motif de la fermeture', CLOSURE_REASON_MAX_LENGTH);
 }
-

@@ -1,24 +1,18 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
-import type { ActivityConfig } from './catalog-config.rules';
 import {
   activeClosures,
-  catalogDecider,
   type Actor,
   type CatalogCommand,
   type CatalogCommandMeta,
+  catalogDecider,
   type ChangeActivity,
   type DeclareClosure,
   type DefineActivity,
 } from './catalog.decider';
 import type { ActivityDefined, CatalogEvent, ClosureDeclared, FacilityDefined } from './catalog.events';
 import { catalogEventTypes, facilityIdFromStream, facilityStream } from './catalog.events';
-import {
-  ALSH_FACILITY,
-  ALSH_MERCREDI,
-  ALSH_MERCREDI_CONFIG,
-  ALSH_MERCREDI_ID,
-  RESTAURATION_ID,
-} from './catalog.examples';
+import { ALSH_FACILITY, ALSH_MERCREDI, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID, RESTAURATION_ID } from './catalog.examples';
+import type { ActivityConfig } from './catalog-config.rules';
 
 const spec = DeciderSpecification.for(catalogDecider);
 
@@ -146,7 +140,10 @@ describe('DefineFacility', () => {
     ['an empty commune', { name: 'Accueil de Loisirs', commune: '' }],
     ['a name of 101 characters', { name: 'A'.repeat(101), commune: 'SAINT-JEAN' }],
   ])('refuses %s (422 INVALID_NAME)', (_label, fields) => {
-    spec.given([]).when({ ...meta(), type: 'DefineFacility', ...fields }).thenThrows('INVALID_NAME', 'invalid');
+    spec
+      .given([])
+      .when({ ...meta(), type: 'DefineFacility', ...fields })
+      .thenThrows('INVALID_NAME', 'invalid');
   });
 });
 
@@ -197,14 +194,12 @@ describe('DefineActivity', () => {
       ],
       [
         'a J-400 deadline',
-        { bookingDeadline: { kind: 'days-before', days: 400, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } } },
+        {
+          bookingDeadline: { kind: 'days-before', days: 400, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } },
+        },
         'INVALID_DEADLINE_RULE',
       ],
-      [
-        'a deadline at 24:00',
-        { bookingDeadline: { kind: 'weekday-previous-week', weekday: 4, time: '24:00' } },
-        'INVALID_DEADLINE_RULE',
-      ],
+      ['a deadline at 24:00', { bookingDeadline: { kind: 'weekday-previous-week', weekday: 4, time: '24:00' } }, 'INVALID_DEADLINE_RULE'],
       [
         'a deadline skipping every day',
         {
@@ -261,17 +256,38 @@ describe('DefineActivity', () => {
       ],
       [
         'a certificate excusing 40 days',
-        { absencePolicy: { certificateWithinHours: 72, maxExcusedDaysPerCertificate: 40, reportBy: '09:00', penalty: { kind: 'flat', cents: 375 } } },
+        {
+          absencePolicy: {
+            certificateWithinHours: 72,
+            maxExcusedDaysPerCertificate: 40,
+            reportBy: '09:00',
+            penalty: { kind: 'flat', cents: 375 },
+          },
+        },
         'INVALID_ABSENCE_POLICY',
       ],
       [
         'a penalty of 150 %',
-        { absencePolicy: { certificateWithinHours: 72, maxExcusedDaysPerCertificate: 10, reportBy: '09:00', penalty: { kind: 'percent', percent: 150 } } },
+        {
+          absencePolicy: {
+            certificateWithinHours: 72,
+            maxExcusedDaysPerCertificate: 10,
+            reportBy: '09:00',
+            penalty: { kind: 'percent', percent: 150 },
+          },
+        },
         'INVALID_ABSENCE_POLICY',
       ],
       [
         'a report time of 9h',
-        { absencePolicy: { certificateWithinHours: 72, maxExcusedDaysPerCertificate: 10, reportBy: '9h', penalty: { kind: 'flat', cents: 375 } } },
+        {
+          absencePolicy: {
+            certificateWithinHours: 72,
+            maxExcusedDaysPerCertificate: 10,
+            reportBy: '9h',
+            penalty: { kind: 'flat', cents: 375 },
+          },
+        },
         'INVALID_ABSENCE_POLICY',
       ],
     ];
@@ -290,7 +306,12 @@ describe('DefineActivity', () => {
       .when(
         defineAlsh({
           ...ALSH_MERCREDI_CONFIG,
-          bookingDeadline: { kind: 'days-before', days: 400, time: '12:00', skip: { weekends: false, publicHolidays: false, weekdays: [] } },
+          bookingDeadline: {
+            kind: 'days-before',
+            days: 400,
+            time: '12:00',
+            skip: { weekends: false, publicHolidays: false, weekdays: [] },
+          },
         }),
       )
       .thenThrows('INVALID_DEADLINE_RULE');
@@ -342,7 +363,10 @@ describe('ChangeActivity', () => {
   });
 
   it('records nothing when the configuration is saved unchanged', () => {
-    spec.given([facilityDefined, alshDefined]).when(changeAlsh({ ...ALSH_MERCREDI_CONFIG })).then([]);
+    spec
+      .given([facilityDefined, alshDefined])
+      .when(changeAlsh({ ...ALSH_MERCREDI_CONFIG }))
+      .then([]);
   });
 
   it('refuses an unknown activity (404 ACTIVITY_NOT_FOUND)', () => {

@@ -10,23 +10,10 @@
  */
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { isActivityScope, type Activity, type Closure, type ClosureScope, type Facility, type LocalDate } from '../planning.types';
-import {
-  checkActivityConfig,
-  checkClosurePeriod,
-  checkFacility,
-  checkText,
-  type ActivityConfig,
-} from './catalog-config.rules';
-import type {
-  ActivityChanged,
-  ActivityDefined,
-  CatalogEvent,
-  ClosureCancelled,
-  ClosureDeclared,
-  FacilityDefined,
-} from './catalog.events';
 import { assertNever, jsonEqual } from '../../../platform/domain/exhaustive';
+import { type Activity, type Closure, type ClosureScope, type Facility, isActivityScope, type LocalDate } from '../planning.types';
+import type { ActivityChanged, ActivityDefined, CatalogEvent, ClosureCancelled, ClosureDeclared, FacilityDefined } from './catalog.events';
+import { type ActivityConfig, checkActivityConfig, checkClosurePeriod, checkFacility, checkText } from './catalog-config.rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -178,12 +165,9 @@ function defineActivity(command: DefineActivity, state: CatalogState): ActivityD
   requireFacility(command, state);
   const existing = state.activities[command.activityId];
   if (existing) {
-    throw new DomainError(
-      'ACTIVITY_ALREADY_DEFINED',
-      `L'activité « ${existing.name} » existe déjà dans cette structure.`,
-      'conflict',
-      { activityId: command.activityId },
-    );
+    throw new DomainError('ACTIVITY_ALREADY_DEFINED', `L'activité « ${existing.name} » existe déjà dans cette structure.`, 'conflict', {
+      activityId: command.activityId,
+    });
   }
   checkText(command.activityId, 'activityId', "Identifiant de l'activité");
   const activity = toActivity(command);
@@ -295,5 +279,3 @@ function requireActivity(state: CatalogState, activityId: string): Activity {
   }
   return activity;
 }
-
-

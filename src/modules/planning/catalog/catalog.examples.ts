@@ -9,7 +9,7 @@
  * Both: the default absence policy (certificate within 72 h for 10 days at most, report by 09:00, else
  * 3,75 €).
  */
-import { DEFAULT_ABSENCE_POLICY, type Activity, type Facility } from '../planning.types';
+import { type Activity, DEFAULT_ABSENCE_POLICY, type Facility } from '../planning.types';
 import type { ActivityConfig } from './catalog-config.rules';
 
 export const EXAMPLE_COMMUNE = 'SAINT-JEAN';

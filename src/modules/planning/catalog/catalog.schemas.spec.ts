@@ -1,16 +1,17 @@
 import type { z } from 'zod';
+
 import type { Activity, Closure, DeadlineRule } from '../planning.types';
-import type { ActivityConfig } from './catalog-config.rules';
 import type { ChangeActivity, DeclareClosure, DefineActivity, DefineFacility } from './catalog.decider';
 import { ALSH_MERCREDI_CONFIG, RESTAURATION_CONFIG } from './catalog.examples';
 import {
   activityConfigSchema,
   changeActivityBodySchema,
-  declareClosureBodySchema,
   deadlineRuleSchema,
+  declareClosureBodySchema,
   defineActivityBodySchema,
   defineFacilityBodySchema,
 } from './catalog.schemas';
+import type { ActivityConfig } from './catalog-config.rules';
 
 // --- compile-time: a parsed body plus what the server fills is a valid command ------------------------
 type ServerFilled = 'type' | 'facilityId' | 'at' | 'actor' | 'closureId';
@@ -61,11 +62,17 @@ describe('activity configuration schema', () => {
     ['an override on 29 February 2027', { placeOverrides: { '2027-02-29': 10 } }],
     ['a time of 7:00', { bookingDeadline: { kind: 'weekday-previous-week', weekday: 4, time: '7:00' } }],
     ['a weekday 0', { bookingDeadline: { kind: 'previous-weekday', weekday: 0, time: '12:00' } }],
-    ['a J-400 rule', { bookingDeadline: { kind: 'days-before', days: 400, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } } }],
+    [
+      'a J-400 rule',
+      { bookingDeadline: { kind: 'days-before', days: 400, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } } },
+    ],
     ['an unknown deadline kind', { bookingDeadline: { kind: 'la-veille', time: '18:00' } }],
     ['a rule with an extra key', { bookingDeadline: { kind: 'hours-before', hours: 72, time: '12:00' } }],
     ['no period', { periods: { schoolDays: false, wednesdays: false, petitesVacances: false, grandesVacances: false } }],
-    ['a weekday given twice', { periods: { schoolDays: true, wednesdays: false, petitesVacances: false, grandesVacances: false, weekdays: [1, 1] } }],
+    [
+      'a weekday given twice',
+      { periods: { schoolDays: true, wednesdays: false, petitesVacances: false, grandesVacances: false, weekdays: [1, 1] } },
+    ],
     [
       'a window closing before it opens',
       { bookingWindows: [{ category: '*', opensAt: '2026-08-28T05:00:00Z', closesAt: '2026-08-21T05:00:00Z' }] },
@@ -74,7 +81,12 @@ describe('activity configuration schema', () => {
       'a window of a reversed period',
       {
         bookingWindows: [
-          { category: '*', opensAt: '2026-08-21T05:00:00Z', closesAt: '2027-07-01T22:00:00Z', appliesTo: { from: '2027-07-02', to: '2026-09-01' } },
+          {
+            category: '*',
+            opensAt: '2026-08-21T05:00:00Z',
+            closesAt: '2027-07-01T22:00:00Z',
+            appliesTo: { from: '2027-07-02', to: '2026-09-01' },
+          },
         ],
       },
     ],

@@ -8,9 +8,12 @@
  * problem at once with its path, the decider guarantees them whoever calls it.
  */
 import { z } from 'zod';
+
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
+import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 import {
   CATEGORY_MAX_LENGTH,
+  CERTIFICATE_MAX_HOURS,
   CLOSURE_REASON_MAX_LENGTH,
   MAX_BOOKING_WINDOWS,
   MAX_EXCUSED_DAYS_PER_CERTIFICATE,
@@ -18,20 +21,14 @@ import {
   MAX_PLACES,
   NAME_MAX_LENGTH,
   PENALTY_MAX_CENTS,
-  CERTIFICATE_MAX_HOURS,
 } from './catalog-config.rules';
-import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------------
 
 function text(max: number, what: string) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${what} : ce champ ne peut pas être vide.`)
-    .max(max, `${what} : ${max} caractères au plus.`);
+  return z.string().trim().min(1, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
 }
 
 /** Ids of facilities, activities and closures: they end up in stream names (`allocation-<activityId>-<date>`). */
@@ -64,10 +61,7 @@ export const weekdaySchema = z
 
 const distinct = <T>(values: T[]) => new Set(values).size === values.length;
 
-export const weekdaysSchema = z
-  .array(weekdaySchema)
-  .max(7)
-  .refine(distinct, { message: 'Un jour de la semaine est indiqué deux fois.' });
+export const weekdaysSchema = z.array(weekdaySchema).max(7).refine(distinct, { message: 'Un jour de la semaine est indiqué deux fois.' });
 
 const placesSchema = z
   .int('Nombre de places : un nombre entier est attendu.')
@@ -91,7 +85,7 @@ export const activityPeriodsSchema = z
     schoolDays: z.boolean().describe('Jours scolaires (lundi, mardi, jeudi, vendredi hors vacances)'),
     wednesdays: z.boolean().describe('Mercredis hors vacances'),
     petitesVacances: z.boolean().describe('Petites vacances'),
-    grandesVacances: z.boolean().describe("Grandes vacances (été)"),
+    grandesVacances: z.boolean().describe('Grandes vacances (été)'),
     weekdays: weekdaysSchema
       .min(1, 'Indiquez au moins un jour de fonctionnement, ou omettez la liste pour « tous les jours ».')
       .optional()

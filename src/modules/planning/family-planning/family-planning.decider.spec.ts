@@ -1,28 +1,24 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
+import { fold } from '../../../platform/domain/decider';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { publicHolidaysOf } from '../calendar/public-holidays';
-import {
-  ALSH_MERCREDI,
-  ALSH_MERCREDI_ID,
-  RESTAURATION_ID,
-  RESTAURATION_SCOLAIRE,
-} from '../catalog/catalog.examples';
+import { ALSH_MERCREDI, ALSH_MERCREDI_ID, RESTAURATION_ID, RESTAURATION_SCOLAIRE } from '../catalog/catalog.examples';
 import type { AbsenceDeclared, ReservationRequested } from '../planning.events';
 import { planningStream } from '../planning.events';
-import { DEFAULT_ABSENCE_POLICY, type Closure, type LocalDate } from '../planning.types';
+import { type Closure, DEFAULT_ABSENCE_POLICY, type LocalDate } from '../planning.types';
 import {
-  MAX_BULK_ITEMS,
-  decideBulk,
-  familyPlanningDecider,
-  isEnrolled,
   type Actor,
   type BookingFacts,
   type CancelReservation,
+  decideBulk,
   type DeclareAbsence,
   type EnrolChild,
   type FamilyPlanningCommand,
   type FamilyPlanningCommandMeta,
+  familyPlanningDecider,
   type FamilyPlanningState,
+  isEnrolled,
+  MAX_BULK_ITEMS,
   type RequestReservation,
   type RequestReservations,
   type ReservationItem,
@@ -30,7 +26,6 @@ import {
 import type { ChildEnrolled, FamilyPlanningStreamEvent } from './family-planning.events';
 import { enrolmentEventTypes } from './family-planning.events';
 import { expandTypicalWeek } from './typical-week';
-import { fold } from '../../../platform/domain/decider';
 
 const spec = DeciderSpecification.for(familyPlanningDecider);
 
@@ -92,7 +87,12 @@ function reserveAlsh(date: LocalDate, at: string, overrides: Partial<RequestRese
 }
 
 function reserveCanteen(date: LocalDate, at: string, overrides: Partial<RequestReservation> = {}): RequestReservation {
-  return reserveAlsh(date, at, { requestId: `req-cantine-${date}`, activityId: RESTAURATION_ID, activity: RESTAURATION_SCOLAIRE, ...overrides });
+  return reserveAlsh(date, at, {
+    requestId: `req-cantine-${date}`,
+    activityId: RESTAURATION_ID,
+    activity: RESTAURATION_SCOLAIRE,
+    ...overrides,
+  });
 }
 
 describe('the family planning stream', () => {
@@ -123,7 +123,10 @@ describe('EnrolChild', () => {
   });
 
   it('enrols Lucas in the canteen with a regular contract Mon, Tue, Thu, Fri (sorted)', () => {
-    const state = spec.given([]).when(enrol()).then([enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5])]);
+    const state = spec
+      .given([])
+      .when(enrol())
+      .then([enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5])]);
     expect(isEnrolled(state, LUCAS, RESTAURATION_ID, '2026-2027')).toBe(true);
     expect(isEnrolled(state, LUCAS, RESTAURATION_ID, '2027-2028')).toBe(false);
   });
@@ -145,15 +148,26 @@ describe('EnrolChild', () => {
       type: 'EnrolmentEnded',
       data: { childId: LUCAS, activityId: RESTAURATION_ID, schoolYear: '2026-2027', endedAt: RENTREE, endedBy: staff.userId },
     };
-    spec.given([...enrolments, ended]).when(enrol()).then([enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5])]);
+    spec
+      .given([...enrolments, ended])
+      .when(enrol())
+      .then([enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5])]);
     spec
       .given(enrolments)
       .when(enrol({ schoolYear: '2027-2028' }))
-      .then([{ ...enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5]), data: { ...enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5]).data, schoolYear: '2027-2028' } }]);
+      .then([
+        {
+          ...enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5]),
+          data: { ...enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5]).data, schoolYear: '2027-2028' },
+        },
+      ]);
   });
 
   it('refuses a regular Wednesday at the canteen, which is closed on Wednesdays (422 INVALID_REGULAR_DAYS)', () => {
-    const error = spec.given([]).when(enrol({ regularDays: [1, 3] })).thenThrows('INVALID_REGULAR_DAYS', 'invalid');
+    const error = spec
+      .given([])
+      .when(enrol({ regularDays: [1, 3] }))
+      .thenThrows('INVALID_REGULAR_DAYS', 'invalid');
     expect(error.message).toBe(
       "L'activité « Restauration scolaire » n'a pas lieu le mercredi : ce jour ne peut pas faire partie du contrat régulier.",
     );
@@ -175,7 +189,10 @@ describe('EnrolChild', () => {
   });
 
   it('refuses a configuration that is not the activity enrolled in (422 ACTIVITY_MISMATCH)', () => {
-    spec.given([]).when(enrol({ activity: ALSH_MERCREDI })).thenThrows('ACTIVITY_MISMATCH', 'invalid');
+    spec
+      .given([])
+      .when(enrol({ activity: ALSH_MERCREDI }))
+      .thenThrows('ACTIVITY_MISMATCH', 'invalid');
   });
 
   it.each(['parent', 'auditor'])('is for staff only: a %s gets 403 FORBIDDEN_ROLE', (role) => {
@@ -201,7 +218,10 @@ describe('EndEnrolment', () => {
     spec
       .given([
         ...enrolments,
-        { type: 'EnrolmentEnded', data: { childId: EMMA, activityId: RESTAURATION_ID, schoolYear: '2026-2027', endedAt: RENTREE, endedBy: staff.userId } },
+        {
+          type: 'EnrolmentEnded',
+          data: { childId: EMMA, activityId: RESTAURATION_ID, schoolYear: '2026-2027', endedAt: RENTREE, endedBy: staff.userId },
+        },
       ])
       .when(reserveCanteen('2026-09-10', RENTREE, { childId: EMMA }))
       .thenThrows('NOT_ENROLLED', 'invalid');
@@ -253,7 +273,12 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
     spec
       .given(enrolments)
       .when(reserveAlsh('2026-09-16', RENTREE, { actor: staff }))
-      .then([{ ...requested('req-2026-09-16', LUCAS, ALSH_MERCREDI_ID, '2026-09-16'), data: { ...requested('req-2026-09-16', LUCAS, ALSH_MERCREDI_ID, '2026-09-16').data, requestedBy: staff.userId } }]);
+      .then([
+        {
+          ...requested('req-2026-09-16', LUCAS, ALSH_MERCREDI_ID, '2026-09-16'),
+          data: { ...requested('req-2026-09-16', LUCAS, ALSH_MERCREDI_ID, '2026-09-16').data, requestedBy: staff.userId },
+        },
+      ]);
   });
 
   it('refuses after Thursday 12:00 (422 DEADLINE_PASSED, with the rule in French)', () => {
@@ -273,7 +298,7 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
       .when(reserveAlsh('2026-09-16', '2026-08-20T10:00:00.000Z'))
       .thenThrows('BOOKING_WINDOW_NOT_OPEN', 'invalid');
     expect(error.message).toBe(
-      'Les réservations de l\'activité « ALSH Mercredi après-midi » pour le mercredi 16 septembre 2026 ne sont pas encore ouvertes (Mercredis 2026-2027, familles résidentes) : elles ouvrent le vendredi 21 août 2026 à 07:00.',
+      "Les réservations de l'activité « ALSH Mercredi après-midi » pour le mercredi 16 septembre 2026 ne sont pas encore ouvertes (Mercredis 2026-2027, familles résidentes) : elles ouvrent le vendredi 21 août 2026 à 07:00.",
     );
   });
 
@@ -311,7 +336,10 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
   });
 
   it('refuses a day outside the school years of the calendar (422 OUTSIDE_SCHOOL_YEAR)', () => {
-    const enrolled2028: ChildEnrolled = { ...enrolled(LUCAS, ALSH_MERCREDI_ID), data: { ...enrolled(LUCAS, ALSH_MERCREDI_ID).data, schoolYear: '2028-2029' } };
+    const enrolled2028: ChildEnrolled = {
+      ...enrolled(LUCAS, ALSH_MERCREDI_ID),
+      data: { ...enrolled(LUCAS, ALSH_MERCREDI_ID).data, schoolYear: '2028-2029' },
+    };
     spec
       .given([enrolled2028])
       .when(reserveAlsh('2028-09-13', '2028-09-01T08:00:00.000Z', { activity: { ...ALSH_MERCREDI, bookingWindows: [] } }))
@@ -323,7 +351,9 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
       .given([...enrolments, requested('req-1', LUCAS, ALSH_MERCREDI_ID, '2026-09-16')])
       .when(reserveAlsh('2026-09-16', RENTREE, { requestId: 'req-2' }))
       .thenThrows('ALREADY_BOOKED', 'conflict');
-    expect(error.message).toBe("Le mercredi 16 septembre 2026 est déjà réservé pour votre enfant à l'activité « ALSH Mercredi après-midi ».");
+    expect(error.message).toBe(
+      "Le mercredi 16 septembre 2026 est déjà réservé pour votre enfant à l'activité « ALSH Mercredi après-midi ».",
+    );
     expect(error.details).toEqual({ requestId: 'req-1' });
   });
 
@@ -334,7 +364,14 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
         requested('req-1', LUCAS, ALSH_MERCREDI_ID, '2026-09-16'),
         {
           type: 'CancellationRequested',
-          data: { requestId: 'req-1', childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', cancelledAt: RENTREE, by: parent.userId },
+          data: {
+            requestId: 'req-1',
+            childId: LUCAS,
+            activityId: ALSH_MERCREDI_ID,
+            date: '2026-09-16',
+            cancelledAt: RENTREE,
+            by: parent.userId,
+          },
         },
       ])
       .when(reserveAlsh('2026-09-16', RENTREE, { requestId: 'req-2' }))
@@ -454,12 +491,18 @@ describe('RequestReservations (bulk)', () => {
 
   it('is, as a decider, the events of decideBulk', () => {
     const items = [item('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09'), item('r7', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')];
-    const state = spec.given(enrolments).when(bulk(items)).then([requested('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')]);
+    const state = spec
+      .given(enrolments)
+      .when(bulk(items))
+      .then([requested('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')]);
     expect(state.booked).toEqual({ [`${LUCAS}|${ALSH_MERCREDI_ID}|2026-09-09`]: 'r2' });
   });
 
   it('records nothing when every day is refused (the results tell why)', () => {
-    spec.given(enrolments).when(bulk([item('r1', LUCAS, ALSH_MERCREDI_ID, '2026-09-02')])).then([]);
+    spec
+      .given(enrolments)
+      .when(bulk([item('r1', LUCAS, ALSH_MERCREDI_ID, '2026-09-02')]))
+      .then([]);
   });
 
   it('refuses an empty request (422 NO_DAYS)', () => {
@@ -469,7 +512,10 @@ describe('RequestReservations (bulk)', () => {
   it(`accepts ${MAX_BULK_ITEMS} days and refuses ${MAX_BULK_ITEMS + 1} (422 TOO_MANY_DAYS)`, () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => item(`r${i}`, LUCAS, ALSH_MERCREDI_ID, '2026-10-21'));
     expect(decideBulk(bulk(many(MAX_BULK_ITEMS)), fold(familyPlanningDecider, enrolments)).results).toHaveLength(MAX_BULK_ITEMS);
-    const error = spec.given(enrolments).when(bulk(many(MAX_BULK_ITEMS + 1))).thenThrows('TOO_MANY_DAYS', 'invalid');
+    const error = spec
+      .given(enrolments)
+      .when(bulk(many(MAX_BULK_ITEMS + 1)))
+      .thenThrows('TOO_MANY_DAYS', 'invalid');
     expect(error.message).toBe(
       "Une demande peut porter sur 1000 journées au plus (1001 demandées) : réduisez la période ou le nombre d'enfants.",
     );
@@ -531,7 +577,14 @@ describe('CancelReservation', () => {
       .then([
         {
           type: 'CancellationRequested',
-          data: { requestId: 'req-1', childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', cancelledAt: at, by: parent.userId },
+          data: {
+            requestId: 'req-1',
+            childId: LUCAS,
+            activityId: ALSH_MERCREDI_ID,
+            date: '2026-09-16',
+            cancelledAt: at,
+            by: parent.userId,
+          },
         },
       ]);
     expect(state.reservations['req-1'].status).toBe('cancelled');
@@ -547,30 +600,43 @@ describe('CancelReservation', () => {
 
   it('without a cancellation deadline, cancels until the day begins', () => {
     const activity = { ...ALSH_MERCREDI, cancellationDeadline: null };
-    spec.given(booked).when(cancel('2026-09-15T21:59:00.000Z', { activity })).then([
-      {
-        type: 'CancellationRequested',
-        data: {
-          requestId: 'req-1',
-          childId: LUCAS,
-          activityId: ALSH_MERCREDI_ID,
-          date: '2026-09-16',
-          cancelledAt: '2026-09-15T21:59:00.000Z',
-          by: parent.userId,
+    spec
+      .given(booked)
+      .when(cancel('2026-09-15T21:59:00.000Z', { activity }))
+      .then([
+        {
+          type: 'CancellationRequested',
+          data: {
+            requestId: 'req-1',
+            childId: LUCAS,
+            activityId: ALSH_MERCREDI_ID,
+            date: '2026-09-16',
+            cancelledAt: '2026-09-15T21:59:00.000Z',
+            by: parent.userId,
+          },
         },
-      },
-    ]);
+      ]);
     spec.given(booked).when(cancel('2026-09-15T22:00:01.000Z', { activity })).thenThrows('CANCELLATION_DEADLINE_PASSED');
   });
 
   it('refuses an unknown reservation and one already cancelled (409 NOT_BOOKED)', () => {
-    spec.given(booked).when(cancel(RENTREE, { requestId: 'req-404' })).thenThrows('NOT_BOOKED', 'conflict');
+    spec
+      .given(booked)
+      .when(cancel(RENTREE, { requestId: 'req-404' }))
+      .thenThrows('NOT_BOOKED', 'conflict');
     const error = spec
       .given([
         ...booked,
         {
           type: 'CancellationRequested',
-          data: { requestId: 'req-1', childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', cancelledAt: RENTREE, by: parent.userId },
+          data: {
+            requestId: 'req-1',
+            childId: LUCAS,
+            activityId: ALSH_MERCREDI_ID,
+            date: '2026-09-16',
+            cancelledAt: RENTREE,
+            by: parent.userId,
+          },
         },
       ])
       .when(cancel(RENTREE))
@@ -579,11 +645,17 @@ describe('CancelReservation', () => {
   });
 
   it('refuses a configuration of another activity (422 ACTIVITY_MISMATCH)', () => {
-    spec.given(booked).when(cancel(RENTREE, { activity: RESTAURATION_SCOLAIRE })).thenThrows('ACTIVITY_MISMATCH', 'invalid');
+    spec
+      .given(booked)
+      .when(cancel(RENTREE, { activity: RESTAURATION_SCOLAIRE }))
+      .thenThrows('ACTIVITY_MISMATCH', 'invalid');
   });
 
   it('refuses an auditor (403 FORBIDDEN_ROLE)', () => {
-    spec.given(booked).when(cancel(RENTREE, { actor: { userId: 'a', role: 'auditor' } })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+    spec
+      .given(booked)
+      .when(cancel(RENTREE, { actor: { userId: 'a', role: 'auditor' } }))
+      .thenThrows('FORBIDDEN_ROLE', 'forbidden');
   });
 });
 
@@ -610,7 +682,11 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
     policy: DEFAULT_ABSENCE_POLICY,
     ...overrides,
   });
-  const absence = (at: string, decisions: AbsenceDeclared['data']['decisions'], extra: Partial<AbsenceDeclared['data']> = {}): AbsenceDeclared => ({
+  const absence = (
+    at: string,
+    decisions: AbsenceDeclared['data']['decisions'],
+    extra: Partial<AbsenceDeclared['data']> = {},
+  ): AbsenceDeclared => ({
     type: 'AbsenceDeclared',
     data: {
       absenceId: 'abs-1',
@@ -673,18 +749,27 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
   });
 
   it('refuses a reversed period (422 REVERSED_PERIOD)', () => {
-    spec.given(booked).when(declare(RENTREE, { from: '2026-09-28', to: '2026-09-24' })).thenThrows('REVERSED_PERIOD', 'invalid');
+    spec
+      .given(booked)
+      .when(declare(RENTREE, { from: '2026-09-28', to: '2026-09-24' }))
+      .thenThrows('REVERSED_PERIOD', 'invalid');
   });
 
   it('refuses more than 31 days (422 PERIOD_TOO_LONG), accepts 31', () => {
-    spec.given(booked).when(declare(RENTREE, { from: '2026-09-01', to: '2026-10-02' })).thenThrows('PERIOD_TOO_LONG', 'invalid');
-    spec.given(booked).when(declare('2026-09-24T06:30:00.000Z', { from: '2026-09-01', to: '2026-10-01' })).then([
-      absence('2026-09-24T06:30:00.000Z', [
-        { date: '2026-09-24', outcome: 'excused' },
-        { date: '2026-09-25', outcome: 'excused' },
-        { date: '2026-09-28', outcome: 'excused' },
-      ]),
-    ]);
+    spec
+      .given(booked)
+      .when(declare(RENTREE, { from: '2026-09-01', to: '2026-10-02' }))
+      .thenThrows('PERIOD_TOO_LONG', 'invalid');
+    spec
+      .given(booked)
+      .when(declare('2026-09-24T06:30:00.000Z', { from: '2026-09-01', to: '2026-10-01' }))
+      .then([
+        absence('2026-09-24T06:30:00.000Z', [
+          { date: '2026-09-24', outcome: 'excused' },
+          { date: '2026-09-25', outcome: 'excused' },
+          { date: '2026-09-28', outcome: 'excused' },
+        ]),
+      ]);
   });
 
   it('refuses a child not enrolled in the activity (422 NOT_ENROLLED)', () => {
@@ -705,10 +790,14 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
   });
 
   it('leaves out the days already reported, and refuses when none is left (409 ABSENCE_ALREADY_DECLARED)', () => {
-    const first = absence('2026-09-24T06:30:00.000Z', [
-      { date: '2026-09-24', outcome: 'excused' },
-      { date: '2026-09-25', outcome: 'excused' },
-    ], { days: ['2026-09-24', '2026-09-25'] });
+    const first = absence(
+      '2026-09-24T06:30:00.000Z',
+      [
+        { date: '2026-09-24', outcome: 'excused' },
+        { date: '2026-09-25', outcome: 'excused' },
+      ],
+      { days: ['2026-09-24', '2026-09-25'] },
+    );
     spec
       .given([...booked, first])
       .when(declare('2026-09-24T07:00:00.000Z', { absenceId: 'abs-2' }))
@@ -730,7 +819,10 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
 
   it('refuses an absenceId already used (409 ABSENCE_ALREADY_EXISTS)', () => {
     const first = absence('2026-09-24T06:30:00.000Z', [{ date: '2026-09-24', outcome: 'excused' }], { days: ['2026-09-24'] });
-    spec.given([...booked, first]).when(declare(RENTREE, { from: '2026-09-28' })).thenThrows('ABSENCE_ALREADY_EXISTS', 'conflict');
+    spec
+      .given([...booked, first])
+      .when(declare(RENTREE, { from: '2026-09-28' }))
+      .thenThrows('ABSENCE_ALREADY_EXISTS', 'conflict');
   });
 
   it('refuses a certificate provided in the future or without reference (422 INVALID_CERTIFICATE)', () => {
@@ -745,7 +837,10 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
   });
 
   it('refuses an auditor (403 FORBIDDEN_ROLE)', () => {
-    spec.given(booked).when(declare(RENTREE, { actor: { userId: 'a', role: 'auditor' } })).thenThrows('FORBIDDEN_ROLE', 'forbidden');
+    spec
+      .given(booked)
+      .when(declare(RENTREE, { actor: { userId: 'a', role: 'auditor' } }))
+      .thenThrows('FORBIDDEN_ROLE', 'forbidden');
   });
 
   it('does not count a cancelled day as booked', () => {
@@ -753,7 +848,14 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
       ...booked,
       {
         type: 'CancellationRequested',
-        data: { requestId: 'c-28', childId: LUCAS, activityId: RESTAURATION_ID, date: '2026-09-28', cancelledAt: RENTREE, by: parent.userId },
+        data: {
+          requestId: 'c-28',
+          childId: LUCAS,
+          activityId: RESTAURATION_ID,
+          date: '2026-09-28',
+          cancelledAt: RENTREE,
+          by: parent.userId,
+        },
       },
     ]);
     const [event] = familyPlanningDecider.decide(declare('2026-09-24T06:30:00.000Z'), state) as AbsenceDeclared[];
@@ -783,10 +885,23 @@ describe('RecordReservationEnd (the allocator’s outcome fed back)', () => {
   it('records nothing for a request already cancelled or ended (delivered twice), and refuses anyone but the system', () => {
     const cancelled: FamilyPlanningStreamEvent = {
       type: 'CancellationRequested',
-      data: { requestId: 'req-1', childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', cancelledAt: RENTREE, by: parent.userId },
+      data: {
+        requestId: 'req-1',
+        childId: LUCAS,
+        activityId: ALSH_MERCREDI_ID,
+        date: '2026-09-16',
+        cancelledAt: RENTREE,
+        by: parent.userId,
+      },
     };
-    spec.given([...booked, cancelled]).when(end()).then([]);
-    spec.given([...booked, { type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'closure', endedAt: RENTREE } }]).when(end()).then([]);
+    spec
+      .given([...booked, cancelled])
+      .when(end())
+      .then([]);
+    spec
+      .given([...booked, { type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'closure', endedAt: RENTREE } }])
+      .when(end())
+      .then([]);
     spec.given(booked).when(end(parent)).thenThrows('FORBIDDEN_ROLE');
   });
 });

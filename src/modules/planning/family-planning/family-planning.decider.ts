@@ -15,26 +15,26 @@
  */
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
+import { assertNever } from '../../../platform/domain/exhaustive';
 import { daysBetween, eachDay, instantMs } from '../calendar/local-date';
 import { findSchoolYear, schoolYearOf } from '../calendar/school-calendar';
 import type { AbsenceDeclared, CancellationRequested, ReservationRequested } from '../planning.events';
 import {
-  WEEKDAY_NAMES_FR,
-  isLocalDate,
-  isWeekday,
   type AbsencePolicy,
   type Activity,
   type Closure,
   type Instant,
+  isLocalDate,
+  isWeekday,
   type LocalDate,
   type SchoolCalendar,
   type Weekday,
+  WEEKDAY_NAMES_FR,
 } from '../planning.types';
 import { decideAbsence, type MedicalCertificate } from '../rules/absence.rules';
 import { checkBooking, checkCancellation, type Refusal } from '../rules/booking.rules';
 import { formatDateFr, formatPeriodFr } from '../rules/format-fr';
 import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent, ReservationEnded } from './family-planning.events';
-import { assertNever } from '../../../platform/domain/exhaustive';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
@@ -147,13 +147,7 @@ export type RecordReservationEnd = FamilyPlanningCommandMeta & {
 };
 
 export type FamilyPlanningCommand =
-  | RecordReservationEnd
-  | EnrolChild
-  | EndEnrolment
-  | RequestReservation
-  | RequestReservations
-  | CancelReservation
-  | DeclareAbsence;
+  RecordReservationEnd | EnrolChild | EndEnrolment | RequestReservation | RequestReservations | CancelReservation | DeclareAbsence;
 export type FamilyPlanningCommandType = FamilyPlanningCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
@@ -312,7 +306,8 @@ function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): Fam
     case 'DeclareAbsence':
       return declareAbsence(command, state);
     case 'RecordReservationEnd': {
-      if (command.actor.role !== 'system') throw new DomainError('FORBIDDEN_ROLE', "Seul le portail enregistre l'issue d'une demande.", 'forbidden');
+      if (command.actor.role !== 'system')
+        throw new DomainError('FORBIDDEN_ROLE', "Seul le portail enregistre l'issue d'une demande.", 'forbidden');
       const reservation = state.reservations[command.requestId];
       // Already cancelled by the family, already ended, or unknown (delivered twice): nothing to record.
       if (!reservation || reservation.status !== 'requested') return [];
@@ -367,12 +362,9 @@ function endEnrolment(command: EndEnrolment, state: FamilyPlanningState): Enrolm
 function checkSchoolYear(schoolYear: string): void {
   const match = /^(\d{4})-(\d{4})$/.exec(schoolYear);
   if (!match || Number(match[2]) !== Number(match[1]) + 1) {
-    throw new DomainError(
-      'INVALID_SCHOOL_YEAR',
-      `Année scolaire invalide (${schoolYear}) : format attendu « 2026-2027 ».`,
-      'invalid',
-      { field: 'schoolYear' },
-    );
+    throw new DomainError('INVALID_SCHOOL_YEAR', `Année scolaire invalide (${schoolYear}) : format attendu « 2026-2027 ».`, 'invalid', {
+      field: 'schoolYear',
+    });
   }
 }
 
@@ -484,10 +476,7 @@ function decideReservation(
 }
 
 export type BulkItemResult = ReservationItem &
-  (
-    | { status: 'requested' }
-    | { status: 'refused'; code: string; message: string; details?: Record<string, unknown> }
-  );
+  ({ status: 'requested' } | { status: 'refused'; code: string; message: string; details?: Record<string, unknown> });
 
 export type BulkDecision = {
   /** the ReservationRequested of the accepted items, in the order of the items */
@@ -695,4 +684,3 @@ function activityMismatch(activity: Activity, activityId: string): DomainError {
 function requireSameActivity(activity: Activity, activityId: string): void {
   if (activity.activityId !== activityId) throw activityMismatch(activity, activityId);
 }
-

@@ -7,6 +7,7 @@
  * by the server from that document (never from the body: it decides whether the absence is excused).
  */
 import { z } from 'zod';
+
 import { catalogIdSchema, localDateSchema, weekdaysSchema } from '../catalog/catalog.schemas';
 import { MAX_ABSENCE_DAYS, MAX_BULK_ITEMS } from './family-planning.decider';
 import { MAX_TYPICAL_WEEK_DAYS } from './typical-week';

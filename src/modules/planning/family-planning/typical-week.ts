@@ -37,12 +37,9 @@ export function expandTypicalWeek(
     throw new DomainError('REVERSED_PERIOD', 'La période se termine avant de commencer.', 'invalid', { field: 'to' });
   }
   if (daysBetween(from, to) + 1 > MAX_TYPICAL_WEEK_DAYS) {
-    throw new DomainError(
-      'PERIOD_TOO_LONG',
-      `Une semaine type s'applique sur ${MAX_TYPICAL_WEEK_DAYS} jours au plus.`,
-      'invalid',
-      { max: MAX_TYPICAL_WEEK_DAYS },
-    );
+    throw new DomainError('PERIOD_TOO_LONG', `Une semaine type s'applique sur ${MAX_TYPICAL_WEEK_DAYS} jours au plus.`, 'invalid', {
+      max: MAX_TYPICAL_WEEK_DAYS,
+    });
   }
   const holidays = new Set(facts.publicHolidays);
   const isPublicHoliday = (date: LocalDate) => holidays.has(date);

@@ -3,13 +3,13 @@
  * and of the allocation streams, with the positions, revisions and metadata the runner would give them.
  */
 import type { ProjectedEvent } from '../../../platform/projections/projection';
-import { attendanceStream, type AttendanceStatus } from '../attendance/attendance.events';
+import { type AttendanceStatus, attendanceStream } from '../attendance/attendance.events';
 import type { ChildEnrolled, FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
 import {
-  allocationStream,
-  planningStream,
   type AbsenceDayDecision,
   type AllocationEvent,
+  allocationStream,
+  planningStream,
   type RequestRef,
   type ReservationRequested,
   type ValidationMode,

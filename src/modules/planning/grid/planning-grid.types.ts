@@ -37,23 +37,9 @@ export type MonthId = string;
  * The last five are over: a later event about the same request changes nothing.
  */
 export type GridReservationStatus =
-  | 'requested'
-  | 'waiting'
-  | 'offered'
-  | 'awaiting-staff'
-  | 'booked'
-  | 'refused'
-  | 'cancelled'
-  | 'released'
-  | 'closed';
+  'requested' | 'waiting' | 'offered' | 'awaiting-staff' | 'booked' | 'refused' | 'cancelled' | 'released' | 'closed';
 
-export const LIVE_RESERVATION_STATUSES: readonly GridReservationStatus[] = [
-  'requested',
-  'waiting',
-  'offered',
-  'awaiting-staff',
-  'booked',
-];
+export const LIVE_RESERVATION_STATUSES: readonly GridReservationStatus[] = ['requested', 'waiting', 'offered', 'awaiting-staff', 'booked'];
 
 export function isLiveReservation(status: GridReservationStatus | undefined): boolean {
   return status !== undefined && LIVE_RESERVATION_STATUSES.includes(status);
@@ -226,22 +212,110 @@ export type GridLegendEntry = {
 
 /** Every code of the legend, in the seed's order, with where it comes from. */
 export const GRID_LEGEND: readonly GridLegendEntry[] = [
-  { code: 'Réservé', label: 'Réservé', symbol: '✓', derived: 'events', source: "place attribuée (PlaceAllocated, RequestAcceptedByStaff), jour hors contrat régulier ou inscription sans contrat" },
-  { code: 'Erreur', label: 'Erreur', derived: 'calendar', source: "demande encore active sur un jour devenu sans accueil (férié, vacances) après un changement du calendrier" },
-  { code: 'Congé', label: 'Congé', derived: 'events', source: 'jour du contrat régulier annulé dans les délais (CancellationRequested sur un jour du contrat)' },
-  { code: 'Absence à vérifier', label: 'Absence à vérifier', derived: 'events', source: "pointage : enfant réservé noté absent, ni excusé ni facturé (AttendanceRecorded 'absent')" },
-  { code: 'Heure hors contrat', label: 'Heure hors contrat', derived: 'events', source: "pointage : enfant présent sans réservation ce jour-là (AttendanceRecorded 'present' sans demande)" },
-  { code: 'Régulier', label: 'Régulier', symbol: '✓', derived: 'events', source: 'jour réservé qui est un jour du contrat régulier (ChildEnrolled.regularDays)' },
-  { code: 'Réservation hors contrat', label: 'Réservation hors contrat', symbol: '✓', derived: 'events', source: "jour réservé en dehors des jours d'un contrat régulier non vide" },
-  { code: 'Fermeture', label: 'Fermeture', derived: 'calendar', source: "fermeture du catalogue (runsOn), ou place libérée pour fermeture (PlaceReleased / RemovedFromWaitingList 'closure')" },
-  { code: 'Absent facturé', label: 'Absent facturé', derived: 'events', source: "AbsenceDeclared, décision 'billed' ; pointage 'absent-billed'" },
-  { code: 'Demande en attente', label: 'Demande en attente', derived: 'events', source: 'ReservationRequested sans attribution, liste d’attente (RequestWaitListed), place proposée (PlaceOffered)' },
-  { code: 'Absent excusé', label: 'Absent excusé', derived: 'events', source: "AbsenceDeclared, décision 'excused' ; pointage 'absent-excused'" },
-  { code: 'Réserve en cours de traitement', label: 'Réserve en cours de traitement', symbol: '⌚', derived: 'events', source: 'PlaceAllocated { awaitingStaff: true } : validation par le service en attente' },
-  { code: 'Réserve refusée', label: 'Réserve refusée', symbol: '✗', derived: 'events', source: 'RequestRefusedByStaff (avec le motif), RequestRejected (jour fermé)' },
-  { code: 'Absence en cours de traitement', label: 'Absence en cours de traitement', symbol: '⌚', derived: 'events', source: "AbsenceDeclared, décision 'to-verify' (certificat attendu ou vérification par le service)" },
-  { code: 'P', label: 'Petites vacances', symbol: 'P', derived: 'calendar', source: "petites vacances du calendrier scolaire, l'activité ne fonctionne pas (runsOn)" },
-  { code: 'G', label: 'Grandes vacances', symbol: 'G', derived: 'calendar', source: "grandes vacances du calendrier scolaire, l'activité ne fonctionne pas (runsOn)" },
+  {
+    code: 'Réservé',
+    label: 'Réservé',
+    symbol: '✓',
+    derived: 'events',
+    source: 'place attribuée (PlaceAllocated, RequestAcceptedByStaff), jour hors contrat régulier ou inscription sans contrat',
+  },
+  {
+    code: 'Erreur',
+    label: 'Erreur',
+    derived: 'calendar',
+    source: 'demande encore active sur un jour devenu sans accueil (férié, vacances) après un changement du calendrier',
+  },
+  {
+    code: 'Congé',
+    label: 'Congé',
+    derived: 'events',
+    source: 'jour du contrat régulier annulé dans les délais (CancellationRequested sur un jour du contrat)',
+  },
+  {
+    code: 'Absence à vérifier',
+    label: 'Absence à vérifier',
+    derived: 'events',
+    source: "pointage : enfant réservé noté absent, ni excusé ni facturé (AttendanceRecorded 'absent')",
+  },
+  {
+    code: 'Heure hors contrat',
+    label: 'Heure hors contrat',
+    derived: 'events',
+    source: "pointage : enfant présent sans réservation ce jour-là (AttendanceRecorded 'present' sans demande)",
+  },
+  {
+    code: 'Régulier',
+    label: 'Régulier',
+    symbol: '✓',
+    derived: 'events',
+    source: 'jour réservé qui est un jour du contrat régulier (ChildEnrolled.regularDays)',
+  },
+  {
+    code: 'Réservation hors contrat',
+    label: 'Réservation hors contrat',
+    symbol: '✓',
+    derived: 'events',
+    source: "jour réservé en dehors des jours d'un contrat régulier non vide",
+  },
+  {
+    code: 'Fermeture',
+    label: 'Fermeture',
+    derived: 'calendar',
+    source: "fermeture du catalogue (runsOn), ou place libérée pour fermeture (PlaceReleased / RemovedFromWaitingList 'closure')",
+  },
+  {
+    code: 'Absent facturé',
+    label: 'Absent facturé',
+    derived: 'events',
+    source: "AbsenceDeclared, décision 'billed' ; pointage 'absent-billed'",
+  },
+  {
+    code: 'Demande en attente',
+    label: 'Demande en attente',
+    derived: 'events',
+    source: 'ReservationRequested sans attribution, liste d’attente (RequestWaitListed), place proposée (PlaceOffered)',
+  },
+  {
+    code: 'Absent excusé',
+    label: 'Absent excusé',
+    derived: 'events',
+    source: "AbsenceDeclared, décision 'excused' ; pointage 'absent-excused'",
+  },
+  {
+    code: 'Réserve en cours de traitement',
+    label: 'Réserve en cours de traitement',
+    symbol: '⌚',
+    derived: 'events',
+    source: 'PlaceAllocated { awaitingStaff: true } : validation par le service en attente',
+  },
+  {
+    code: 'Réserve refusée',
+    label: 'Réserve refusée',
+    symbol: '✗',
+    derived: 'events',
+    source: 'RequestRefusedByStaff (avec le motif), RequestRejected (jour fermé)',
+  },
+  {
+    code: 'Absence en cours de traitement',
+    label: 'Absence en cours de traitement',
+    symbol: '⌚',
+    derived: 'events',
+    source: "AbsenceDeclared, décision 'to-verify' (certificat attendu ou vérification par le service)",
+  },
+  {
+    code: 'P',
+    label: 'Petites vacances',
+    symbol: 'P',
+    derived: 'calendar',
+    source: "petites vacances du calendrier scolaire, l'activité ne fonctionne pas (runsOn)",
+  },
+  {
+    code: 'G',
+    label: 'Grandes vacances',
+    symbol: 'G',
+    derived: 'calendar',
+    source: "grandes vacances du calendrier scolaire, l'activité ne fonctionne pas (runsOn)",
+  },
   { code: 'F', label: 'Jour férié', symbol: 'F', derived: 'calendar', source: 'jour férié (runsOn)' },
 ];
 

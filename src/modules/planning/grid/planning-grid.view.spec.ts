@@ -1,4 +1,4 @@
-import { planningGridProjection, type PlanningGridDocument } from '../../../../projections/planning-grid/planning-grid.projection';
+import { type PlanningGridDocument, planningGridProjection } from '../../../../projections/planning-grid/planning-grid.projection';
 import { projectAll } from '../../../../test/support/projection-harness';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
@@ -6,19 +6,8 @@ import { publicHolidaysOf } from '../calendar/public-holidays';
 import { adjustCalendar } from '../calendar/school-calendar';
 import type { Activity, Closure, Facility, Instant, SchoolCalendar } from '../planning.types';
 import { alshMercredi, alshVacances, garderieMatin, restauration as restaurationRule } from '../rules/test-fixtures';
-import {
-  absent,
-  allocated,
-  cancelled,
-  EMMA,
-  enrolled,
-  EventLog,
-  FAMILY_ID,
-  LUCAS,
-  ref,
-  requested,
-} from './grid.test-fixtures';
-import { gridDocumentId, type GridCellCode, type MonthId } from './planning-grid.types';
+import { absent, allocated, cancelled, EMMA, enrolled, EventLog, FAMILY_ID, LUCAS, ref, requested } from './grid.test-fixtures';
+import { type GridCellCode, gridDocumentId, type MonthId } from './planning-grid.types';
 import {
   buildFamilyView,
   buildGridView,
@@ -45,7 +34,9 @@ function catalogue(closures: Closure[] = []): Record<string, GridActivity> {
   const entry = (activity: Activity, facility: Facility): GridActivity => ({
     activity,
     facility,
-    closures: closures.filter((c) => ('facilityId' in c.scope ? c.scope.facilityId === facility.facilityId : c.scope.activityId === activity.activityId)),
+    closures: closures.filter((c) =>
+      'facilityId' in c.scope ? c.scope.facilityId === facility.facilityId : c.scope.activityId === activity.activityId,
+    ),
   });
   return {
     [alshMercredi.activityId]: entry(alshMercredi, ACCUEIL_DE_LOISIRS),
@@ -66,7 +57,13 @@ function enrolledLog(): EventLog {
 
 let requestCount = 0;
 /** Lucas books `date`; the allocator gives the place (held for staff when `staff`), staff accept when `accepted`. */
-function book(log: EventLog, activityId: string, date: string, outcome: 'booked' | 'awaiting-staff' | 'requested' = 'booked', childId = LUCAS): string {
+function book(
+  log: EventLog,
+  activityId: string,
+  date: string,
+  outcome: 'booked' | 'awaiting-staff' | 'requested' = 'booked',
+  childId = LUCAS,
+): string {
   requestCount += 1;
   const requestId = `req-${requestCount}`;
   const staff = activityId === garderieStaff.activityId || activityId === alshVacances.activityId;
@@ -156,7 +153,13 @@ describe('planning grid view', () => {
     const grid = view(log, '2027-04', NOW);
 
     it('has a column per day and month-by-month navigation', () => {
-      expect(grid).toMatchObject({ month: '2027-04', label: 'Avril 2027', previousMonth: '2027-03', nextMonth: '2027-05', today: '2027-03-25' });
+      expect(grid).toMatchObject({
+        month: '2027-04',
+        label: 'Avril 2027',
+        previousMonth: '2027-03',
+        nextMonth: '2027-05',
+        today: '2027-03-25',
+      });
       expect(grid.days).toHaveLength(30);
       expect(grid.days.slice(0, 5).map((d) => d.label)).toEqual(['Je 01', 'Ve 02', 'Sa 03', 'Di 04', 'Lu 05']);
       expect(grid.days[2]).toEqual({ date: '2027-04-03', label: 'Sa 03', weekday: 6, weekend: true });
@@ -305,12 +308,18 @@ describe('planning grid view', () => {
       reason: 'Journée pédagogique',
     };
 
-    it("a catalogue closure shows « Fermeture » on every activity of the facility, with its reason, and nothing can be booked", () => {
+    it('a catalogue closure shows « Fermeture » on every activity of the facility, with its reason, and nothing can be booked', () => {
       const log = enrolledLog();
       book(log, restauration.activityId, '2027-05-10');
       const grid = view(log, '2027-05', '2027-04-25T10:00:00.000Z', { closures: [CLOSURE] });
       for (const activityId of [restauration.activityId, garderieStaff.activityId]) {
-        expect(cell(grid, activityId, '2027-05-11')).toMatchObject({ code: 'Fermeture', legend: 'Fermeture', detail: 'Journée pédagogique', runs: false, actions: {} });
+        expect(cell(grid, activityId, '2027-05-11')).toMatchObject({
+          code: 'Fermeture',
+          legend: 'Fermeture',
+          detail: 'Journée pédagogique',
+          runs: false,
+          actions: {},
+        });
       }
       // the other facility is open
       expect(cell(grid, alshMercredi.activityId, '2027-05-12')).toMatchObject({ code: '', runs: true });
@@ -361,7 +370,11 @@ describe('planning grid view', () => {
         data: { ...ref(requestId), position: 5, validation: 'automatic', rank: 2 },
       });
       const waiting = cell(view(log, '2027-04', NOW), restauration.activityId, '2027-04-26');
-      expect(waiting).toMatchObject({ code: 'Demande en attente', detail: "Complet : demande en liste d'attente (rang 2).", status: 'waiting' });
+      expect(waiting).toMatchObject({
+        code: 'Demande en attente',
+        detail: "Complet : demande en liste d'attente (rang 2).",
+        status: 'waiting',
+      });
       expect(waiting.actions).toEqual({ cancel: { requestId, until: '2027-04-20T21:59:00.000Z' } });
 
       log.allocation(restauration.activityId, '2027-04-26', {
@@ -374,7 +387,9 @@ describe('planning grid view', () => {
         detail: 'Une place vous est proposée : répondez avant le samedi 27 mars 2027 à 10:00.',
         actions: { answerOffer: { requestId, until: '2027-03-27T09:00:00.000Z' } },
       });
-      expect(cell(view(log, '2027-04', '2027-03-27T09:00:00.000Z'), restauration.activityId, '2027-04-26').actions.answerOffer).toBeUndefined();
+      expect(
+        cell(view(log, '2027-04', '2027-03-27T09:00:00.000Z'), restauration.activityId, '2027-04-26').actions.answerOffer,
+      ).toBeUndefined();
     });
 
     it('Absent excusé, Absent facturé and Absence en cours de traitement, with nothing more to do', () => {
@@ -406,7 +421,10 @@ describe('planning grid view', () => {
     it('attendance: Absence à vérifier for a booked child noted absent, « Présent » for one who came; nothing more to do', () => {
       const log = enrolledLog();
       for (const day of ['19', '20']) book(log, restauration.activityId, `2027-04-${day}`);
-      log.atTime('2027-04-20T10:00:00.000Z').attendance(restauration.activityId, '2027-04-19', 'present').attendance(restauration.activityId, '2027-04-20', 'absent');
+      log
+        .atTime('2027-04-20T10:00:00.000Z')
+        .attendance(restauration.activityId, '2027-04-19', 'present')
+        .attendance(restauration.activityId, '2027-04-20', 'absent');
       const grid = view(log, '2027-04', '2027-04-20T10:00:00.000Z');
       expect(cell(grid, restauration.activityId, '2027-04-19')).toMatchObject({ code: 'Régulier', detail: 'Présent', actions: {} });
       expect(cell(grid, restauration.activityId, '2027-04-20')).toMatchObject({
@@ -448,7 +466,13 @@ describe('planning grid view', () => {
       book(log, alshMercredi.activityId, '2027-04-21');
       log.planning({
         type: 'EnrolmentEnded',
-        data: { childId: LUCAS, activityId: alshMercredi.activityId, schoolYear: '2026-2027', endedAt: '2027-03-20T09:00:00.000Z', endedBy: 'agent-1' },
+        data: {
+          childId: LUCAS,
+          activityId: alshMercredi.activityId,
+          schoolYear: '2026-2027',
+          endedAt: '2027-03-20T09:00:00.000Z',
+          endedBy: 'agent-1',
+        },
       });
       const april = view(log, '2027-04', '2027-03-25T09:00:00.000Z');
       expect(row(april, alshMercredi.activityId).enrolled).toBe(false);
@@ -471,9 +495,25 @@ describe('planning grid view', () => {
       expect(grid).toMatchObject({ rows: [], label: 'Décembre 2027', previousMonth: '2027-11', nextMonth: '2028-01' });
       expect(grid.days).toHaveLength(31);
       expect(grid.legend.map((entry) => entry.code)).toEqual(
-        expect.arrayContaining(['Réservé', 'Régulier', 'Heure hors contrat', 'Réservation hors contrat', 'Congé', 'Erreur', 'Absence à vérifier',
-          'Absent excusé', 'Absent facturé', 'Fermeture', 'F', 'P', 'G', 'Demande en attente', 'Réserve en cours de traitement',
-          'Réserve refusée', 'Absence en cours de traitement']),
+        expect.arrayContaining([
+          'Réservé',
+          'Régulier',
+          'Heure hors contrat',
+          'Réservation hors contrat',
+          'Congé',
+          'Erreur',
+          'Absence à vérifier',
+          'Absent excusé',
+          'Absent facturé',
+          'Fermeture',
+          'F',
+          'P',
+          'G',
+          'Demande en attente',
+          'Réserve en cours de traitement',
+          'Réserve refusée',
+          'Absence en cours de traitement',
+        ]),
       );
     });
 
@@ -508,7 +548,13 @@ describe('planning grid view', () => {
         { view: view(log, '2027-04', NOW, { childId: EMMA }), name: 'EMMA' },
       ],
     });
-    expect(family).toMatchObject({ familyId: FAMILY_ID, month: '2027-04', label: 'Avril 2027', previousMonth: '2027-03', nextMonth: '2027-05' });
+    expect(family).toMatchObject({
+      familyId: FAMILY_ID,
+      month: '2027-04',
+      label: 'Avril 2027',
+      previousMonth: '2027-03',
+      nextMonth: '2027-05',
+    });
     expect(family.days).toHaveLength(30);
     expect(family.children.map((c) => [c.childId, c.name, c.rows.length])).toEqual([
       [LUCAS, 'LUCAS', 4],

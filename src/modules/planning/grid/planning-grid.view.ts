@@ -33,7 +33,7 @@
 import { DomainError } from '../../../platform/domain/domain-error';
 import { eachDay, instantMs, isoWeekday, lastDayOfMonth, localDate, parisDateOf, parisInstant } from '../calendar/local-date';
 import { publicHolidayName } from '../calendar/public-holidays';
-import { findSchoolYear, runsOn, schoolYearOf, type RunsOn } from '../calendar/school-calendar';
+import { findSchoolYear, type RunsOn, runsOn, schoolYearOf } from '../calendar/school-calendar';
 import type { Activity, Closure, Facility, Instant, LocalDate, SchoolCalendar, Weekday } from '../planning.types';
 import { checkBooking, checkCancellation } from '../rules/booking.rules';
 import { formatInstantFr, MONTH_NAMES_FR } from '../rules/format-fr';
@@ -41,9 +41,6 @@ import {
   ABSENCE_CODE,
   GRID_LEGEND,
   GRID_LEGEND_LABELS,
-  isLiveReservation,
-  isMonthId,
-  shiftMonth,
   type GridAbsenceStatus,
   type GridCell,
   type GridCellCode,
@@ -51,8 +48,11 @@ import {
   type GridEnrolment,
   type GridLegendEntry,
   type GridRow,
+  isLiveReservation,
+  isMonthId,
   type MonthId,
   type PlanningGridDocument,
+  shiftMonth,
 } from './planning-grid.types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -211,7 +211,8 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
     case 'waiting':
       return {
         code: 'Demande en attente',
-        detail: cell.rank !== undefined ? `Complet : demande en liste d'attente (rang ${cell.rank}).` : "Complet : demande en liste d'attente.",
+        detail:
+          cell.rank !== undefined ? `Complet : demande en liste d'attente (rang ${cell.rank}).` : "Complet : demande en liste d'attente.",
       };
     case 'offered':
       return {
@@ -238,7 +239,7 @@ export function codeOfCell(cell: GridCell, date: LocalDate, enrolment: GridEnrol
         detail:
           cell.endReason === 'offer-declined'
             ? 'Vous avez décliné la place proposée.'
-            : "Le délai de réponse à la place proposée est dépassé : elle a été proposée à la famille suivante.",
+            : 'Le délai de réponse à la place proposée est dépassé : elle a été proposée à la famille suivante.',
       };
     case 'cancelled':
       // A contract day the family cancelled in time is a leave (« Congé »): not attended, not billed.
@@ -298,7 +299,14 @@ function enrolledOn(row: GridRow, date: LocalDate, calendar: SchoolCalendar): bo
   return row.enrolment.schoolYear === (findSchoolYear(date, calendar)?.id ?? schoolYearOf(date));
 }
 
-function actionsFor(row: GridRow, cell: GridCell | undefined, date: LocalDate, running: RunsOn | null, config: GridActivity | undefined, context: Context): GridCellActions {
+function actionsFor(
+  row: GridRow,
+  cell: GridCell | undefined,
+  date: LocalDate,
+  running: RunsOn | null,
+  config: GridActivity | undefined,
+  context: Context,
+): GridCellActions {
   if (!config) return {};
   const { activity, closures } = config;
   const { now, isPublicHoliday } = context;
@@ -339,7 +347,9 @@ function actionsFor(row: GridRow, cell: GridCell | undefined, date: LocalDate, r
 
 function cellView(row: GridRow, date: LocalDate, config: GridActivity | undefined, context: Context): GridCellView {
   const cell = row.days[date];
-  const running = config ? runsOn(config.activity, date, context.calendar, { closures: config.closures, isPublicHoliday: context.isPublicHoliday }) : null;
+  const running = config
+    ? runsOn(config.activity, date, context.calendar, { closures: config.closures, isPublicHoliday: context.isPublicHoliday })
+    : null;
   let code: GridCellCode = '';
   let detail: string | undefined;
   if (running && !running.runs) {

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { StreamCommand } from '../../../platform/commands/stream-command';
@@ -10,19 +11,21 @@ import { fold } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
-import { EVENT_STORE } from '../../../platform/tokens';
 import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
+import { EVENT_STORE } from '../../../platform/tokens';
 import { allocationDecider, freePlaces, heldPlaces, offerWindowMs } from '../allocation/allocation.decider';
 import { placesOn } from '../allocation/allocation-consumer';
-import { AllocationEvent, allocationStream } from '../planning.events';
-import { CatalogRepository } from './catalog-repository';
 import { attendanceDecider, MAX_ATTENDANCE_ENTRIES } from '../attendance/attendance.decider';
 import { ATTENDANCE_LABELS, ATTENDANCE_STATUSES, AttendanceEvent, attendanceStream } from '../attendance/attendance.events';
+import { AllocationEvent, allocationStream } from '../planning.events';
+import { CatalogRepository } from './catalog-repository';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 class DayParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date('Date invalide : format attendu AAAA-MM-JJ.') })) {}
 class DayRequestParam extends createZodDto(z.strictObject({ activityId: id, date: z.iso.date(), requestId: id })) {}
-class RefuseReservationBody extends createZodDto(z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) })) {}
+class RefuseReservationBody extends createZodDto(
+  z.strictObject({ reason: z.string().trim().min(1, 'Indiquez le motif du refus.').max(500) }),
+) {}
 class AttendanceBody extends createZodDto(
   z.strictObject({
     entries: z
@@ -52,7 +55,10 @@ export class ActivityDaysController {
   async day(@Param() p: DayParam, @Req() rq: AuthenticatedRequest) {
     const { activity } = await this.inScope(rq, p.activityId);
     const stored = await this.events.readStream(allocationStream(p.activityId, p.date));
-    const state = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+    const state = fold(
+      allocationDecider,
+      stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)),
+    );
     const who = (requestId: string) => {
       const r = state.requests[requestId];
       return { requestId, familyId: r.familyId, childId: r.childId, position: r.position, validation: r.validation };
@@ -87,7 +93,10 @@ export class ActivityDaysController {
   async attendance(@Param() p: DayParam, @Body() body: AttendanceBody, @Req() rq: AuthenticatedRequest) {
     await this.inScope(rq, p.activityId);
     const stored = await this.events.readStream(allocationStream(p.activityId, p.date));
-    const day = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+    const day = fold(
+      allocationDecider,
+      stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)),
+    );
     const booked = day.allocated.map((requestId) => `${day.requests[requestId].familyId}|${day.requests[requestId].childId}`);
     const result = await this.commands.execute(
       new StreamCommand(
@@ -116,7 +125,12 @@ export class ActivityDaysController {
     await this.inScope(rq, p.activityId);
     const actor = { userId: rq.principal.userId, role: rq.principal.role };
     await this.commands.execute(
-      new StreamCommand(allocationStream(p.activityId, p.date), allocationDecider, (at) => ({ type: 'AcceptByStaff' as const, requestId: p.requestId, now: at, actor }), commandContext(rq)),
+      new StreamCommand(
+        allocationStream(p.activityId, p.date),
+        allocationDecider,
+        (at) => ({ type: 'AcceptByStaff' as const, requestId: p.requestId, now: at, actor }),
+        commandContext(rq),
+      ),
     );
     return { requestId: p.requestId, status: 'accepted' };
   }
@@ -132,7 +146,14 @@ export class ActivityDaysController {
       new StreamCommand(
         allocationStream(p.activityId, p.date),
         allocationDecider,
-        (at) => ({ type: 'RefuseByStaff' as const, requestId: p.requestId, reason: body.reason, now: at, actor, offerWindowMs: offerWindowMs() }),
+        (at) => ({
+          type: 'RefuseByStaff' as const,
+          requestId: p.requestId,
+          reason: body.reason,
+          now: at,
+          actor,
+          offerWindowMs: offerWindowMs(),
+        }),
         commandContext(rq),
       ),
     );

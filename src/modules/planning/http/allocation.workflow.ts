@@ -1,8 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+
 import type { Principal } from '../../../platform/commands/command-context';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { fold } from '../../../platform/domain/decider';
+import type { EventStore } from '../../../platform/event-store/event-store.port';
+import { EventSerializer } from '../../../platform/events/event-serializer';
 import type { JobScheduler } from '../../../platform/jobs/job-scheduler.port';
 import { MAILER, Mailer } from '../../../platform/mail/mailer.port';
 import type { ProjectedEvent } from '../../../platform/projections/projection';
@@ -20,19 +25,22 @@ import {
   placesOn,
   routeToAllocation,
 } from '../allocation/allocation-consumer';
-import { ALLOCATION_EVENT_TYPES, AllocationEvent, allocationStream, asAllocationEvent, familyIdFromPlanningStream, planningStream } from '../planning.events';
+import { endingOf, noticeText } from '../allocation/notices';
 import { addDays, parisDateOf } from '../calendar/local-date';
-import { fold } from '../../../platform/domain/decider';
-import type { EventStore } from '../../../platform/event-store/event-store.port';
-import { EventSerializer } from '../../../platform/events/event-serializer';
-import type { Activity, Weekday } from '../planning.types';
-import { v5 as uuidv5 } from 'uuid';
 import { FamilyPlanningCommand, familyPlanningDecider, MAX_BULK_ITEMS } from '../family-planning/family-planning.decider';
 import { expandTypicalWeek } from '../family-planning/typical-week';
-import { PlanningFacts } from './planning-facts';
+import {
+  ALLOCATION_EVENT_TYPES,
+  AllocationEvent,
+  allocationStream,
+  asAllocationEvent,
+  familyIdFromPlanningStream,
+  planningStream,
+} from '../planning.events';
+import type { Activity, Weekday } from '../planning.types';
 import { BulkReservations } from './bulk-reservations';
 import { CatalogRepository } from './catalog-repository';
-import { endingOf, noticeText } from '../allocation/notices';
+import { PlanningFacts } from './planning-facts';
 
 const ALLOCATOR: Principal = { userId: 'allocator', role: 'system' };
 
@@ -134,10 +142,10 @@ export class AllocationFollowUpWorkflow implements WorkflowDefinition {
     // A place on the waiting list shows in the grid with its rank; the family is written to when a place
     // is offered. (On a booking-opening morning, one e-mail per waiting request would be thousands.)
     if (notice.kind === 'wait-listed') return;
-    const family = await this.documents.get<{ guardian?: { email?: string; firstName: string; lastName: string; emailConsent?: boolean }; children?: { childId: string; firstName: string }[] }>(
-      await this.projections.collectionOf('family-record'),
-      notice.familyId,
-    );
+    const family = await this.documents.get<{
+      guardian?: { email?: string; firstName: string; lastName: string; emailConsent?: boolean };
+      children?: { childId: string; firstName: string }[];
+    }>(await this.projections.collectionOf('family-record'), notice.familyId);
     const guardian = family?.data.guardian;
     if (!guardian?.email) {
       this.logger.warn({ familyId: notice.familyId, kind: notice.kind }, 'family has no e-mail: notice not sent');
@@ -158,8 +166,6 @@ export class AllocationFollowUpWorkflow implements WorkflowDefinition {
   }
 }
 
-
-
 /**
  * A closure declared by staff closes every affected activity-day: bookings and waiting requests are
  * released (the families are told by the follow-ups above), later requests are refused. Idempotent: the
@@ -177,7 +183,9 @@ export class ClosureWorkflow implements WorkflowDefinition {
   ) {}
 
   async handle(event: ProjectedEvent): Promise<void> {
-    const { closure } = event.data as { closure: { scope: { facilityId?: string; activityId?: string }; from: string; to: string; reason: string } };
+    const { closure } = event.data as {
+      closure: { scope: { facilityId?: string; activityId?: string }; from: string; to: string; reason: string };
+    };
     const docs = await this.catalog.all();
     const activityIds = closure.scope.activityId
       ? [closure.scope.activityId]
@@ -186,12 +194,17 @@ export class ClosureWorkflow implements WorkflowDefinition {
       for (let date = closure.from; date <= closure.to; date = addDays(date, 1)) {
         const streamId = allocationStream(activityId, date);
         await this.commands.execute(
-          new StreamCommand(streamId, allocationDecider, (at) => ({ type: 'Close' as const, reason: closure.reason, now: at, by: event.metadata.userId }), {
-            principal: ALLOCATOR,
-            correlationId: event.metadata.correlationId,
-            causationId: event.metadata.eventId,
-            idempotencyKey: `closure:${event.metadata.eventId}:${streamId}`,
-          }),
+          new StreamCommand(
+            streamId,
+            allocationDecider,
+            (at) => ({ type: 'Close' as const, reason: closure.reason, now: at, by: event.metadata.userId }),
+            {
+              principal: ALLOCATOR,
+              correlationId: event.metadata.correlationId,
+              causationId: event.metadata.eventId,
+              idempotencyKey: `closure:${event.metadata.eventId}:${streamId}`,
+            },
+          ),
         );
       }
     }
@@ -222,16 +235,24 @@ export class CapacityWorkflow implements WorkflowDefinition {
       const streamId = allocationStream(activity.activityId, date);
       const stored = await this.events.readStream(streamId);
       if (stored.length === 0) continue;
-      const state = fold(allocationDecider, stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)));
+      const state = fold(
+        allocationDecider,
+        stored.map((e) => this.serializer.deserialize<AllocationEvent>(e)),
+      );
       const places = placesOn(activity, date);
       if (state.places === places) continue;
       await this.commands.execute(
-        new StreamCommand(streamId, allocationDecider, (at) => ({ type: 'ChangeCapacity' as const, places, now: at, offerWindowMs: offerWindowMs() }), {
-          principal: ALLOCATOR,
-          correlationId: event.metadata.correlationId,
-          causationId: event.metadata.eventId,
-          idempotencyKey: `capacity:${event.metadata.eventId}:${streamId}`,
-        }),
+        new StreamCommand(
+          streamId,
+          allocationDecider,
+          (at) => ({ type: 'ChangeCapacity' as const, places, now: at, offerWindowMs: offerWindowMs() }),
+          {
+            principal: ALLOCATOR,
+            correlationId: event.metadata.correlationId,
+            causationId: event.metadata.eventId,
+            idempotencyKey: `capacity:${event.metadata.eventId}:${streamId}`,
+          },
+        ),
       );
     }
   }
@@ -255,7 +276,12 @@ export class RegularContractWorkflow implements WorkflowDefinition {
   ) {}
 
   async handle(event: ProjectedEvent): Promise<void> {
-    const { childId, activityId, schoolYear, regularDays } = event.data as { childId: string; activityId: string; schoolYear: string; regularDays: Weekday[] };
+    const { childId, activityId, schoolYear, regularDays } = event.data as {
+      childId: string;
+      activityId: string;
+      schoolYear: string;
+      regularDays: Weekday[];
+    };
     const familyId = familyIdFromPlanningStream(event.streamId);
     if (!familyId || regularDays.length === 0) return;
     // The school year as the calendar in force has it (its rentrée and its end), from today on.
@@ -305,7 +331,14 @@ export class ReservationOutcomeWorkflow implements WorkflowDefinition {
       new StreamCommand(
         planningStream(data.familyId),
         familyPlanningDecider,
-        (at): FamilyPlanningCommand => ({ type: 'RecordReservationEnd', familyId: data.familyId, at, actor: system, requestId: data.requestId, reason }),
+        (at): FamilyPlanningCommand => ({
+          type: 'RecordReservationEnd',
+          familyId: data.familyId,
+          at,
+          actor: system,
+          requestId: data.requestId,
+          reason,
+        }),
         {
           principal: ALLOCATOR,
           correlationId: event.metadata.correlationId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+
 import type { CommandContext } from '../../../platform/commands/command-context';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import type { Decider } from '../../../platform/domain/decider';
@@ -30,7 +31,12 @@ export interface BulkAnswer {
 export class BulkReservations {
   constructor(private readonly commands: CommandBus) {}
 
-  async request(familyId: string, items: RequestReservations['items'], facts: BookingContext, context: CommandContext): Promise<BulkAnswer> {
+  async request(
+    familyId: string,
+    items: RequestReservations['items'],
+    facts: BookingContext,
+    context: CommandContext,
+  ): Promise<BulkAnswer> {
     let results: BulkItemResult[] = [];
     // The decision runs inside the pipeline, which may retry it on a concurrent write: keep the per-day
     // answers of the attempt that was stored.

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { CatalogDocument } from '../../../../projections/catalog/catalog.projection';
-import { DomainError } from '../../../platform/domain/domain-error';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { DomainError } from '../../../platform/domain/domain-error';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../../platform/tokens';
 import type { Activity, Closure, Facility } from '../planning.types';
@@ -45,7 +46,9 @@ export class CatalogRepository {
     for (const doc of await this.all()) {
       const activity = doc.activities[activityId];
       if (activity) {
-        const closures = doc.closures.filter((c) => ('facilityId' in c.scope ? c.scope.facilityId === doc.facility.facilityId : c.scope.activityId === activityId));
+        const closures = doc.closures.filter((c) =>
+          'facilityId' in c.scope ? c.scope.facilityId === doc.facility.facilityId : c.scope.activityId === activityId,
+        );
         return { activity, facility: doc.facility, closures };
       }
     }

@@ -1,18 +1,25 @@
+import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { StreamCommand } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext, setRevision, EmptyBody } from '../../../platform/http/command-http';
-import type { Response } from 'express';
-import { Res } from '@nestjs/common';
-import { catalogDecider, CatalogCommand } from '../catalog/catalog.decider';
+import { AuthenticatedRequest, commandContext, EmptyBody, setRevision } from '../../../platform/http/command-http';
+import { CatalogCommand, catalogDecider } from '../catalog/catalog.decider';
 import { facilityStream } from '../catalog/catalog.events';
-import { changeActivityBodySchema, declareClosureBodySchema, defineActivityBodySchema, defineFacilityBodySchema } from '../catalog/catalog.schemas';
+import {
+  changeActivityBodySchema,
+  declareClosureBodySchema,
+  defineActivityBodySchema,
+  defineFacilityBodySchema,
+} from '../catalog/catalog.schemas';
 import { CatalogRepository } from './catalog-repository';
 
 class DefineFacilityBody extends createZodDto(defineFacilityBodySchema) {}
@@ -54,8 +61,15 @@ export class CatalogController {
 
   @Post(':facilityId/activities')
   @Roles('staff', 'admin')
-  @ApiOperation({ summary: 'Créer une activité : places, validation, délais de réservation et d’annulation, fenêtres d’ouverture, périodes' })
-  async defineActivity(@Param() p: FacilityParam, @Body() body: DefineActivityBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  @ApiOperation({
+    summary: 'Créer une activité : places, validation, délais de réservation et d’annulation, fenêtres d’ouverture, périodes',
+  })
+  async defineActivity(
+    @Param() p: FacilityParam,
+    @Body() body: DefineActivityBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     const { activityId, ...config } = body;
     return this.send(rq, rs, p.facilityId, { type: 'DefineActivity', activityId, config });
@@ -64,7 +78,12 @@ export class CatalogController {
   @Put(':facilityId/activities/:activityId')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Changer la configuration complète d’une activité' })
-  async changeActivity(@Param() p: ActivityParam, @Body() body: ChangeActivityBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async changeActivity(
+    @Param() p: ActivityParam,
+    @Body() body: ChangeActivityBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     return this.send(rq, rs, p.facilityId, { type: 'ChangeActivity', activityId: p.activityId, config: body });
   }
@@ -72,7 +91,12 @@ export class CatalogController {
   @Post(':facilityId/closures')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Déclarer une fermeture (toute la structure ou une activité, une date ou une période)' })
-  async declareClosure(@Param() p: FacilityParam, @Body() body: DeclareClosureBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async declareClosure(
+    @Param() p: FacilityParam,
+    @Body() body: DeclareClosureBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     const closureId = randomUUID();
     return { ...(await this.send(rq, rs, p.facilityId, { type: 'DeclareClosure', closureId, ...body })), closureId };
@@ -82,7 +106,12 @@ export class CatalogController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Annuler une fermeture' })
-  async cancelClosure(@Param() p: ClosureParam, @Body() _b: EmptyBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async cancelClosure(
+    @Param() p: ClosureParam,
+    @Body() _b: EmptyBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     return this.send(rq, rs, p.facilityId, { type: 'CancelClosure', closureId: p.closureId });
   }

@@ -1,22 +1,29 @@
+import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { FamilyIdParam } from '../../families/family-commands/family-id.param';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
-import { DomainError } from '../../../platform/domain/domain-error';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import { fold } from '../../../platform/domain/decider';
+import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
+import { AuthenticatedRequest, commandContext, EmptyBody, setRevision } from '../../../platform/http/command-http';
 import { EVENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, commandContext, setRevision, EmptyBody } from '../../../platform/http/command-http';
+import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
-import { MAX_BULK_ITEMS, FamilyPlanningCommand, familyPlanningDecider, RequestReservations } from '../family-planning/family-planning.decider';
+import {
+  FamilyPlanningCommand,
+  familyPlanningDecider,
+  MAX_BULK_ITEMS,
+  RequestReservations,
+} from '../family-planning/family-planning.decider';
 import type { FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
 import {
   declareAbsenceBodySchema,
@@ -28,8 +35,8 @@ import {
 import { expandTypicalWeek } from '../family-planning/typical-week';
 import { allocationStream, planningStream } from '../planning.events';
 import type { LocalDate } from '../planning.types';
-import { PlanningFacts } from './planning-facts';
 import { BulkReservations } from './bulk-reservations';
+import { PlanningFacts } from './planning-facts';
 
 class EnrolChildBody extends createZodDto(enrolChildBodySchema) {}
 class RequestReservationBody extends createZodDto(requestReservationBodySchema) {}
@@ -71,7 +78,12 @@ export class FamilyPlanningController {
   @Post('enrolments')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: "Inscrire un enfant à une activité pour l'année scolaire, avec un contrat régulier éventuel" })
-  async enrol(@Param() p: FamilyIdParam, @Body() body: EnrolChildBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async enrol(
+    @Param() p: FamilyIdParam,
+    @Body() body: EnrolChildBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const { activities } = await this.facts.forActivities(p.familyId, [body.activityId], []);
     const activity = this.requireActivity(activities, body.activityId);
@@ -83,7 +95,12 @@ export class FamilyPlanningController {
   @Post('reservations')
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: 'Demander une réservation pour un jour (refusée tout de suite si une règle ne le permet pas, avec la raison)' })
-  async reserve(@Param() p: FamilyIdParam, @Body() body: RequestReservationBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async reserve(
+    @Param() p: FamilyIdParam,
+    @Body() body: RequestReservationBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertChild(rq, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.date]);
     const activity = this.requireActivity(facts.activities, body.activityId);
@@ -100,7 +117,11 @@ export class FamilyPlanningController {
     });
     setRevision(rs, result.revision);
     const stored = result.events.find((e) => e.type === 'ReservationRequested');
-    return { requestId: (stored?.data as { requestId?: string } | undefined)?.requestId ?? requestId, status: 'requested', revision: result.revision };
+    return {
+      requestId: (stored?.data as { requestId?: string } | undefined)?.requestId ?? requestId,
+      status: 'requested',
+      revision: result.revision,
+    };
   }
 
   @Post('reservations/bulk')
@@ -119,7 +140,11 @@ export class FamilyPlanningController {
   @ApiOperation({ summary: 'Appliquer une « semaine type » sur une période, pour un ou plusieurs enfants : une réponse par jour' })
   async typicalWeek(@Param() p: FamilyIdParam, @Body() body: TypicalWeekBody, @Req() rq: AuthenticatedRequest) {
     for (const childId of new Set(body.lines.map((l) => l.childId))) await this.assertChild(rq, p.familyId, childId);
-    const facts = await this.facts.forActivities(p.familyId, body.lines.map((l) => l.activityId), [body.from, body.to]);
+    const facts = await this.facts.forActivities(
+      p.familyId,
+      body.lines.map((l) => l.activityId),
+      [body.from, body.to],
+    );
     const items = expandTypicalWeek(body, facts, () => randomUUID());
     if (items.length === 0) throw new DomainError('NO_DAYS', "Aucun jour de la période n'est ouvert pour ces activités.", 'invalid');
     return this.bulk(rq, p.familyId, items);
@@ -129,11 +154,21 @@ export class FamilyPlanningController {
   @HttpCode(200)
   @Roles('parent', 'staff', 'admin')
   @ApiOperation({ summary: "Annuler une réservation avant le délai d'annulation de l'activité" })
-  async cancel(@Param() p: ReservationParam, @Body() _b: EmptyBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async cancel(
+    @Param() p: ReservationParam,
+    @Body() _b: EmptyBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     const reservation = await this.reservation(rq, p.familyId, p.requestId);
     const facts = await this.facts.forActivities(p.familyId, [reservation.activityId], [reservation.date]);
     const activity = this.requireActivity(facts.activities, reservation.activityId);
-    const result = await this.send(rq, p.familyId, { type: 'CancelReservation', requestId: p.requestId, activity, publicHolidays: facts.publicHolidays });
+    const result = await this.send(rq, p.familyId, {
+      type: 'CancelReservation',
+      requestId: p.requestId,
+      activity,
+      publicHolidays: facts.publicHolidays,
+    });
     setRevision(rs, result.revision);
     return { requestId: p.requestId, status: 'cancelled', revision: result.revision };
   }
@@ -160,23 +195,32 @@ export class FamilyPlanningController {
         results.push({ requestId, status: 'refused', code: error.code, message: error.message });
       }
     }
-    return { cancelled: results.filter((r) => r.status === 'cancelled').length, refused: results.filter((r) => r.status === 'refused').length, results };
+    return {
+      cancelled: results.filter((r) => r.status === 'cancelled').length,
+      refused: results.filter((r) => r.status === 'refused').length,
+      results,
+    };
   }
 
   @Post('reservations/:requestId/offer/accept')
   @HttpCode(200)
   @Roles('parent', 'staff', 'admin')
-  @ApiOperation({ summary: "Accepter la place libérée proposée (avant la fin du délai de réponse)" })
+  @ApiOperation({ summary: 'Accepter la place libérée proposée (avant la fin du délai de réponse)' })
   async acceptOffer(@Param() p: ReservationParam, @Body() _b: EmptyBody, @Req() rq: AuthenticatedRequest) {
     const reservation = await this.reservation(rq, p.familyId, p.requestId);
     await this.commands.execute(
-      new StreamCommand(allocationStream(reservation.activityId, reservation.date), allocationDecider, (at) => ({
-        type: 'AcceptOffer' as const,
-        requestId: p.requestId,
-        familyId: p.familyId,
-        now: at,
-        by: rq.principal.userId,
-      }), commandContext(rq)),
+      new StreamCommand(
+        allocationStream(reservation.activityId, reservation.date),
+        allocationDecider,
+        (at) => ({
+          type: 'AcceptOffer' as const,
+          requestId: p.requestId,
+          familyId: p.familyId,
+          now: at,
+          by: rq.principal.userId,
+        }),
+        commandContext(rq),
+      ),
     );
     return { requestId: p.requestId, status: 'accepted' };
   }
@@ -188,22 +232,35 @@ export class FamilyPlanningController {
   async declineOffer(@Param() p: ReservationParam, @Body() _b: EmptyBody, @Req() rq: AuthenticatedRequest) {
     const reservation = await this.reservation(rq, p.familyId, p.requestId);
     await this.commands.execute(
-      new StreamCommand(allocationStream(reservation.activityId, reservation.date), allocationDecider, (at) => ({
-        type: 'DeclineOffer' as const,
-        requestId: p.requestId,
-        familyId: p.familyId,
-        now: at,
-        by: rq.principal.userId,
-        offerWindowMs: offerWindowMs(),
-      }), commandContext(rq)),
+      new StreamCommand(
+        allocationStream(reservation.activityId, reservation.date),
+        allocationDecider,
+        (at) => ({
+          type: 'DeclineOffer' as const,
+          requestId: p.requestId,
+          familyId: p.familyId,
+          now: at,
+          by: rq.principal.userId,
+          offerWindowMs: offerWindowMs(),
+        }),
+        commandContext(rq),
+      ),
     );
     return { requestId: p.requestId, status: 'declined' };
   }
 
   @Post('absences')
   @Roles('parent', 'staff', 'admin')
-  @ApiOperation({ summary: 'Déclarer une absence (un jour ou une période), avec un certificat médical éventuel : chaque jour est excusé ou facturé selon les règles' })
-  async declareAbsence(@Param() p: FamilyIdParam, @Body() body: DeclareAbsenceBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  @ApiOperation({
+    summary:
+      'Déclarer une absence (un jour ou une période), avec un certificat médical éventuel : chaque jour est excusé ou facturé selon les règles',
+  })
+  async declareAbsence(
+    @Param() p: FamilyIdParam,
+    @Body() body: DeclareAbsenceBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     await this.assertChild(rq, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.from]);
     const activity = this.requireActivity(facts.activities, body.activityId);
@@ -223,14 +280,21 @@ export class FamilyPlanningController {
   }
 
   private async bulk(rq: AuthenticatedRequest, familyId: string, items: RequestReservations['items']) {
-    const facts = await this.facts.forActivities(familyId, items.map((i) => i.activityId), items.map((i) => i.date));
+    const facts = await this.facts.forActivities(
+      familyId,
+      items.map((i) => i.activityId),
+      items.map((i) => i.date),
+    );
     return this.bulkReservations.request(familyId, items, facts, commandContext(rq));
   }
 
   private async reservation(rq: AuthenticatedRequest, familyId: string, requestId: string) {
     await this.access.assertCanReach(rq.principal, familyId);
     const stored = await this.events.readStream(planningStream(familyId));
-    const state = fold(familyPlanningDecider, stored.map((e) => this.serializer.deserialize<FamilyPlanningStreamEvent>(e)));
+    const state = fold(
+      familyPlanningDecider,
+      stored.map((e) => this.serializer.deserialize<FamilyPlanningStreamEvent>(e)),
+    );
     const reservation = state.reservations[requestId];
     if (!reservation) throw new DomainError('RESERVATION_NOT_FOUND', 'Réservation introuvable.', 'not_found');
     this.access.assertCanReachChild(rq.principal, reservation.childId);

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import type { AppConfig } from '../../../platform/config/config';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE } from '../../../platform/tokens';
 import { fold } from '../../../platform/domain/decider';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
-import { CALENDAR_STREAM, CalendarAdjusted, calendarDecider, calendarInForce } from '../school-calendar/calendar-adjustments';
+import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE } from '../../../platform/tokens';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { publicHolidaysOf } from '../calendar/public-holidays';
 import type { Activity, Closure, LocalDate, SchoolCalendar, Zone } from '../planning.types';
+import { CALENDAR_STREAM, CalendarAdjusted, calendarDecider, calendarInForce } from '../school-calendar/calendar-adjustments';
 import { ActivityInCatalog, CatalogRepository } from './catalog-repository';
 
 export interface BookingContext {
@@ -57,7 +58,10 @@ export class PlanningFacts {
     const revision = last?.revision ?? -1;
     if (this.cached?.revision === revision) return this.cached.calendar;
     const stored = revision < 0 ? [] : await this.events.readStream(CALENDAR_STREAM);
-    const state = fold(calendarDecider, stored.map((e) => this.serializer.deserialize<CalendarAdjusted>(e)));
+    const state = fold(
+      calendarDecider,
+      stored.map((e) => this.serializer.deserialize<CalendarAdjusted>(e)),
+    );
     this.cached = { revision, calendar: calendarInForce(this.official, state) };
     return this.cached.calendar;
   }

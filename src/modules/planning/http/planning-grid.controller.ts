@@ -2,18 +2,19 @@ import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { DomainError } from '../../../platform/domain/domain-error';
+import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
+import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { DOCUMENT_STORE } from '../../../platform/tokens';
+import { FamilyIdParam } from '../../families/family-commands/family-id.param';
+import { parisDateOf } from '../calendar/local-date';
 import type { PlanningGridDocument } from '../grid/planning-grid.types';
 import { gridDocumentId, monthOf } from '../grid/planning-grid.types';
 import { buildFamilyView, buildGridView } from '../grid/planning-grid.view';
-import { FamilyIdParam } from '../../families/family-commands/family-id.param';
-import { Roles } from '../../../platform/auth/auth.decorators';
-import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
-import { DomainError } from '../../../platform/domain/domain-error';
-import type { DocumentStore } from '../../../platform/document-store/document-store.port';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { DOCUMENT_STORE } from '../../../platform/tokens';
-import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
-import { parisDateOf } from '../calendar/local-date';
 import { PlanningFacts } from './planning-facts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
@@ -44,7 +45,10 @@ export class PlanningGridController {
 
   @Get('children/:childId/planning')
   @Roles('parent', 'staff', 'admin', 'auditor')
-  @ApiOperation({ summary: "Planning d'un enfant pour un mois : une ligne par activité, une colonne par jour, l'état de chaque case et ce qu'on peut y faire" })
+  @ApiOperation({
+    summary:
+      "Planning d'un enfant pour un mois : une ligne par activité, une colonne par jour, l'état de chaque case et ce qu'on peut y faire",
+  })
   async child(@Param() p: ChildParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     this.access.assertCanReachChild(rq.principal, p.childId);
@@ -67,13 +71,19 @@ export class PlanningGridController {
   }
 
   private async children(familyId: string): Promise<{ childId: string; firstName: string }[]> {
-    const family = await this.documents.get<{ children?: { childId: string; firstName: string }[] }>(await this.projections.collectionOf('family-record'), familyId);
+    const family = await this.documents.get<{ children?: { childId: string; firstName: string }[] }>(
+      await this.projections.collectionOf('family-record'),
+      familyId,
+    );
     if (!family) throw familyNotFound();
     return family.data.children ?? [];
   }
 
   private async view(familyId: string, childId: string, monthId: string) {
-    const document = await this.documents.get<PlanningGridDocument>(await this.projections.collectionOf('planning-grid'), gridDocumentId(familyId, childId, monthId));
+    const document = await this.documents.get<PlanningGridDocument>(
+      await this.projections.collectionOf('planning-grid'),
+      gridDocumentId(familyId, childId, monthId),
+    );
     const activityIds = Object.keys(document?.data.rows ?? {});
     const facts = await this.facts.forActivities(familyId, activityIds, [`${monthId}-15`]);
     return buildGridView({

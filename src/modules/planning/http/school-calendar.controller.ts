@@ -3,12 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { forbidden } from '../../../platform/auth/auth.guard';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
-import { localDateSchema } from '../catalog/catalog.schemas';
 import { OFFICIAL_CALENDAR_SOURCE } from '../calendar/official-school-calendar';
+import { localDateSchema } from '../catalog/catalog.schemas';
 import { CALENDAR_STREAM, calendarDecider } from '../school-calendar/calendar-adjustments';
 import { PlanningFacts } from './planning-facts';
 
@@ -16,9 +17,12 @@ const name = z.string().trim().min(1).max(100);
 class AdjustmentBody extends createZodDto(
   z.strictObject({
     adjustment: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('add-holiday'), holiday: z.strictObject({ name, kind: z.enum(['petites', 'grandes']), from: localDateSchema, to: localDateSchema }) }),
-    z.strictObject({ type: z.literal('remove-holiday-days'), from: localDateSchema, to: localDateSchema }),
-    z.strictObject({ type: z.literal('move-holiday'), name, currentFrom: localDateSchema, from: localDateSchema, to: localDateSchema }),
+      z.strictObject({
+        type: z.literal('add-holiday'),
+        holiday: z.strictObject({ name, kind: z.enum(['petites', 'grandes']), from: localDateSchema, to: localDateSchema }),
+      }),
+      z.strictObject({ type: z.literal('remove-holiday-days'), from: localDateSchema, to: localDateSchema }),
+      z.strictObject({ type: z.literal('move-holiday'), name, currentFrom: localDateSchema, from: localDateSchema, to: localDateSchema }),
     ]),
   }),
 ) {}
@@ -42,7 +46,10 @@ export class SchoolCalendarController {
 
   @Post('adjustments')
   @Roles('staff', 'admin')
-  @ApiOperation({ summary: 'Ajuster le calendrier (ajouter un pont, retirer ou déplacer des jours de vacances) : toutes les règles et tous les plannings en tiennent compte' })
+  @ApiOperation({
+    summary:
+      'Ajuster le calendrier (ajouter un pont, retirer ou déplacer des jours de vacances) : toutes les règles et tous les plannings en tiennent compte',
+  })
   async adjust(@Body() body: AdjustmentBody, @Req() rq: AuthenticatedRequest) {
     // One calendar serves every commune of the portal: only agents of every commune, or admins, change it.
     if (rq.principal.role === 'staff' && !(rq.principal.scope ?? []).includes('*')) throw forbidden();
@@ -51,7 +58,13 @@ export class SchoolCalendarController {
       new StreamCommand(
         CALENDAR_STREAM,
         calendarDecider,
-        (at) => ({ type: 'AdjustCalendar' as const, adjustment: body.adjustment, base, at, actor: { userId: rq.principal.userId, role: rq.principal.role } }),
+        (at) => ({
+          type: 'AdjustCalendar' as const,
+          adjustment: body.adjustment,
+          base,
+          at,
+          actor: { userId: rq.principal.userId, role: rq.principal.role },
+        }),
         commandContext(rq),
       ),
     );

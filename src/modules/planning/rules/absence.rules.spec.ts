@@ -1,6 +1,6 @@
 import { DomainError } from '../../../platform/domain/domain-error';
 import { eachDay } from '../calendar/local-date';
-import { DEFAULT_ABSENCE_POLICY, type AbsencePolicy } from '../planning.types';
+import { type AbsencePolicy, DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { certificateDeadline, decideAbsence, formatPenaltyFr } from './absence.rules';
 
 const policy = DEFAULT_ABSENCE_POLICY; // 72 h, 10 days, 09:00, 3.75 €
@@ -76,7 +76,7 @@ describe('decideAbsence', () => {
         policy,
       });
       expect(day).toMatchObject({ outcome: 'billed', reason: 'CERTIFICATE_TOO_LATE' });
-      expect(day.message).toContain('plus de 72 h après le début de l\'absence (au plus tard le jeudi 19 novembre 2026 à 00:00)');
+      expect(day.message).toContain("plus de 72 h après le début de l'absence (au plus tard le jeudi 19 novembre 2026 à 00:00)");
     });
 
     it('excuses 10 calendar days from the first day, not the 11th', () => {
@@ -102,7 +102,7 @@ describe('decideAbsence', () => {
       });
       expect(decisions.filter((d) => d.outcome === 'excused')).toHaveLength(10);
       expect(decisions[10]).toMatchObject({ date: '2026-11-26', outcome: 'billed', reason: 'CERTIFICATE_LIMIT_EXCEEDED' });
-      expect(decisions[10].message).toContain('au plus 10 jours (jusqu\'au mercredi 25 novembre 2026)');
+      expect(decisions[10].message).toContain("au plus 10 jours (jusqu'au mercredi 25 novembre 2026)");
     });
 
     it('orders and de-duplicates the days, and refuses an empty or invalid list', () => {
@@ -114,7 +114,12 @@ describe('decideAbsence', () => {
   });
 
   it('follows a commune policy (48 h, 5 days, 08:30, 50 %)', () => {
-    const strict: AbsencePolicy = { certificateWithinHours: 48, maxExcusedDaysPerCertificate: 5, reportBy: '08:30', penalty: { kind: 'percent', percent: 50 } };
+    const strict: AbsencePolicy = {
+      certificateWithinHours: 48,
+      maxExcusedDaysPerCertificate: 5,
+      reportBy: '08:30',
+      penalty: { kind: 'percent', percent: 50 },
+    };
     const [late] = decideAbsence({ days: ['2026-11-16'], declaredAt: '2026-11-16T07:31:00.000Z', policy: strict });
     expect(late).toMatchObject({ outcome: 'billed', penalty: { kind: 'percent', percent: 50 } });
     expect(late.message).toContain('pénalité : 50 % du prix');

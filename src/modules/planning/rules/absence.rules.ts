@@ -23,7 +23,7 @@
  */
 import { DomainError } from '../../../platform/domain/domain-error';
 import { addDays, instantMs, parisInstant, startOfParisDay } from '../calendar/local-date';
-import { isLocalDate, type AbsencePenalty, type AbsencePolicy, type Instant, type LocalDate } from '../planning.types';
+import { type AbsencePenalty, type AbsencePolicy, type Instant, isLocalDate, type LocalDate } from '../planning.types';
 import { formatDateFr, formatInstantFr } from './format-fr';
 
 export type MedicalCertificate = {

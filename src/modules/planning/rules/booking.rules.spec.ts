@@ -2,7 +2,7 @@ import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { isPublicHoliday } from '../calendar/public-holidays';
 import { adjustCalendar } from '../calendar/school-calendar';
 import type { Activity, BookingWindow, Closure } from '../planning.types';
-import { checkBooking, checkCancellation, selectBookingWindow, type BookingCheckInput } from './booking.rules';
+import { type BookingCheckInput, checkBooking, checkCancellation, selectBookingWindow } from './booking.rules';
 import { alshMercredi, alshVacances, garderieMatin, restauration } from './test-fixtures';
 
 /** A calendar with the school year 2025-2026 added, so that the DOMAIN.md example of April 2026 applies. */
@@ -42,27 +42,37 @@ describe('checkBooking', () => {
   it('OUTSIDE_SCHOOL_YEAR for a day in no school year of the calendar', () => {
     const result = checkBooking(given({ date: '2028-09-06' }));
     expect(result).toMatchObject({ ok: false, code: 'OUTSIDE_SCHOOL_YEAR' });
-    if (!result.ok) expect(result.message).toBe('Le mercredi 6 septembre 2028 est en dehors des années scolaires ouvertes aux réservations (2025-2026, 2026-2027, 2027-2028).');
+    if (!result.ok)
+      expect(result.message).toBe(
+        'Le mercredi 6 septembre 2028 est en dehors des années scolaires ouvertes aux réservations (2025-2026, 2026-2027, 2027-2028).',
+      );
   });
 
   describe('ACTIVITY_NOT_RUNNING', () => {
     it('on a weekend', () => {
       const result = checkBooking(given({ date: '2026-11-21' }));
       expect(result).toMatchObject({ ok: false, code: 'ACTIVITY_NOT_RUNNING', details: { reason: 'weekend' } });
-      if (!result.ok) expect(result.message).toBe("Le samedi 21 novembre 2026 est un week-end : l'activité « ALSH Mercredi après-midi » n'a pas lieu.");
+      if (!result.ok)
+        expect(result.message).toBe("Le samedi 21 novembre 2026 est un week-end : l'activité « ALSH Mercredi après-midi » n'a pas lieu.");
     });
 
     it('on a public holiday, named', () => {
       const result = checkBooking(given({ activity: restauration, date: '2027-03-29', now: '2027-03-01T10:00:00.000Z' }));
       expect(result).toMatchObject({ ok: false, code: 'ACTIVITY_NOT_RUNNING', details: { reason: 'public-holiday' } });
       if (!result.ok) {
-        expect(result.message).toBe("Le lundi 29 mars 2027 est un jour férié (Lundi de Pâques) : l'activité « Restauration scolaire » n'a pas lieu.");
+        expect(result.message).toBe(
+          "Le lundi 29 mars 2027 est un jour férié (Lundi de Pâques) : l'activité « Restauration scolaire » n'a pas lieu.",
+        );
       }
     });
 
     it('in holidays the activity does not run in (zone C winter holidays)', () => {
       const result = checkBooking(given({ date: '2027-02-10', now: '2027-01-10T10:00:00.000Z' }));
-      expect(result).toMatchObject({ ok: false, code: 'ACTIVITY_NOT_RUNNING', details: { reason: 'petites-vacances', holiday: "Vacances d'Hiver" } });
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'ACTIVITY_NOT_RUNNING',
+        details: { reason: 'petites-vacances', holiday: "Vacances d'Hiver" },
+      });
       if (!result.ok) {
         expect(result.message).toBe(
           "Le mercredi 10 février 2027 est pendant les Vacances d'Hiver : l'activité « ALSH Mercredi après-midi » ne fonctionne pas pendant les petites vacances.",
@@ -98,7 +108,13 @@ describe('checkBooking', () => {
       { category: 'resident', opensAt: '2026-08-21T05:00:00.000Z', closesAt: '2027-08-31T21:59:00.000Z' },
       { category: 'non-resident', opensAt: '2026-08-28T05:00:00.000Z', closesAt: '2027-08-31T21:59:00.000Z' },
       // holidays bookable from 6 weeks to 3 weeks before the first day
-      { category: '*', opensAt: '2027-05-22T05:00:00.000Z', closesAt: '2027-06-12T05:00:00.000Z', appliesTo: summer, label: 'Inscriptions été 2027' },
+      {
+        category: '*',
+        opensAt: '2027-05-22T05:00:00.000Z',
+        closesAt: '2027-06-12T05:00:00.000Z',
+        appliesTo: summer,
+        label: 'Inscriptions été 2027',
+      },
     ];
     const activity: Activity = { ...alshMercredi, bookingWindows: windows };
 
@@ -116,7 +132,9 @@ describe('checkBooking', () => {
     });
 
     it('opens exactly at the opening instant', () => {
-      expect(checkBooking(given({ activity, now: '2026-08-28T05:00:00.000Z', familyCategory: 'non-resident', date: '2026-09-09' }))).toMatchObject({
+      expect(
+        checkBooking(given({ activity, now: '2026-08-28T05:00:00.000Z', familyCategory: 'non-resident', date: '2026-09-09' })),
+      ).toMatchObject({
         ok: true,
       });
     });
@@ -150,7 +168,9 @@ describe('checkBooking', () => {
       const before = checkBooking(given({ activity: holidayOnly, date: '2027-07-07', now: '2027-05-22T04:59:59.999Z' }));
       expect(before).toMatchObject({ ok: false, code: 'BOOKING_WINDOW_NOT_OPEN' });
       // a day the window does not govern is not constrained by it
-      expect(checkBooking(given({ activity: holidayOnly, date: '2027-02-10', now: '2027-01-10T10:00:00.000Z' }))).toMatchObject({ ok: true });
+      expect(checkBooking(given({ activity: holidayOnly, date: '2027-02-10', now: '2027-01-10T10:00:00.000Z' }))).toMatchObject({
+        ok: true,
+      });
     });
 
     it('refuses a family whose category has no window when others govern the day', () => {
@@ -165,7 +185,10 @@ describe('checkBooking', () => {
     const april = { date: '2026-04-15' };
 
     it('accepts at the deadline itself', () => {
-      expect(checkBooking(given({ ...april, now: '2026-04-09T10:00:00.000Z' }))).toEqual({ ok: true, deadline: '2026-04-09T10:00:00.000Z' });
+      expect(checkBooking(given({ ...april, now: '2026-04-09T10:00:00.000Z' }))).toEqual({
+        ok: true,
+        deadline: '2026-04-09T10:00:00.000Z',
+      });
     });
 
     it('refuses one millisecond later, naming the day, the deadline and the rule', () => {
@@ -179,7 +202,9 @@ describe('checkBooking', () => {
     });
 
     it('garderie: the day before 18:00', () => {
-      expect(checkBooking(given({ activity: garderieMatin, date: '2026-11-16', now: '2026-11-15T16:59:00.000Z' }))).toMatchObject({ ok: true });
+      expect(checkBooking(given({ activity: garderieMatin, date: '2026-11-16', now: '2026-11-15T16:59:00.000Z' }))).toMatchObject({
+        ok: true,
+      });
       const late = checkBooking(given({ activity: garderieMatin, date: '2026-11-16', now: '2026-11-15T17:01:00.000Z' }));
       if (late.ok) throw new Error('expected a refusal');
       expect(late.message).toContain("jusqu'au dimanche 15 novembre 2026 à 18:00");
@@ -212,7 +237,12 @@ describe('selectBookingWindow', () => {
 });
 
 describe('checkCancellation', () => {
-  const input = (activity: Activity, date: string, now: string) => ({ activity, date, now, isPublicHoliday: (d: string) => isPublicHoliday(d) });
+  const input = (activity: Activity, date: string, now: string) => ({
+    activity,
+    date,
+    now,
+    isPublicHoliday: (d: string) => isPublicHoliday(d),
+  });
 
   it("uses the activity's cancellation deadline", () => {
     // ALSH Vacances: cancellable until J-7 12:00
@@ -237,6 +267,6 @@ describe('checkCancellation', () => {
     const late = checkCancellation(input(garderieMatin, '2026-11-16', '2026-11-15T23:00:00.001Z'));
     if (late.ok) throw new Error('expected a refusal');
     expect(late.message).toContain("jusqu'au lundi 16 novembre 2026 à 00:00");
-    expect(late.message).toContain('jusqu\'au début de la journée réservée');
+    expect(late.message).toContain("jusqu'au début de la journée réservée");
   });
 });

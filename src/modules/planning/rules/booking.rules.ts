@@ -22,16 +22,16 @@
  * when the activity has none (`cancellationDeadline: null`), a day can be cancelled until it begins
  * (00:00 Paris) — after that, the parent declares an absence instead.
  */
-import { findSchoolYear, holidayOn, runsOn, type NotRunningReason, type PublicHolidayLookup } from '../calendar/school-calendar';
 import { instantMs, startOfParisDay } from '../calendar/local-date';
 import { publicHolidayName } from '../calendar/public-holidays';
+import { findSchoolYear, holidayOn, type NotRunningReason, type PublicHolidayLookup, runsOn } from '../calendar/school-calendar';
 import {
-  ANY_CATEGORY,
-  isFacilityScope,
   type Activity,
+  ANY_CATEGORY,
   type BookingWindow,
   type Closure,
   type Instant,
+  isFacilityScope,
   type LocalDate,
   type SchoolCalendar,
 } from '../planning.types';
@@ -60,9 +60,7 @@ export type Refusal<Code extends string> = {
   details?: Record<string, unknown>;
 };
 
-export type BookingCheck =
-  | { ok: true; deadline: Instant; window?: BookingWindow }
-  | Refusal<BookingRefusalCode>;
+export type BookingCheck = { ok: true; deadline: Instant; window?: BookingWindow } | Refusal<BookingRefusalCode>;
 
 export type CancellationCheck = { ok: true; deadline: Instant } | Refusal<CancellationRefusalCode>;
 
@@ -110,19 +108,13 @@ export type WindowSelection =
   | { kind: 'window'; window: BookingWindow };
 
 /** The booking window that governs `date` for a family of `category` (see the header). */
-export function selectBookingWindow(
-  windows: readonly BookingWindow[],
-  date: LocalDate,
-  category: string,
-): WindowSelection {
+export function selectBookingWindow(windows: readonly BookingWindow[], date: LocalDate, category: string): WindowSelection {
   const covering = windows.filter((window) => covers(window, date));
   if (covering.length === 0) return { kind: 'none' };
   const own = covering.filter((window) => window.category === category);
   const candidates = own.length > 0 ? own : covering.filter((window) => window.category === ANY_CATEGORY);
   if (candidates.length === 0) return { kind: 'not-for-category' };
-  const [window] = [...candidates].sort(
-    (a, b) => span(a) - span(b) || instantMs(a.opensAt) - instantMs(b.opensAt),
-  );
+  const [window] = [...candidates].sort((a, b) => span(a) - span(b) || instantMs(a.opensAt) - instantMs(b.opensAt));
   return { kind: 'window', window };
 }
 
@@ -141,12 +133,7 @@ function windowLabelFr(window: BookingWindow): string {
 // Messages
 // ---------------------------------------------------------------------------------------------------
 
-function notRunningMessage(
-  activity: Activity,
-  date: LocalDate,
-  reason: NotRunningReason,
-  calendar: SchoolCalendar,
-): string {
+function notRunningMessage(activity: Activity, date: LocalDate, reason: NotRunningReason, calendar: SchoolCalendar): string {
   const day = formatDateFr(date);
   const name = `« ${activity.name} »`;
   const holiday = holidayOn(date, calendar);
@@ -258,9 +245,7 @@ export function checkBooking(input: BookingCheckInput): BookingCheck {
 
 /** The cancellation deadline of a day: the activity's rule, or the start of the day when it has none. */
 export function cancellationDeadlineFor(activity: Activity, date: LocalDate, isPublicHoliday: PublicHolidayLookup): Instant {
-  return activity.cancellationDeadline
-    ? deadlineFor(activity.cancellationDeadline, date, { isPublicHoliday })
-    : startOfParisDay(date);
+  return activity.cancellationDeadline ? deadlineFor(activity.cancellationDeadline, date, { isPublicHoliday }) : startOfParisDay(date);
 }
 
 /** Decides whether a booked day can still be cancelled now. */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+
 import { DomainError } from '../../../platform/domain/domain-error';
 import { addDays, isoWeekday, localDate, parisDateOf, startOfParisDay } from '../calendar/local-date';
 import { isPublicHoliday } from '../calendar/public-holidays';
@@ -36,7 +37,12 @@ describe('deadlineFor — the examples of DOMAIN.md', () => {
   });
 
   describe('"J-2, weekend not counted, 12:00"', () => {
-    const rule: DeadlineRule = { kind: 'days-before', days: 2, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } };
+    const rule: DeadlineRule = {
+      kind: 'days-before',
+      days: 2,
+      time: '12:00',
+      skip: { weekends: true, publicHolidays: false, weekdays: [] },
+    };
     it("closes Monday's booking on Thursday noon", () => {
       expect(at(rule, '2026-11-16')).toBe('2026-11-12T11:00:00.000Z');
     });
@@ -83,7 +89,12 @@ describe('deadlineFor — skipping public holidays and chosen weekdays', () => {
 
   it('skips chosen weekdays (no office on Wednesdays)', () => {
     expect(at(jMinus1(false, [3]), '2026-11-19')).toBe('2026-11-17T17:00:00.000Z'); // Thursday → Tuesday
-    const j2: DeadlineRule = { kind: 'days-before', days: 2, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [3] } };
+    const j2: DeadlineRule = {
+      kind: 'days-before',
+      days: 2,
+      time: '12:00',
+      skip: { weekends: true, publicHolidays: false, weekdays: [3] },
+    };
     expect(at(j2, '2026-11-20')).toBe('2026-11-17T11:00:00.000Z'); // Friday → Thu (1), Wed skipped, Tue (2)
   });
 
@@ -139,7 +150,10 @@ describe('invalid rules', () => {
   it.each<[DeadlineRule, RegExp]>([
     [{ kind: 'days-before', days: -1, time: '12:00', skip: NO_SKIP }, /nombre de jours/],
     [{ kind: 'days-before', days: 1, time: '24:00', skip: NO_SKIP }, /HH:mm/],
-    [{ kind: 'days-before', days: 1, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [1, 2, 3, 4, 5] } }, /Au moins un jour/],
+    [
+      { kind: 'days-before', days: 1, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [1, 2, 3, 4, 5] } },
+      /Au moins un jour/,
+    ],
     [{ kind: 'weekday-previous-week', weekday: 8 as Weekday, time: '12:00' }, /jour de la semaine/],
     [{ kind: 'weekday-weeks-before', weekday: 1, weeks: 0, time: '12:00' }, /semaines/],
     [{ kind: 'day-of-previous-month', day: 32, time: '12:00' }, /jour du mois/],
@@ -154,7 +168,10 @@ describe('describeDeadlineRule', () => {
   it.each<[DeadlineRule, string]>([
     [{ kind: 'days-before', days: 1, time: '18:00', skip: NO_SKIP }, 'la veille à 18:00'],
     [{ kind: 'days-before', days: 0, time: '09:00', skip: NO_SKIP }, 'le jour même à 09:00'],
-    [{ kind: 'days-before', days: 2, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } }, 'J-2 à 12:00, sans compter les week-ends'],
+    [
+      { kind: 'days-before', days: 2, time: '12:00', skip: { weekends: true, publicHolidays: false, weekdays: [] } },
+      'J-2 à 12:00, sans compter les week-ends',
+    ],
     [
       { kind: 'days-before', days: 3, time: '10:00', skip: { weekends: true, publicHolidays: true, weekdays: [3] } },
       'J-3 à 10:00, sans compter les week-ends, les jours fériés et les mercredis',
@@ -203,9 +220,7 @@ const ruleArb: fc.Arbitrary<DeadlineRule> = fc.oneof(
   fc.integer({ min: 0, max: 24 * 30 }).map((hours): DeadlineRule => ({ kind: 'hours-before', hours })),
 );
 
-const dayArb = fc
-  .integer({ min: 0, max: 365 * 4 })
-  .map((offset) => addDays(localDate(2026, 1, 1), offset));
+const dayArb = fc.integer({ min: 0, max: 365 * 4 }).map((offset) => addDays(localDate(2026, 1, 1), offset));
 
 describe('deadline invariants (fast-check)', () => {
   it('the deadline is at or before the start of the booked day, except J-0 whose deadline lies within the day', () => {

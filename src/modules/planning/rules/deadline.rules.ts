@@ -27,8 +27,8 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import {
   addDays,
   instantMs,
-  isWeekend,
   isoWeekday,
+  isWeekend,
   lastDayOfMonth,
   localDate,
   mondayOf,
@@ -37,13 +37,13 @@ import {
   startOfParisDay,
 } from '../calendar/local-date';
 import {
-  WEEKDAY_NAMES_FR,
-  isLocalTime,
-  isWeekday,
   type DaysBeforeDeadline,
   type DeadlineRule,
   type Instant,
+  isLocalTime,
+  isWeekday,
   type LocalDate,
+  WEEKDAY_NAMES_FR,
 } from '../planning.types';
 
 export type DeadlineContext = {
@@ -66,7 +66,8 @@ function isIntegerBetween(value: unknown, min: number, max: number): value is nu
 export function deadlineRuleProblems(rule: DeadlineRule): string[] {
   const problems: string[] = [];
   if ('time' in rule && !isLocalTime(rule.time)) problems.push(`L'heure « ${String(rule.time)} » n'est pas au format HH:mm.`);
-  if ('weekday' in rule && !isWeekday(rule.weekday)) problems.push('Le jour de la semaine doit être compris entre 1 (lundi) et 7 (dimanche).');
+  if ('weekday' in rule && !isWeekday(rule.weekday))
+    problems.push('Le jour de la semaine doit être compris entre 1 (lundi) et 7 (dimanche).');
   switch (rule.kind) {
     case 'days-before': {
       if (!isIntegerBetween(rule.days, 0, DEADLINE_LIMITS.maxDays)) {

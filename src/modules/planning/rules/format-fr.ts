@@ -6,7 +6,7 @@
  *   formatInstantFr('2026-04-09T10:00:00.000Z') → « jeudi 9 avril 2026 à 12:00 »
  */
 import { isoWeekday, parisDateOf, parisTimeOf, parts } from '../calendar/local-date';
-import { WEEKDAY_NAMES_FR, type Instant, type LocalDate } from '../planning.types';
+import { type Instant, type LocalDate, WEEKDAY_NAMES_FR } from '../planning.types';
 
 export const MONTH_NAMES_FR = [
   'janvier',

@@ -2,7 +2,7 @@
  * Activities of a typical commune, used by the planning tests (and handy as demo data): the values are
  * the rules of DOMAIN.md.
  */
-import { DEFAULT_ABSENCE_POLICY, type Activity, type DaysBeforeDeadline } from '../planning.types';
+import { type Activity, type DaysBeforeDeadline, DEFAULT_ABSENCE_POLICY } from '../planning.types';
 
 export const NO_SKIP: DaysBeforeDeadline['skip'] = { weekends: false, publicHolidays: false, weekdays: [] };
 

@@ -35,7 +35,9 @@ export const calendarDecider: Decider<AdjustCalendar, CalendarAdjusted, Calendar
       throw new DomainError('FORBIDDEN_ROLE', 'Seuls les agents ajustent le calendrier scolaire.', 'forbidden');
     }
     adjustCalendar(command.base, [...state.adjustments, command.adjustment]); // throws when it does not apply
-    return [{ type: 'CalendarAdjusted', data: { adjustment: command.adjustment, adjustedAt: command.at, adjustedBy: command.actor.userId } }];
+    return [
+      { type: 'CalendarAdjusted', data: { adjustment: command.adjustment, adjustedAt: command.at, adjustedBy: command.actor.userId } },
+    ];
   },
 };
 
