@@ -13,12 +13,15 @@ import { FamiliesModule } from './modules/families/families.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { PlanningModule } from './modules/planning/planning.module';
 import type { Authenticator } from './platform/auth/authenticator.port';
+import type { Clock } from './platform/clock/clock';
 import type { AppConfig } from './platform/config/config';
 import { PlatformModule } from './platform/platform.module';
 
 export interface AppOverrides {
   /** replaces the configured authenticator (the benchmark's parents of many families) */
   authenticator?: Authenticator;
+  /** replaces the configured clock (tests run at fixed instants) */
+  clock?: Clock;
 }
 
 /** Root module; the configuration picks the adapters (embedded SQLite, or EventStoreDB + MongoDB + Redis). */
@@ -41,6 +44,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         PlatformModule.forRoot({
           config,
+          clock: overrides.clock,
           eventTypes: ALL_EVENT_TYPES,
           projections: ALL_PROJECTIONS,
         }),

@@ -38,9 +38,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Projection inconnue « ${argument ?? ''} ». Projections : ${runner.names().join(', ')}`);
       return 64;
     }
-    const started = Date.now();
+    const started = performance.now();
     const status = await runner.rebuild(argument);
-    console.log(`Projection ${argument} reconstruite en ${Date.now() - started} ms (checkpoint ${status.checkpoint}).`);
+    console.log(`Projection ${argument} reconstruite en ${performance.now() - started} ms (checkpoint ${status.checkpoint}).`);
     return 0;
   } finally {
     await app.close();

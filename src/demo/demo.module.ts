@@ -19,12 +19,13 @@ import {
 import { FamilyPlanningCommand, familyPlanningDecider } from '../modules/planning/family-planning/family-planning.decider';
 import { planningStream } from '../modules/planning/planning.events';
 import type { Activity } from '../modules/planning/planning.types';
+import type { Clock } from '../platform/clock/clock';
 import type { CommandContext, Principal } from '../platform/commands/command-context';
 import { StreamCommand } from '../platform/commands/stream-command';
 import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
-import { EVENT_STORE } from '../platform/tokens';
+import { CLOCK, EVENT_STORE } from '../platform/tokens';
 import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PASSWORD } from './demo-data';
 
 const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
@@ -41,6 +42,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -89,7 +91,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
    * Agenda » shows a filled grid.
    */
   private async seedEnrolments(context: (id: string) => CommandContext): Promise<void> {
-    const schoolYear = schoolYearOf(parisDateOf(new Date().toISOString()));
+    const schoolYear = schoolYearOf(parisDateOf(this.clock.now().toISOString()));
     for (const [activityId, activity, regularDays] of [
       [ALSH_MERCREDI_ID, { ...ALSH_MERCREDI_CONFIG, activityId: ALSH_MERCREDI_ID, facilityId: ALSH_FACILITY.facilityId }, [3]],
       [RESTAURATION_ID, { ...RESTAURATION_CONFIG, activityId: RESTAURATION_ID, facilityId: PERISCOLAIRE_FACILITY.facilityId }, []],

@@ -6,6 +6,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuthGuard } from './auth/auth.guard';
 import { FamilyAccessPolicy } from './auth/family-access';
+import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
 import { StreamCommandHandler } from './commands/stream-command';
 import type { AppConfig } from './config/config';
@@ -32,39 +33,48 @@ import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
-import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
 export interface PlatformOptions {
   config: AppConfig;
+  /** replaces the configured clock (tests run at fixed instants) */
+  clock?: Clock;
   eventTypes: EventTypeDefinition[];
   projections: ProjectionDefinition[];
 }
 
-function eventStoreFor(config: AppConfig): EventStore {
+/** The system clock; in embedded demo and acceptance runs, a clock started at CLOCK_START (loudly logged). */
+export function clockFor(config: AppConfig): Clock {
+  if (config.clockStart === undefined) return new SystemClock();
+  new Logger('Clock').warn(`CLOCK_START=${config.clockStart}: the portal's clock starts at this instant (demo / acceptance run)`);
+  return new StartedClock(config.clockStart);
+}
+
+function eventStoreFor(config: AppConfig, clock: Clock): EventStore {
   if (config.mode === 'server') return new EsdbEventStore(config.esdbUrl);
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), { clock });
 }
 
-function documentStoreFor(config: AppConfig): DocumentStore {
+function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
   if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb);
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'));
+  return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'), clock);
 }
 
-function jobSchedulerFor(config: AppConfig): JobScheduler {
-  if (config.mode === 'server') return new BullmqJobScheduler({ connection: config.redisUrl });
+function jobSchedulerFor(config: AppConfig, clock: Clock): JobScheduler {
+  if (config.mode === 'server') return new BullmqJobScheduler({ connection: config.redisUrl, clock });
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'));
+  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'), { now: () => clock.now().getTime() });
 }
 
 /**
  * The embedded runtime (and a server without SMTP_URL) keeps mail in an outbox in the data folder, readable by
  * staff; with SMTP_URL, mail goes out through SMTP (Mailpit in docker-compose).
  */
-function outboxFor(config: AppConfig, renderer: TemplateRenderer): OutboxMailer {
-  return new OutboxMailer({ dir: outboxDir(config.dataDir), from: config.mailFrom, renderer });
+function outboxFor(config: AppConfig, renderer: TemplateRenderer, clock: Clock): OutboxMailer {
+  return new OutboxMailer({ dir: outboxDir(config.dataDir), from: config.mailFrom, renderer, clock });
 }
 
 /** Starts what runs in the background and closes the stores last, after in-flight requests have finished. */
@@ -114,35 +124,42 @@ export class PlatformModule {
       controllers: [HealthController, ProjectionsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => eventStoreFor(config) },
-        { provide: DOCUMENT_STORE, useFactory: () => documentStoreFor(config) },
-        { provide: JOB_SCHEDULER, useFactory: () => jobSchedulerFor(config) },
+        { provide: CLOCK, useFactory: () => options.clock ?? clockFor(config) },
+        { provide: EVENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => eventStoreFor(config, clock) },
+        { provide: DOCUMENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => documentStoreFor(config, clock) },
+        { provide: JOB_SCHEDULER, inject: [CLOCK], useFactory: (clock: Clock) => jobSchedulerFor(config, clock) },
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
-        { provide: OUTBOX, inject: [TemplateRenderer], useFactory: (renderer: TemplateRenderer) => outboxFor(config, renderer) },
+        {
+          provide: OUTBOX,
+          inject: [TemplateRenderer, CLOCK],
+          useFactory: (renderer: TemplateRenderer, clock: Clock) => outboxFor(config, renderer, clock),
+        },
         {
           provide: MAILER,
-          inject: [TemplateRenderer, OUTBOX],
-          useFactory: (renderer: TemplateRenderer, outbox: OutboxMailer) =>
-            config.smtpUrl ? new SmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, renderer }) : outbox,
+          inject: [TemplateRenderer, OUTBOX, CLOCK],
+          useFactory: (renderer: TemplateRenderer, outbox: OutboxMailer, clock: Clock) =>
+            config.smtpUrl ? new SmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, renderer, clock }) : outbox,
         },
         { provide: PASSWORD_HASHER, useFactory: () => new Argon2idHasher() },
         {
           provide: CommandExecutor,
-          inject: [EVENT_STORE, EventSerializer, MetricsService],
-          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService) =>
+          inject: [EVENT_STORE, EventSerializer, MetricsService, CLOCK],
+          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService, clock: Clock) =>
             new CommandExecutor(store, serializer, {
               maxAttempts: config.commandRetries,
+              clock,
               onConflictRetry: () => metrics.conflictRetries.inc(),
             }),
         },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
-          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer, clock: Clock) => {
             const logger = new Logger('Projections');
             return new ProjectionRunner(store, documents, serializer, {
+              clock,
               logger: {
                 info: (obj, msg) => logger.log({ ...obj, msg }),
                 warn: (obj, msg) => logger.warn({ ...obj, msg }),
@@ -167,6 +184,7 @@ export class PlatformModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [
+        CLOCK,
         WorkflowRunner,
         MAILER,
         OUTBOX,

@@ -3,3 +3,5 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const DOCUMENT_STORE = Symbol('DOCUMENT_STORE');
 export const JOB_SCHEDULER = Symbol('JOB_SCHEDULER');
+/** The Clock port (src/platform/clock/clock.ts): every "now" of the application. */
+export const CLOCK = Symbol('CLOCK');

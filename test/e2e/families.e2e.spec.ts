@@ -147,7 +147,7 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
   });
 
   it('keeps only the last month in the Liste des demandes, while the history keeps every request', async () => {
-    const fortyDaysAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
+    const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * 24 * 3600 * 1000).toISOString();
     const parent = { userId: 'parent-dupont', role: 'parent' as const, familyId: DUPONT };
     const old = await t.app.get(CommandBus).execute(
       new FamilyCommandMessage(
@@ -355,7 +355,7 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
       });
     expect(duplicate.status).toBe(409);
     await t.http.post('/families').set(bearer(t.tokens.dupont)).send({}).expect(403);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // distinct instants for the asOf replay below
+    t.clock.advance(60_000); // distinct instants for the asOf replay below
     await t.http
       .post('/families/1001001818999/children')
       .set(bearer(t.tokens.otherStaff))

@@ -230,7 +230,7 @@ describe('Identity and access over HTTP', () => {
 
   it('ends a session after 30 minutes without a request, and 12 hours after login in any case', async () => {
     const sessions = t.app.get(SessionStore);
-    const opened = new Date();
+    const opened = t.clock.now();
     const a = await sessions.open({ accountId: 'auditeur', credentialsVersion: 1 }, 'test', opened);
     expect(await sessions.resolve(a.token, new Date(opened.getTime() + 29 * 60_000))).toMatchObject({ userId: 'auditeur' });
     // that request moved the idle deadline: 29 + 29 minutes is still inside it

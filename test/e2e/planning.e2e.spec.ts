@@ -21,11 +21,11 @@ const config = {
   bookingWindows: [],
 } as const;
 
-/** The next Wednesdays the activity runs on, at least two weeks from now (so every deadline is ahead). */
-function nextWednesdays(count: number): string[] {
+/** The next Wednesdays the activity runs on, at least two weeks after `now` (so every deadline is ahead). */
+function nextWednesdays(count: number, now: Date): string[] {
   const calendar = officialSchoolCalendar('C');
   const found: string[] = [];
-  let day = addDays(parisDateOf(new Date().toISOString()), 14);
+  let day = addDays(parisDateOf(now.toISOString()), 14);
   for (let i = 0; i < 400 && found.length < count; i++, day = addDays(day, 1)) {
     if (isoWeekday(day) === 3 && runsOn({ ...config, activityId: ACTIVITY_ID, facilityId: 'x' } as unknown as Activity, day, calendar).runs)
       found.push(day);
@@ -41,7 +41,7 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
 
   beforeAll(async () => {
     t = await startTestApp();
-    days = nextWednesdays(4);
+    days = nextWednesdays(4, t.clock.now());
     const staff = bearer(t.tokens.staff);
     await t.http
       .post('/facilities')
@@ -107,7 +107,7 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
       .send({ childId: LUCIE, activityId: ACTIVITY_ID, date: saturday })
       .expect(422);
     expect(closed.body).toMatchObject({ code: 'ACTIVITY_NOT_RUNNING', message: expect.stringMatching(/samedi/) });
-    const yesterdayish = parisDateOf(new Date(Date.now() - 2 * 86_400_000).toISOString());
+    const yesterdayish = parisDateOf(new Date(t.clock.now().getTime() - 2 * 86_400_000).toISOString());
     const late = await t.http
       .post(`/families/${DUPONT}/reservations`)
       .set(parent)

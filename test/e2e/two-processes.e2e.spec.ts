@@ -12,11 +12,13 @@ import { officialSchoolCalendar } from '../../src/modules/planning/calendar/offi
 import { runsOn, schoolYearOf } from '../../src/modules/planning/calendar/school-calendar';
 import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog.examples';
 import type { Activity } from '../../src/modules/planning/planning.types';
+import { SettableClock } from '../../src/platform/clock/clock';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
 import { EVENT_STORE } from '../../src/platform/tokens';
 import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
+import { E2E_NOW } from '../support/test-app';
 import { bearer } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -29,12 +31,14 @@ describe('Two processes booking the same day', () => {
   let dir: string;
   let a: INestApplication;
   let b: INestApplication;
+  // both processes read the same instant, as two processes on one machine read the same clock
+  const clock = new SettableClock(E2E_NOW);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portail-two-'));
-    a = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+    a = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), { clock });
     await a.init();
-    b = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }));
+    b = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }), { clock });
     await b.init();
   });
   afterAll(async () => {
@@ -63,7 +67,7 @@ describe('Two processes booking the same day', () => {
       .send({ activityId: 'two-act', ...config })
       .expect(201);
     const calendar = officialSchoolCalendar('C');
-    let day = addDays(parisDateOf(new Date().toISOString()), 7);
+    let day = addDays(parisDateOf(clock.now().toISOString()), 7);
     while (
       isoWeekday(day) !== 3 ||
       !runsOn({ ...config, activityId: 'two-act', facilityId: 'two-centre' } as unknown as Activity, day, calendar).runs

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SettableClock } from '../../src/platform/clock/clock';
 import type { CommandContext } from '../../src/platform/commands/command-context';
 import { CommandExecutor } from '../../src/platform/commands/command-executor';
 import type { Decider, DomainEvent } from '../../src/platform/domain/decider';
@@ -34,7 +35,9 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
   let dir: string;
   let store: SqliteEventStore;
   let serializer: EventSerializer;
-  const executor = (maxAttempts = 10) => new CommandExecutor(store, serializer, { maxAttempts });
+  // a clock that stands still: two racing copies of one command decide at the same instant
+  const clock = new SettableClock('2026-11-28T08:00:00.000Z');
+  const executor = (maxAttempts = 10) => new CommandExecutor(store, serializer, { maxAttempts, clock });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'executor-'));

@@ -7,6 +7,7 @@ import request from 'supertest';
 
 import { createApp } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { SettableClock } from '../../src/platform/clock/clock';
 import { loadConfig } from '../../src/platform/config/config';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
@@ -25,7 +26,15 @@ export const LOGINS = {
 } as const;
 export type DemoLogin = keyof typeof LOGINS;
 
+/**
+ * The instant every e2e test starts at: a Monday in term time (zone C), so the tests do not depend on
+ * today's date or on how far the shipped school calendar reaches. Tests move `clock` when they need to.
+ */
+export const E2E_NOW = '2026-11-16T09:00:00+01:00';
+
 export interface TestApp {
+  /** the portal's clock, standing still at E2E_NOW until a test moves it */
+  clock: SettableClock;
   /** session tokens of the demo accounts, logged in through POST /auth/login */
   tokens: Record<DemoLogin, string>;
   app: INestApplication;
@@ -38,10 +47,10 @@ export interface TestApp {
 }
 
 /** The embedded portal in a temporary data folder, with the demo data, as `npm start` runs it. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, clock = new SettableClock(E2E_NOW)): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portail-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config);
+  const app = await createApp(config, { clock });
   await app.init();
   const events = app.get<EventStore>(EVENT_STORE);
   const runner = app.get(ProjectionRunner);
@@ -65,6 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     tokens[name] = res.body.token;
   }
   return {
+    clock,
     tokens,
     app,
     http,

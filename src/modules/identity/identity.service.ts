@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
+import type { Clock } from '../../platform/clock/clock';
 import type { CommandContext, Principal } from '../../platform/commands/command-context';
 import type { AppConfig } from '../../platform/config/config';
 import { DomainError } from '../../platform/domain/domain-error';
@@ -11,7 +12,7 @@ import type { JobScheduler } from '../../platform/jobs/job-scheduler.port';
 import { MAILER, Mailer } from '../../platform/mail/mailer.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../../platform/security/password-hasher';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../platform/security/secret-token';
-import { APP_CONFIG, JOB_SCHEDULER } from '../../platform/tokens';
+import { APP_CONFIG, CLOCK, JOB_SCHEDULER } from '../../platform/tokens';
 import { AccountRepository } from './account-repository';
 import { canLogin, IdentityCommand, INVALID_OR_EXPIRED_TOKEN } from './identity.decider';
 import type { Account, AccountRole } from './identity.types';
@@ -57,6 +58,7 @@ export class IdentityService implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
@@ -82,7 +84,7 @@ export class IdentityService implements OnModuleInit {
     const accountId = normalizeLogin(loginInput);
     await this.throttle.assertAllowed(accountId, source);
     const account = await this.accounts.load(accountId);
-    const allowed = canLogin(account, new Date().toISOString());
+    const allowed = canLogin(account, this.clock.now().toISOString());
     // The same work, and the same answer, whether the identifiant exists or not.
     const valid =
       allowed.ok && account?.passwordHash
@@ -134,7 +136,7 @@ export class IdentityService implements OnModuleInit {
    */
   async requestPasswordReset(loginInput: string): Promise<void> {
     const accountId = normalizeLogin(loginInput);
-    const minute = Math.floor(Date.now() / 60_000);
+    const minute = Math.floor(this.clock.now().getTime() / 60_000);
     const jobId = `${createHash('sha256').update(accountId).digest('hex').slice(0, 32)}-${minute}`;
     await this.jobs.schedule(RESET_JOB, jobId, { accountId });
   }
@@ -143,7 +145,7 @@ export class IdentityService implements OnModuleInit {
     const account = await this.accounts.load(accountId);
     if (!account?.email) return;
     const { token, hash } = newSecretToken();
-    const expiresAt = new Date(Date.now() + RESET_TTL_MS).toISOString();
+    const expiresAt = new Date(this.clock.now().getTime() + RESET_TTL_MS).toISOString();
     const result = await this.send(
       accountId,
       { type: 'RequestPasswordReset', tokenHash: hash, expiresAt },
@@ -174,7 +176,7 @@ export class IdentityService implements OnModuleInit {
           to: account.email,
           template: 'password-reset-done',
           correlationId: context.correlationId,
-          data: { displayName: account.displayName, login: account.login, changedAt: new Date().toISOString() },
+          data: { displayName: account.displayName, login: account.login, changedAt: this.clock.now().toISOString() },
         })
         .catch((error: unknown) => this.logger.error({ err: error, accountId: account.accountId }, 'reset-done mail not sent'));
     }
@@ -225,7 +227,7 @@ export class IdentityService implements OnModuleInit {
   async resendActivation(principal: Principal, accountId: string, context: CommandContext): Promise<{ activationMailSent: boolean }> {
     const account = await this.reachableAccount(principal, accountId);
     const { token, hash } = newSecretToken();
-    const activationExpiresAt = new Date(Date.now() + ACTIVATION_TTL_MS).toISOString();
+    const activationExpiresAt = new Date(this.clock.now().getTime() + ACTIVATION_TTL_MS).toISOString();
     await this.send(account.accountId, { type: 'IssueActivation', activationTokenHash: hash, activationExpiresAt }, context);
     return { activationMailSent: await this.sendActivation(account, token, activationExpiresAt, context.correlationId) };
   }
@@ -265,7 +267,7 @@ export class IdentityService implements OnModuleInit {
   ): Promise<{ accountId: string; activationMailSent: boolean }> {
     const accountId = normalizeLogin(login);
     const { token, hash } = newSecretToken();
-    const activationExpiresAt = new Date(Date.now() + ACTIVATION_TTL_MS).toISOString();
+    const activationExpiresAt = new Date(this.clock.now().getTime() + ACTIVATION_TTL_MS).toISOString();
     const result = await this.send(
       accountId,
       {

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 import { v5 as uuidv5 } from 'uuid';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import { Decider, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
 import { EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
+
+const SYSTEM_CLOCK = new SystemClock();
 
 /** Namespace for event ids derived from an idempotency key (any fixed UUID works; never change it). */
 const IDEMPOTENT_EVENT_NAMESPACE = '6f1c1a8e-6c1b-4d8e-9a63-2d6f0f2f4b17';
@@ -32,7 +35,8 @@ export interface ExecuteResult<E, S> {
 export interface CommandExecutorOptions {
   /** attempts of the whole read-decide-append step on a concurrency conflict */
   maxAttempts: number;
-  clock?: () => Date;
+  /** where the instant of a command comes from when the context does not carry one (default: the system clock) */
+  clock?: Clock;
   onConflictRetry?: (streamId: string, attempt: number) => void;
   /** how many folded stream states to keep (most recently used); default 5000 */
   keptStreams?: number;
@@ -61,7 +65,7 @@ export class CommandExecutor {
 
   async execute<C, E extends DomainEvent, S>(request: ExecuteRequest<C, E, S>): Promise<ExecuteResult<E, S>> {
     const { streamId, decider, context } = request;
-    const now = context.now ?? (this.options.clock ?? (() => new Date()))().toISOString();
+    const now = context.now ?? (this.options.clock ?? SYSTEM_CLOCK).now().toISOString();
     for (let attempt = 1; ; attempt++) {
       const { state, revision, byKey } = await this.load(streamId, decider);
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
@@ -82,7 +86,7 @@ export class CommandExecutor {
       try {
         const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
         const newState = events.reduce((s, e) => decider.evolve(s, e), state);
-        this.keep(streamId, decider, newState, result.nextExpectedRevision, byKey, context, toAppend, result.position);
+        this.keep(streamId, decider, newState, result.nextExpectedRevision, byKey, context, toAppend, result.position, now);
         return { events, state: newState, revision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -150,11 +154,11 @@ export class CommandExecutor {
     context: CommandContext,
     appended: EventToAppend[],
     position: number,
+    recordedAt: string,
   ): void {
     let keys = byKey;
     if (context.idempotencyKey) {
       keys = new Map(byKey);
-      const recordedAt = new Date().toISOString();
       const stored = appended.map((e, i): StoredEvent => ({
         ...e,
         streamId,

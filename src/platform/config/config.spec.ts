@@ -40,7 +40,18 @@ describe('loadConfig', () => {
         commandRetries: 5,
         runProjections: true,
         shutdownTimeoutMs: 10000,
+        clockStart: undefined,
       });
+    });
+
+    it('starts the clock at CLOCK_START for demos, refuses a bad instant, and refuses it in server mode', () => {
+      expect(loadConfig({ CLOCK_START: '2027-03-01T07:59:00+01:00' }).clockStart).toBe('2027-03-01T07:59:00+01:00');
+      expect(configError({ CLOCK_START: '2027-03-01' }).problems).toEqual([
+        'CLOCK_START: must be an ISO instant with its offset, e.g. 2027-03-01T07:59:00+01:00 (got "2027-03-01")',
+      ]);
+      expect(configError({ ...SERVER_ENV, CLOCK_START: '2027-03-01T07:59:00+01:00' }).problems).toEqual([
+        'CLOCK_START: is for demos and acceptance runs of the embedded runtime only; unset it in server mode',
+      ]);
     });
 
     it('takes the school holiday zone from SCHOOL_ZONE (C by default: the seed commune is in the Toulouse académie)', () => {
@@ -100,6 +111,7 @@ describe('loadConfig', () => {
       commandRetries: 0,
       runProjections: false,
       shutdownTimeoutMs: 30000,
+      clockStart: undefined,
     });
   });
 

@@ -51,6 +51,11 @@ interface CommonConfig {
   readonly runProjections: boolean;
   /** time given to in-flight requests, jobs and subscriptions to finish on SIGTERM */
   readonly shutdownTimeoutMs: number;
+  /**
+   * CLOCK_START: the instant the portal's clock starts at (demos and acceptance runs; it then runs at real
+   * speed). Embedded mode only; undefined = the system clock.
+   */
+  readonly clockStart: string | undefined;
 }
 
 export interface EmbeddedConfig extends CommonConfig {
@@ -98,6 +103,7 @@ const VARIABLES = [
   'COMMAND_MAX_RETRIES',
   'RUN_PROJECTIONS',
   'SHUTDOWN_TIMEOUT_MS',
+  'CLOCK_START',
 ] as const;
 type Variable = (typeof VARIABLES)[number];
 
@@ -200,6 +206,16 @@ function schemaFor(mode: PortailMode, modeReason: string) {
     RUN_PROJECTIONS: boolean().optional(),
     // At least 100 ms, or shutdown hooks never get to run; at most 10 minutes.
     SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).optional(),
+    // A demo clock in production would date every event wrongly: server mode refuses it.
+    CLOCK_START:
+      mode === 'server'
+        ? z.never({ error: () => 'is for demos and acceptance runs of the embedded runtime only; unset it in server mode' }).optional()
+        : z.iso
+            .datetime({
+              offset: true,
+              error: (i) => `must be an ISO instant with its offset, e.g. 2027-03-01T07:59:00+01:00 (got ${shown(i.input)})`,
+            })
+            .optional(),
   });
 }
 
@@ -264,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     commandRetries: v.COMMAND_MAX_RETRIES ?? 5,
     runProjections: v.RUN_PROJECTIONS ?? true,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    clockStart: v.CLOCK_START,
   };
 
   if (mode === 'server') {

@@ -19,6 +19,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
 import {
   Checkpoint,
@@ -176,7 +177,10 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly tableExistsStmt: Statement<[string], { found: number }>;
   private readonly commitTransaction: (ops: WriteOp[], checkpoint: Checkpoint | undefined) => boolean;
 
-  constructor(filename: string) {
+  constructor(
+    filename: string,
+    private readonly clock: Clock = new SystemClock(),
+  ) {
     // Derived data and checkpoints that replay from the event log: see open-database.ts.
     this.db = openDatabase(filename, { synchronous: 'NORMAL' });
     this.db.exec(`
@@ -316,7 +320,7 @@ export class SqliteDocumentStore implements DocumentStore {
       else if (op.op === 'delete') this.deleteSync(op.collection, op.id, op.expectedVersion);
       else throw new Error(`Unknown write op ${JSON.stringify(op)}`);
     }
-    if (checkpoint) this.setCheckpointStmt.run(checkpoint.name, checkpoint.position, new Date().toISOString());
+    if (checkpoint) this.setCheckpointStmt.run(checkpoint.name, checkpoint.position, this.clock.now().toISOString());
     return true;
   }
 

@@ -17,6 +17,7 @@ import { realpathSync } from 'node:fs';
 
 import type { Statement } from 'better-sqlite3';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import { isMemoryDatabase, openDatabase, SqliteDatabase } from '../sqlite/open-database';
 import {
   AppendResult,
@@ -45,6 +46,8 @@ export class DuplicateEventIdError extends Error {
 export interface SqliteEventStoreOptions {
   /** how often live subscriptions look for events written by other processes (default 250 ms) */
   pollIntervalMs?: number;
+  /** the instant written as each event's commit time (default: the system clock) */
+  clock?: Clock;
 }
 
 interface EventRow {
@@ -118,6 +121,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: SqliteDatabase;
   private readonly notifierKey: string;
   private readonly pollIntervalMs: number;
+  private readonly clock: Clock;
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
 
@@ -133,6 +137,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(filename: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.clock = options.clock ?? new SystemClock();
     this.db = openDatabase(filename, { synchronous: 'FULL' });
     this.notifierKey = isMemoryDatabase(filename) ? `:memory:#${++memoryDatabases}` : realpathSync(filename);
 
@@ -224,7 +229,7 @@ export class SqliteEventStore implements EventStore {
       }
     }
 
-    const recordedAt = new Date().toISOString();
+    const recordedAt = this.clock.now().toISOString();
     let revision = current ?? -1;
     let position = 0;
     for (const event of events) {

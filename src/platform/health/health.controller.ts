@@ -36,10 +36,10 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: stores reachable and projections caught up (503 otherwise)' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const check = async (fn: () => Promise<unknown>) => {
-      const started = Date.now();
+      const started = performance.now();
       try {
         await fn();
-        return { status: 'up' as const, ms: Date.now() - started };
+        return { status: 'up' as const, ms: Math.round(performance.now() - started) };
       } catch (error) {
         return { status: 'down' as const, error: error instanceof Error ? error.message : String(error) };
       }

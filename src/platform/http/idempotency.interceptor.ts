@@ -4,10 +4,11 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import type { Request, Response } from 'express';
 import { from, mergeMap, Observable, of } from 'rxjs';
 
+import { type Clock } from '../clock/clock';
 import type { Principal } from '../commands/command-context';
 import { DocumentStore, VersionConflictError } from '../document-store/document-store.port';
 import { DomainError } from '../domain/domain-error';
-import { DOCUMENT_STORE } from '../tokens';
+import { CLOCK, DOCUMENT_STORE } from '../tokens';
 
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -29,7 +30,10 @@ interface StoredAnswer extends Record<string, unknown> {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(DOCUMENT_STORE) private readonly documents: DocumentStore) {}
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -66,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
               status: response.statusCode,
               body,
               etag: response.getHeader('ETag') as string | undefined,
-              createdAt: new Date().toISOString(),
+              createdAt: this.clock.now().toISOString(),
             };
             try {
               await this.documents.put(IDEMPOTENCY_COLLECTION, id, answer, 'absent');

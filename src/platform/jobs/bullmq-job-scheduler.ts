@@ -25,6 +25,7 @@
 import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import type { JobContext, JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
 
 export interface BullmqJobSchedulerOptions {
@@ -36,6 +37,8 @@ export interface BullmqJobSchedulerOptions {
   concurrency?: number;
   /** background errors (connection loss, worker errors); default: console.error */
   onError?: (error: Error) => void;
+  /** the clock `runAt` instants are read against (default: the system clock) */
+  clock?: Clock;
 }
 
 /** A replace that arrived while the job was running, applied when the running attempt ends. */
@@ -50,6 +53,7 @@ interface JobData {
   payload: Record<string, unknown>;
 }
 
+const SYSTEM_CLOCK = new SystemClock();
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BACKOFF_MS = 1000;
 const PING_TIMEOUT_MS = 2000;
@@ -84,6 +88,10 @@ export class BullmqJobScheduler implements JobScheduler {
   private stopping = false;
   private stopped = false;
 
+  private now(): number {
+    return (this.options.clock ?? SYSTEM_CLOCK).now().getTime();
+  }
+
   constructor(private readonly options: BullmqJobSchedulerOptions) {
     this.onError = options.onError ?? ((error) => console.error('[bullmq-job-scheduler]', error.message));
     this.client = createClient(options.connection, { maxRetriesPerRequest: 3 });
@@ -113,7 +121,7 @@ export class BullmqJobScheduler implements JobScheduler {
 
   async schedule<P extends Record<string, unknown>>(name: string, id: string, payload: P, options: ScheduleOptions = {}): Promise<void> {
     if (!name || !id) throw new Error('A job needs a name and an id');
-    const runAt = options.runAt?.getTime() ?? Date.now();
+    const runAt = options.runAt?.getTime() ?? this.now();
     if (!Number.isFinite(runAt)) throw new Error(`Invalid runAt for job ${name}/${id}`);
     this.queue(name);
     if (options.replace && (await this.replaceExisting(name, id, { payload, runAt })) === 'deferred') return;
@@ -125,7 +133,7 @@ export class BullmqJobScheduler implements JobScheduler {
     const definition = this.definitions.get(name);
     const opts: JobsOptions = {
       jobId: encodeJobId(id),
-      delay: Math.max(0, runAt - Date.now()),
+      delay: Math.max(0, runAt - this.now()),
       attempts: definition?.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'exponential', delay: definition?.backoffMs ?? DEFAULT_BACKOFF_MS },
       removeOnComplete: { age: KEEP_COMPLETED_S },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { readMime } from '../../../test/support/fake-smtp-server';
+import { SettableClock } from '../clock/clock';
 import type { MailMessage } from './mailer.port';
 import { outboxDir, OutboxMailer } from './outbox-mailer';
 import { TemplateRenderer } from './template-renderer';
@@ -35,7 +36,7 @@ describe('OutboxMailer', () => {
     dir = outboxDir(dataDir);
     now = Date.parse('2026-11-27T09:00:00.000Z');
     // each mail one second after the previous one
-    mailer = new OutboxMailer({ dir, from: FROM, renderer, clock: () => new Date((now += 1000)) });
+    mailer = new OutboxMailer({ dir, from: FROM, renderer, clock: { now: () => new Date((now += 1000)) } });
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -93,7 +94,7 @@ describe('OutboxMailer', () => {
   });
 
   it('keeps the order of mails sent within the same millisecond', async () => {
-    const frozen = new OutboxMailer({ dir, from: FROM, renderer, clock: () => new Date('2026-11-27T09:00:00Z') });
+    const frozen = new OutboxMailer({ dir, from: FROM, renderer, clock: new SettableClock('2026-11-27T09:00:00Z') });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await frozen.send(resetFor('a@example.fr'))).id);
     expect((await frozen.list()).map((mail) => mail.id)).toEqual(ids.reverse());

@@ -19,6 +19,7 @@ import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { v7 as uuidv7 } from 'uuid';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import { checkRecipient, type Mailer, type MailMessage, mimeFieldsOf, type Outbox, type SentMail } from './mailer.port';
 import type { TemplateRenderer } from './template-renderer';
 
@@ -29,7 +30,7 @@ export interface OutboxMailerOptions {
   from: string;
   renderer: TemplateRenderer;
   /** for tests; defaults to the system clock */
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export const DEFAULT_OUTBOX_LIMIT = 50;
@@ -47,20 +48,20 @@ export class OutboxMailer implements Mailer, Outbox {
   private readonly dir: string;
   private readonly from: string;
   private readonly renderer: TemplateRenderer;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private ready: Promise<void> | undefined;
 
   constructor(options: OutboxMailerOptions) {
     this.dir = path.resolve(options.dir);
     this.from = options.from;
     this.renderer = options.renderer;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? new SystemClock();
   }
 
   async send(message: MailMessage): Promise<SentMail> {
     const to = checkRecipient(message.to);
     const rendered = this.renderer.render(message.template, message.data);
-    const sentAt = this.clock().toISOString();
+    const sentAt = this.clock.now().toISOString();
     const mail: SentMail = {
       id: uuidv7(),
       to,

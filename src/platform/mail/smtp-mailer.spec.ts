@@ -1,6 +1,7 @@
 import net from 'node:net';
 
 import { FakeSmtpServer, readMime } from '../../../test/support/fake-smtp-server';
+import { SettableClock } from '../clock/clock';
 import { SmtpMailer } from './smtp-mailer';
 import { TemplateRenderer } from './template-renderer';
 
@@ -33,7 +34,7 @@ describe('SmtpMailer against a local SMTP server', () => {
       smtpUrl: smtp.url,
       from: FROM,
       renderer,
-      clock: () => new Date('2026-11-27T09:00:00.000Z'),
+      clock: new SettableClock('2026-11-27T09:00:00.000Z'),
     });
   });
   afterEach(async () => {

@@ -9,6 +9,7 @@
 import { createTransport } from 'nodemailer';
 import { v7 as uuidv7 } from 'uuid';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import { checkRecipient, type Mailer, type MailMessage, mimeFieldsOf, type SentMail } from './mailer.port';
 import type { TemplateRenderer } from './template-renderer';
 
@@ -19,19 +20,19 @@ export interface SmtpMailerOptions {
   from: string;
   renderer: TemplateRenderer;
   /** for tests; defaults to the system clock */
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class SmtpMailer implements Mailer {
   private readonly transporter: ReturnType<typeof createTransport>;
   private readonly from: string;
   private readonly renderer: TemplateRenderer;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(options: SmtpMailerOptions) {
     this.from = options.from;
     this.renderer = options.renderer;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? new SystemClock();
     this.transporter = createTransport({
       url: options.smtpUrl,
       // nodemailer waits up to 2 minutes for a connection and 10 for an idle socket by default: far too
@@ -54,7 +55,7 @@ export class SmtpMailer implements Mailer {
       text: rendered.text,
       html: rendered.html,
       template: message.template,
-      sentAt: this.clock().toISOString(),
+      sentAt: this.clock.now().toISOString(),
       ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
     };
     const info = await this.transporter.sendMail(mimeFieldsOf(mail));

@@ -1,3 +1,4 @@
+import { type Clock, SystemClock } from '../clock/clock';
 import type { Document, DocumentStore, WriteOp } from '../document-store/document-store.port';
 import { VersionConflictError } from '../document-store/document-store.port';
 import type { EventStore, StoredEvent, Subscription } from '../event-store/event-store.port';
@@ -35,8 +36,11 @@ export interface ProjectionRunnerOptions {
   logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** retry delays when a batch fails (ms) */
   backoff?: { initialMs: number; maxMs: number };
+  /** for rebuild marks and lag in seconds (default: the system clock) */
+  clock?: Clock;
 }
 
+const SYSTEM_CLOCK = new SystemClock();
 const STATE_COLLECTION = 'projection_state';
 const DOC_POSITION = '_position';
 
@@ -62,6 +66,10 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? SYSTEM_CLOCK).now();
   }
 
   register(...definitions: ProjectionDefinition[]): this {
@@ -119,10 +127,10 @@ export class ProjectionRunner {
   /** The collection queries must read for a projection (cached briefly: another process may switch it). */
   async collectionOf(name: string): Promise<string> {
     const cached = this.activeCache.get(name);
-    if (cached && Date.now() - cached.readAt < 1000) return cached.collection;
+    if (cached && performance.now() - cached.readAt < 1000) return cached.collection;
     const state = await this.state(name);
     if (!state) throw new Error(`Unknown projection ${name}`);
-    this.activeCache.set(name, { collection: state.collection, readAt: Date.now() });
+    this.activeCache.set(name, { collection: state.collection, readAt: performance.now() });
     return state.collection;
   }
 
@@ -143,7 +151,7 @@ export class ProjectionRunner {
     await this.documents.put(
       STATE_COLLECTION,
       name,
-      { ...state, rebuilding: { generation, collection, startedAt: new Date().toISOString() } },
+      { ...state, rebuilding: { generation, collection, startedAt: this.now().toISOString() } },
       marked!.version,
     );
     try {
@@ -192,7 +200,7 @@ export class ProjectionRunner {
     let lagSeconds = 0;
     if (head > checkpoint) {
       const [next] = await this.events.readAll({ fromPosition: checkpoint, maxCount: 1 });
-      if (next) lagSeconds = Math.max(0, (Date.now() - Date.parse(next.recordedAt)) / 1000);
+      if (next) lagSeconds = Math.max(0, (this.now().getTime() - Date.parse(next.recordedAt)) / 1000);
     }
     return {
       name,
@@ -214,13 +222,13 @@ export class ProjectionRunner {
 
   /** Resolve when every projection has handled the log up to `position` (tests, read-your-writes). */
   async waitForPosition(position: number, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const statuses = await Promise.all(
         this.names().map(async (n) => (await this.documents.getCheckpoint(await this.collectionOf(n))) ?? 0),
       );
       if (statuses.every((c) => c >= position)) return;
-      if (Date.now() > deadline) throw new Error(`Projections did not reach position ${position} within ${timeoutMs} ms`);
+      if (performance.now() > deadline) throw new Error(`Projections did not reach position ${position} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

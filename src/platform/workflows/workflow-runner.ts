@@ -131,11 +131,11 @@ export class WorkflowRunner {
    * checkpoint and `position`.
    */
   async waitForPosition(position: number, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const done = await Promise.all(this.definitions.map((w) => this.handledUpTo(w, position)));
       if (done.every(Boolean)) return;
-      if (Date.now() > deadline) throw new Error(`Workflows did not reach position ${position} within ${timeoutMs} ms`);
+      if (performance.now() > deadline) throw new Error(`Workflows did not reach position ${position} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

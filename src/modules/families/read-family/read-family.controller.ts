@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { subMonths } from 'date-fns';
@@ -8,8 +8,10 @@ import { z } from 'zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import type { Clock } from '../../../platform/clock/clock';
 import { AuthenticatedRequest, setRevision } from '../../../platform/http/command-http';
 import { strip } from '../../../platform/http/command-http';
+import { CLOCK } from '../../../platform/tokens';
 import { SensitiveReadLog } from '../../audit/sensitive-read-log';
 import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
 import { CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
@@ -32,6 +34,7 @@ export class ReadFamilyController {
     private readonly queries: QueryBus,
     private readonly access: FamilyAccessPolicy,
     private readonly sensitiveReads: SensitiveReadLog,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -58,7 +61,7 @@ export class ReadFamilyController {
     await this.access.assertCanReach(rq.principal, p.familyId);
     // Requests carry the changes asked for, health data and bank details included.
     await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId/requests', rq.id ?? '');
-    const since = subMonths(new Date(), 1).toISOString();
+    const since = subMonths(this.clock.now(), 1).toISOString();
     const documents = await this.queries.execute(new ListFamilyRequestsQuery(p.familyId, since, query.category, query.status));
     const restricted = rq.principal.role === 'parent' ? rq.principal.childIds : undefined;
     const items = documents

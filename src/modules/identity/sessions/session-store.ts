@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import type { Clock } from '../../../platform/clock/clock';
 import type { Principal, Role } from '../../../platform/commands/command-context';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { VersionConflictError } from '../../../platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
-import { DOCUMENT_STORE } from '../../../platform/tokens';
+import { CLOCK, DOCUMENT_STORE } from '../../../platform/tokens';
 import { AccountRepository } from '../account-repository';
 
 export const SESSIONS_COLLECTION = 'sessions';
@@ -61,11 +62,12 @@ export interface OpenedSession {
 export class SessionStore {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionRunner,
     private readonly accounts: AccountRepository,
   ) {}
 
-  async open(account: SessionAccount, source: string, now = new Date()): Promise<OpenedSession> {
+  async open(account: SessionAccount, source: string, now = this.clock.now()): Promise<OpenedSession> {
     const { token, hash } = newSecretToken();
     const document: SessionDocument = {
       ...account,
@@ -80,7 +82,7 @@ export class SessionStore {
   }
 
   /** The principal of a valid session, or null (unknown, expired, revoked, tampered). */
-  async resolve(token: string, now = new Date()): Promise<Principal | null> {
+  async resolve(token: string, now = this.clock.now()): Promise<Principal | null> {
     if (!isWellFormedSecretToken(token)) return null;
     const id = hashSecretToken(token);
     const stored = await this.documents.get<SessionDocument>(SESSIONS_COLLECTION, id);

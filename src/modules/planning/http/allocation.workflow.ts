@@ -68,7 +68,8 @@ export class AllocationWorkflow implements WorkflowDefinition {
     const route = routeToAllocation(
       { id: event.metadata.eventId, streamId: event.streamId, position: event.position, type: event.type, data: event.data },
       () => ({ places: placesOn(activity.activity, date), offerWindowMs: offerWindowMs() }),
-      new Date().toISOString(),
+      // time comes from the event: a redelivery decides the same
+      event.metadata.recordedAt,
     );
     if (!route) return;
     await this.commands.execute(
@@ -230,7 +231,7 @@ export class CapacityWorkflow implements WorkflowDefinition {
 
   async handle(event: ProjectedEvent): Promise<void> {
     const { activity } = event.data as { activity: Activity };
-    const today = parisDateOf(new Date().toISOString());
+    const today = parisDateOf(event.metadata.recordedAt);
     for (let i = 0, date = today; i < 400; i++, date = addDays(date, 1)) {
       const streamId = allocationStream(activity.activityId, date);
       const stored = await this.events.readStream(streamId);
@@ -288,7 +289,7 @@ export class RegularContractWorkflow implements WorkflowDefinition {
     const calendar = await this.facts.schoolCalendar();
     const year = calendar.schoolYears.find((y) => y.id === schoolYear);
     if (!year) return;
-    const today = parisDateOf(new Date().toISOString());
+    const today = parisDateOf(event.metadata.recordedAt);
     const from = today > year.start ? today : year.start;
     const last = year.end;
     if (from > last) return;

@@ -9,13 +9,14 @@ import { z } from 'zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
+import type { Clock } from '../../../platform/clock/clock';
 import { StreamCommand } from '../../../platform/commands/stream-command';
 import { fold } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { AuthenticatedRequest, commandContext, EmptyBody, setRevision } from '../../../platform/http/command-http';
-import { EVENT_STORE } from '../../../platform/tokens';
+import { CLOCK, EVENT_STORE } from '../../../platform/tokens';
 import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import {
@@ -73,6 +74,7 @@ export class FamilyPlanningController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly serializer: EventSerializer,
     private readonly bulkReservations: BulkReservations,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('enrolments')
@@ -271,7 +273,7 @@ export class FamilyPlanningController {
       absenceId,
       ...rest,
       // The instant the certificate reaches the portal is the server's, never the parent's word.
-      ...(certificate ? { certificate: { reference: certificate.reference, providedAt: new Date().toISOString() } } : {}),
+      ...(certificate ? { certificate: { reference: certificate.reference, providedAt: this.clock.now().toISOString() } } : {}),
       policy: activity.absencePolicy,
     });
     setRevision(rs, result.revision);

@@ -5,11 +5,12 @@ import { z } from 'zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
+import type { Clock } from '../../../platform/clock/clock';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
 import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { DOCUMENT_STORE } from '../../../platform/tokens';
+import { CLOCK, DOCUMENT_STORE } from '../../../platform/tokens';
 import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { parisDateOf } from '../calendar/local-date';
 import type { PlanningGridDocument } from '../grid/planning-grid.types';
@@ -41,6 +42,7 @@ export class PlanningGridController {
     private readonly projections: ProjectionRunner,
     private readonly facts: PlanningFacts,
     private readonly access: FamilyAccessPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('children/:childId/planning')
@@ -56,7 +58,7 @@ export class PlanningGridController {
     if (!children.some((c) => c.childId === p.childId)) {
       throw new DomainError('CHILD_NOT_FOUND', 'Enfant introuvable dans cette famille.', 'not_found');
     }
-    return this.view(p.familyId, p.childId, q.month ?? monthOf(parisDateOf(new Date().toISOString())));
+    return this.view(p.familyId, p.childId, q.month ?? monthOf(parisDateOf(this.clock.now().toISOString())));
   }
 
   @Get('planning')
@@ -65,7 +67,7 @@ export class PlanningGridController {
   async family(@Param() p: FamilyIdParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const shown = this.access.visibleChildren(rq.principal, await this.children(p.familyId));
-    const monthId = q.month ?? monthOf(parisDateOf(new Date().toISOString()));
+    const monthId = q.month ?? monthOf(parisDateOf(this.clock.now().toISOString()));
     const views = await Promise.all(shown.map(async (c) => ({ view: await this.view(p.familyId, c.childId, monthId), name: c.firstName })));
     return buildFamilyView({ familyId: p.familyId, month: monthId, children: views });
   }
@@ -95,7 +97,7 @@ export class PlanningGridController {
       publicHolidays: facts.publicHolidays,
       activities: facts.catalog,
       familyCategory: facts.familyCategory,
-      now: new Date().toISOString(),
+      now: this.clock.now().toISOString(),
     });
   }
 }
