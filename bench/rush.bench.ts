@@ -37,7 +37,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { createApp } from '../src/bootstrap';
 import { DEMO_FAMILIES } from '../src/demo/demo-data';
 import type { RegisterFamily } from '../src/modules/families/families.decider';
-import { FamilyCommandMessage } from '../src/modules/families/family-commands/family-command';
+import { familiesDecider } from '../src/modules/families/families.decider';
+import { familyStream } from '../src/modules/families/families.events';
 import { placesOn } from '../src/modules/planning/allocation/allocation-consumer';
 import { addDays, isoWeekday, parisDateOf } from '../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../src/modules/planning/calendar/official-school-calendar';
@@ -370,7 +371,7 @@ async function run(dir: string): Promise<void> {
       const family = families[i];
       const { familyId } = family;
       const context = { principal: BENCH_ACTOR, correlationId: randomUUID() };
-      await bus.execute(new FamilyCommandMessage(familyId, (at) => registration(family, at), context));
+      await bus.execute(new StreamCommand(familyStream(familyId), familiesDecider, (at: string) => registration(family, at), context));
       await parents.add(familyId, context);
       for (const child of family.children) {
         for (const schoolYear of schoolYears) {

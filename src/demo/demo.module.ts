@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 
-import { FamilyCommandMessage } from '../modules/families/family-commands/family-command';
+import { familyCommands } from '../modules/families';
+import { accountCommands } from '../modules/identity';
 import { normalizeLogin } from '../modules/identity/identity.types';
-import { IdentityCommandMessage } from '../modules/identity/identity-command';
 import { parisDateOf } from '../modules/planning/calendar/local-date';
 import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
 import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
@@ -21,7 +21,7 @@ import { planningStream } from '../modules/planning/planning.events';
 import type { Activity } from '../modules/planning/planning.types';
 import type { Clock } from '../platform/clock/clock';
 import type { CommandContext, Principal } from '../platform/commands/command-context';
-import { StreamCommand } from '../platform/commands/stream-command';
+import { Commands, StreamCommand } from '../platform/commands/stream-command';
 import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
@@ -42,6 +42,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     private readonly commands: CommandBus,
+    private readonly send: Commands,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,7 +51,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
       await this.commands.execute(
-        new FamilyCommandMessage(registration.familyId, (at) => ({ ...registration, at, actor: SEEDER }), context(registration.familyId)),
+        StreamCommand.to(familyCommands, registration.familyId, registration, context(registration.familyId)),
       );
     }
     await this.seedCatalog(context);
@@ -59,27 +60,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
       const { hash } = newSecretToken();
-      const meta = (at: string) => ({ accountId, at, actor: SEEDER });
-      await this.commands.execute(
-        new IdentityCommandMessage(
-          accountId,
-          (at) => ({
-            type: 'CreateAccount',
-            ...meta(at),
-            ...account,
-            activationTokenHash: hash,
-            activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
-          }),
-          context(accountId),
-        ),
+      const activationExpiresAt = new Date(this.clock.now().getTime() + 60_000).toISOString();
+      await this.send.send(
+        accountCommands,
+        accountId,
+        { type: 'CreateAccount', ...account, activationTokenHash: hash, activationExpiresAt },
+        context(accountId),
       );
-      await this.commands.execute(
-        new IdentityCommandMessage(
-          accountId,
-          (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }),
-          context(accountId),
-        ),
-      );
+      await this.send.send(accountCommands, accountId, { type: 'Activate', tokenHash: hash, passwordHash }, context(accountId));
     }
     this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
     this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);

@@ -5,10 +5,11 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuthGuard } from './auth/auth.guard';
-import { FamilyAccessPolicy } from './auth/family-access';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
-import { StreamCommandHandler } from './commands/stream-command';
+import { FoldedStreams } from './commands/folded-streams';
+import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DocumentStore } from './document-store/document-store.port';
 import { MongoDocumentStore } from './document-store/mongo-document-store';
@@ -25,6 +26,7 @@ import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
 import { MAILER, Mailer, OUTBOX } from './mail/mailer.port';
+import { OutboxController } from './mail/outbox.controller';
 import { outboxDir, OutboxMailer } from './mail/outbox-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
 import { TemplateRenderer } from './mail/template-renderer';
@@ -32,6 +34,7 @@ import { MetricsService } from './observability/metrics.service';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
+import { DocumentReadModels, ReadModels } from './projections/read-models';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
 import { WorkflowRunner } from './workflows/workflow-runner';
@@ -121,7 +124,7 @@ export class PlatformModule {
     const { config } = options;
     return {
       module: PlatformModule,
-      controllers: [HealthController, ProjectionsController],
+      controllers: [HealthController, ProjectionsController, OutboxController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useFactory: () => options.clock ?? clockFor(config) },
@@ -144,15 +147,27 @@ export class PlatformModule {
         },
         { provide: PASSWORD_HASHER, useFactory: () => new Argon2idHasher() },
         {
-          provide: CommandExecutor,
-          inject: [EVENT_STORE, EventSerializer, MetricsService, CLOCK],
-          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService, clock: Clock) =>
-            new CommandExecutor(store, serializer, {
-              maxAttempts: config.commandRetries,
-              clock,
-              onConflictRetry: () => metrics.conflictRetries.inc(),
-            }),
+          provide: FoldedStreams,
+          inject: [EVENT_STORE, EventSerializer],
+          useFactory: (store: EventStore, serializer: EventSerializer) => new FoldedStreams(store, serializer),
         },
+        {
+          provide: StreamReader,
+          inject: [EVENT_STORE, EventSerializer, FoldedStreams],
+          useFactory: (store: EventStore, serializer: EventSerializer, streams: FoldedStreams) => new StreamReader(store, serializer, streams),
+        },
+        {
+          provide: CommandExecutor,
+          inject: [EVENT_STORE, EventSerializer, MetricsService, CLOCK, FoldedStreams],
+          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService, clock: Clock, streams: FoldedStreams) =>
+            new CommandExecutor(
+              store,
+              serializer,
+              { maxAttempts: config.commandRetries, clock, onConflictRetry: () => metrics.conflictRetries.inc() },
+              streams,
+            ),
+        },
+        Commands,
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
@@ -176,9 +191,13 @@ export class PlatformModule {
             return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) });
           },
         },
+        {
+          provide: ReadModels,
+          inject: [DOCUMENT_STORE, ProjectionRunner],
+          useFactory: (documents: DocumentStore, projections: ProjectionRunner) => new DocumentReadModels(documents, projections),
+        },
         PlatformLifecycle,
         StreamCommandHandler,
-        FamilyAccessPolicy,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
@@ -189,13 +208,15 @@ export class PlatformModule {
         MAILER,
         OUTBOX,
         PASSWORD_HASHER,
-        FamilyAccessPolicy,
         APP_CONFIG,
         EVENT_STORE,
         DOCUMENT_STORE,
         JOB_SCHEDULER,
         EventSerializer,
         CommandExecutor,
+        Commands,
+        StreamReader,
+        ReadModels,
         ProjectionRunner,
         MetricsService,
       ],

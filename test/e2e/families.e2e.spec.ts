@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 
-import { FamilyCommandMessage } from '../../src/modules/families/family-commands/family-command';
+import { familyCommands } from '../../src/modules/families';
+import { StreamCommand } from '../../src/platform/commands/stream-command';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 const DUPONT = '1001001818331';
@@ -150,17 +151,10 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * 24 * 3600 * 1000).toISOString();
     const parent = { userId: 'parent-dupont', role: 'parent' as const, familyId: DUPONT };
     const old = await t.app.get(CommandBus).execute(
-      new FamilyCommandMessage(
+      StreamCommand.to(
+        familyCommands,
         DUPONT,
-        (at) => ({
-          type: 'RequestContactChange',
-          familyId: DUPONT,
-          at,
-          actor: parent,
-          requestId: 'old-request-1',
-          person: 'spouse',
-          changes: { profession: 'Infirmière' },
-        }),
+        { type: 'RequestContactChange', requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } },
         { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
       ),
     );

@@ -10,7 +10,7 @@ import {
   type DefineActivity,
 } from './catalog.decider';
 import type { ActivityDefined, CatalogEvent, ClosureDeclared, FacilityDefined } from './catalog.events';
-import { catalogEventTypes, facilityIdFromStream, facilityStream } from './catalog.events';
+import { catalogEvents, facilityIdFromStream, facilityStream } from './catalog.events';
 import { ALSH_FACILITY, ALSH_MERCREDI, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID, RESTAURATION_ID } from './catalog.examples';
 import type { ActivityConfig } from './catalog-config.rules';
 
@@ -80,14 +80,14 @@ describe('catalogue streams and event types', () => {
   });
 
   it('describes every event type, none with personal data', () => {
-    expect(catalogEventTypes.map((t) => t.type)).toEqual([
+    expect(catalogEvents.definitions.map((t) => t.type)).toEqual([
       'FacilityDefined',
       'ActivityDefined',
       'ActivityChanged',
       'ClosureDeclared',
       'ClosureCancelled',
     ]);
-    expect(catalogEventTypes.every((t) => t.version === 1 && t.personalData.length === 0)).toBe(true);
+    expect(catalogEvents.definitions.every((t) => t.version === 1 && t.personalData.length === 0)).toBe(true);
   });
 });
 

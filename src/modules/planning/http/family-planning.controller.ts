@@ -16,8 +16,8 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import type { EventStore } from '../../../platform/event-store/event-store.port';
 import { EventSerializer } from '../../../platform/events/event-serializer';
 import { AuthenticatedRequest, commandContext, EmptyBody, setRevision } from '../../../platform/http/command-http';
+import { FamilyIdParam } from '../../../platform/http/command-http';
 import { CLOCK, EVENT_STORE } from '../../../platform/tokens';
-import { FamilyIdParam } from '../../families/family-commands/family-id.param';
 import { allocationDecider, offerWindowMs } from '../allocation/allocation.decider';
 import {
   FamilyPlanningCommand,

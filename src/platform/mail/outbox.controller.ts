@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
-import { Roles } from '../../../platform/auth/auth.decorators';
-import { OUTBOX, Outbox } from '../../../platform/mail/mailer.port';
+import { Roles } from '../auth/auth.decorators';
+import { OUTBOX, Outbox } from './mailer.port';
 
 class OutboxQuery extends createZodDto(
   z.strictObject({ to: z.email().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
