@@ -6,7 +6,6 @@
  * session validation as a parent's request does.
  */
 import type { INestApplication } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 
 import { accountCommands } from '../src/modules/identity';
 import { SessionStore } from '../src/modules/identity/sessions/session-store';
