@@ -50,9 +50,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     if ((await this.events.headPosition()) > 0) return;
     const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
-      await this.commands.execute(
-        StreamCommand.to(familyCommands, registration.familyId, registration, context(registration.familyId)),
-      );
+      await this.commands.execute(StreamCommand.to(familyCommands, registration.familyId, registration, context(registration.familyId)));
     }
     await this.seedCatalog(context);
     await this.seedEnrolments(context);

@@ -154,7 +154,8 @@ export class PlatformModule {
         {
           provide: StreamReader,
           inject: [EVENT_STORE, EventSerializer, FoldedStreams],
-          useFactory: (store: EventStore, serializer: EventSerializer, streams: FoldedStreams) => new StreamReader(store, serializer, streams),
+          useFactory: (store: EventStore, serializer: EventSerializer, streams: FoldedStreams) =>
+            new StreamReader(store, serializer, streams),
         },
         {
           provide: CommandExecutor,

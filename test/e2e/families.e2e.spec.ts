@@ -150,14 +150,16 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
   it('keeps only the last month in the Liste des demandes, while the history keeps every request', async () => {
     const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * 24 * 3600 * 1000).toISOString();
     const parent = { userId: 'parent-dupont', role: 'parent' as const, familyId: DUPONT };
-    const old = await t.app.get(CommandBus).execute(
-      StreamCommand.to(
-        familyCommands,
-        DUPONT,
-        { type: 'RequestContactChange', requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } },
-        { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
-      ),
-    );
+    const old = await t.app
+      .get(CommandBus)
+      .execute(
+        StreamCommand.to(
+          familyCommands,
+          DUPONT,
+          { type: 'RequestContactChange', requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } },
+          { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
+        ),
+      );
     expect(old.events.map((e) => e.type)).toEqual(['ChangeRequested']);
     await t.settle();
     const list = await t.http.get(`/families/${DUPONT}/requests?category=spouse`).set(bearer(t.tokens.dupont)).expect(200);

@@ -16,7 +16,13 @@ import { RequestChangeController } from './request-change/request-change.control
  */
 @Global()
 @Module({
-  controllers: [RegisterFamilyController, RequestChangeController, DecideChangeRequestController, ReadFamilyController, FamilyHistoryController],
+  controllers: [
+    RegisterFamilyController,
+    RequestChangeController,
+    DecideChangeRequestController,
+    ReadFamilyController,
+    FamilyHistoryController,
+  ],
   providers: [FamilyEndpoint, { provide: FAMILY_DIRECTORY, useClass: FamilyDirectory }, FamilyAccessPolicy],
   exports: [FamilyAccessPolicy],
 })

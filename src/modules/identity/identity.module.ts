@@ -59,4 +59,14 @@ export class IdentityModule {
   }
 }
 
-const USE_CASES = [Login, ChangePassword, ForgotPassword, ResetPassword, ActivateAccount, CreateAccount, ResendActivation, DisableAccount, EnableAccount];
+const USE_CASES = [
+  Login,
+  ChangePassword,
+  ForgotPassword,
+  ResetPassword,
+  ActivateAccount,
+  CreateAccount,
+  ResendActivation,
+  DisableAccount,
+  EnableAccount,
+];

@@ -114,9 +114,13 @@ export class CommandExecutor {
   ): Map<string, KeyedAppend> {
     if (!context.idempotencyKey) return byKey;
     const keys = new Map(byKey);
-    const stored = appended.map(
-      (e, i): StoredEvent => ({ ...e, streamId, revision: revision - appended.length + 1 + i, position, recordedAt }),
-    );
+    const stored = appended.map((e, i): StoredEvent => ({
+      ...e,
+      streamId,
+      revision: revision - appended.length + 1 + i,
+      position,
+      recordedAt,
+    }));
     keys.set(`${context.principal.userId}|${context.idempotencyKey}`, { events: stored, position });
     return keys;
   }

@@ -38,7 +38,10 @@ export class FoldedStreams {
   ) {}
 
   /** The state of a stream now, read from where the kept state stopped. */
-  async load<E extends DomainEvent, S>(streamId: string, decider: Pick<Decider<never, E, S>, 'initialState' | 'evolve'>): Promise<Folded<S>> {
+  async load<E extends DomainEvent, S>(
+    streamId: string,
+    decider: Pick<Decider<never, E, S>, 'initialState' | 'evolve'>,
+  ): Promise<Folded<S>> {
     const kept = this.kept.get(streamId);
     const base: Folded<S> =
       kept && kept.decider === decider ? (kept as Folded<S>) : { state: decider.initialState(), revision: -1, byKey: new Map() };

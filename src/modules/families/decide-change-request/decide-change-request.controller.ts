@@ -50,7 +50,12 @@ export class DecideChangeRequestController {
   @HttpCode(200)
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Accepter une demande : la modification est appliquée au dossier famille' })
-  accept(@Param() p: FamilyRequestParams, @Body() _body: AcceptBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  accept(
+    @Param() p: FamilyRequestParams,
+    @Body() _body: AcceptBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'AcceptChangeRequest', requestId: p.requestId });
   }
 

@@ -35,7 +35,13 @@ export class FamilyHistoryController {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const replayed = await this.reader.replay(familyCommands, p.familyId, query.asOf);
     if (replayed.stored.length === 0 && (await this.reader.state(familyCommands, p.familyId)).revision < 0) throw familyNotFound();
-    await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank', 'history'], 'GET /families/:familyId/history', rq.id ?? '');
+    await this.sensitiveReads.record(
+      rq.principal,
+      p.familyId,
+      ['health', 'bank', 'history'],
+      'GET /families/:familyId/history',
+      rq.id ?? '',
+    );
     return {
       familyId: p.familyId,
       asOf: query.asOf ?? null,

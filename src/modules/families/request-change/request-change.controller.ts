@@ -19,7 +19,6 @@ import {
 } from '../families.schemas';
 import { FamilyEndpoint } from '../family-endpoint';
 
-
 class AddressChangeBody extends createZodDto(requestAddressChangeBodySchema) {}
 class ContactChangeBody extends createZodDto(requestContactChangeBodySchema) {}
 class TaxInfoChangeBody extends createZodDto(requestTaxInfoChangeBodySchema) {}

@@ -43,7 +43,11 @@ export class CreateAccount {
 
   /** For a family the caller has just registered in their scope (its read model may not show it yet). */
   forNewFamily(familyId: string, body: FamilyAccountBody, context: CommandContext): Promise<CreatedAccount> {
-    return this.create(body.login, { role: 'parent', familyId, email: body.email, displayName: body.displayName, childIds: body.childIds }, context);
+    return this.create(
+      body.login,
+      { role: 'parent', familyId, email: body.email, displayName: body.displayName, childIds: body.childIds },
+      context,
+    );
   }
 
   /** A staff member, an auditor or an administrator (administrators only, checked by the decider). */

@@ -24,7 +24,12 @@ export class ResendActivation {
     const account = await this.reachable.get(principal, accountId);
     const { token, hash } = newSecretToken();
     const activationExpiresAt = new Date(this.clock.now().getTime() + ACTIVATION_TTL_MS).toISOString();
-    await this.commands.send(accountCommands, account.accountId, { type: 'IssueActivation', activationTokenHash: hash, activationExpiresAt }, context);
+    await this.commands.send(
+      accountCommands,
+      account.accountId,
+      { type: 'IssueActivation', activationTokenHash: hash, activationExpiresAt },
+      context,
+    );
     return { activationMailSent: await this.mails.activation(account, token, activationExpiresAt, context.correlationId) };
   }
 }

@@ -17,6 +17,11 @@ export class ActivateAccount {
   async execute(loginInput: string, token: string, password: string, context: CommandContext): Promise<void> {
     const account = await this.passwords.tokenAccount(loginInput, token, password);
     const passwordHash = await this.passwords.acceptableHash(password, account);
-    await this.commands.send(accountCommands, account.accountId, { type: 'Activate', tokenHash: hashSecretToken(token), passwordHash }, context);
+    await this.commands.send(
+      accountCommands,
+      account.accountId,
+      { type: 'Activate', tokenHash: hashSecretToken(token), passwordHash },
+      context,
+    );
   }
 }

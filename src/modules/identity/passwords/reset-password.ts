@@ -24,7 +24,12 @@ export class ResetPassword {
   async execute(loginInput: string, token: string, password: string, context: CommandContext): Promise<void> {
     const account = await this.passwords.tokenAccount(loginInput, token, password);
     const passwordHash = await this.passwords.acceptableHash(password, account);
-    await this.commands.send(accountCommands, account.accountId, { type: 'ResetPassword', tokenHash: hashSecretToken(token), passwordHash }, context);
+    await this.commands.send(
+      accountCommands,
+      account.accountId,
+      { type: 'ResetPassword', tokenHash: hashSecretToken(token), passwordHash },
+      context,
+    );
     await this.sessions.revokeAll(account.accountId);
     await this.mails.resetDone(account, this.clock.now().toISOString(), context.correlationId);
   }

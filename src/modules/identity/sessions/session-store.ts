@@ -37,7 +37,10 @@ interface SessionDocument extends SessionAccount, Record<string, unknown> {
  * The account view sessions are checked against (the `accounts` read model). Role, family and scope are
  * read from it at each request, never from the session: a change of scope applies at once.
  */
-type AccountView = Pick<AccountDocument, 'status' | 'credentialsVersion' | 'hasPassword' | 'role' | 'familyId' | 'childIds' | 'scope' | 'displayName'>;
+type AccountView = Pick<
+  AccountDocument,
+  'status' | 'credentialsVersion' | 'hasPassword' | 'role' | 'familyId' | 'childIds' | 'scope' | 'displayName'
+>;
 
 export interface OpenedSession {
   token: string;
