@@ -11,7 +11,7 @@ import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
-import { PlanningModule } from './modules/planning/planning.module';
+import { PlanningModule } from './modules/planning';
 import type { Authenticator } from './platform/auth/authenticator.port';
 import type { Clock } from './platform/clock/clock';
 import type { AppConfig } from './platform/config/config';

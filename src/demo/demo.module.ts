@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 
 import { familyCommands } from '../modules/families';
 import { accountCommands } from '../modules/identity';
 import { normalizeLogin } from '../modules/identity/identity.types';
+import { catalogCommands, familyPlanningCommands } from '../modules/planning';
 import { parisDateOf } from '../modules/planning/calendar/local-date';
 import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
-import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
-import { facilityStream } from '../modules/planning/catalog/catalog.events';
 import {
   ALSH_FACILITY,
   ALSH_MERCREDI_CONFIG,
@@ -16,12 +14,10 @@ import {
   RESTAURATION_CONFIG,
   RESTAURATION_ID,
 } from '../modules/planning/catalog/catalog.examples';
-import { FamilyPlanningCommand, familyPlanningDecider } from '../modules/planning/family-planning/family-planning.decider';
-import { planningStream } from '../modules/planning/planning.events';
 import type { Activity } from '../modules/planning/planning.types';
 import type { Clock } from '../platform/clock/clock';
 import type { CommandContext, Principal } from '../platform/commands/command-context';
-import { Commands, StreamCommand } from '../platform/commands/stream-command';
+import { Commands } from '../platform/commands/stream-command';
 import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
@@ -41,8 +37,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-    private readonly commands: CommandBus,
-    private readonly send: Commands,
+    private readonly commands: Commands,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,7 +45,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     if ((await this.events.headPosition()) > 0) return;
     const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
-      await this.commands.execute(StreamCommand.to(familyCommands, registration.familyId, registration, context(registration.familyId)));
+      await this.commands.send(familyCommands, registration.familyId, registration, context(registration.familyId));
     }
     await this.seedCatalog(context);
     await this.seedEnrolments(context);
@@ -59,13 +54,13 @@ export class DemoSeeder implements OnApplicationBootstrap {
       const accountId = normalizeLogin(account.login);
       const { hash } = newSecretToken();
       const activationExpiresAt = new Date(this.clock.now().getTime() + 60_000).toISOString();
-      await this.send.send(
+      await this.commands.send(
         accountCommands,
         accountId,
         { type: 'CreateAccount', ...account, activationTokenHash: hash, activationExpiresAt },
         context(accountId),
       );
-      await this.send.send(accountCommands, accountId, { type: 'Activate', tokenHash: hash, passwordHash }, context(accountId));
+      await this.commands.send(accountCommands, accountId, { type: 'Activate', tokenHash: hash, passwordHash }, context(accountId));
     }
     this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
     this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);
@@ -82,23 +77,18 @@ export class DemoSeeder implements OnApplicationBootstrap {
       [ALSH_MERCREDI_ID, { ...ALSH_MERCREDI_CONFIG, activityId: ALSH_MERCREDI_ID, facilityId: ALSH_FACILITY.facilityId }, [3]],
       [RESTAURATION_ID, { ...RESTAURATION_CONFIG, activityId: RESTAURATION_ID, facilityId: PERISCOLAIRE_FACILITY.facilityId }, []],
     ] as const) {
-      await this.commands.execute(
-        new StreamCommand(
-          planningStream(DEMO_FAMILY_DUPONT),
-          familyPlanningDecider,
-          (at): FamilyPlanningCommand => ({
-            type: 'EnrolChild',
-            familyId: DEMO_FAMILY_DUPONT,
-            at,
-            actor: SEEDER,
-            childId: 'enfant-lucie-dupont',
-            activityId,
-            schoolYear,
-            regularDays: [...regularDays],
-            activity: activity as Activity,
-          }),
-          { ...context(`enrolment-${activityId}`), familyId: DEMO_FAMILY_DUPONT },
-        ),
+      await this.commands.send(
+        familyPlanningCommands,
+        DEMO_FAMILY_DUPONT,
+        {
+          type: 'EnrolChild',
+          childId: 'enfant-lucie-dupont',
+          activityId,
+          schoolYear,
+          regularDays: [...regularDays],
+          activity: activity as Activity,
+        },
+        context(`enrolment-${activityId}`),
       );
     }
   }
@@ -106,12 +96,15 @@ export class DemoSeeder implements OnApplicationBootstrap {
   /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */
   private async seedCatalog(context: (id: string) => CommandContext): Promise<void> {
     for (const { facility, activities } of DEMO_CATALOG) {
-      const send = (build: (at: string) => CatalogCommand) =>
-        this.commands.execute(new StreamCommand(facilityStream(facility.facilityId), catalogDecider, build, context(facility.facilityId)));
-      const meta = (at: string) => ({ facilityId: facility.facilityId, at, actor: SEEDER });
-      await send((at) => ({ type: 'DefineFacility', ...meta(at), name: facility.name, commune: facility.commune }));
+      const { facilityId } = facility;
+      await this.commands.send(
+        catalogCommands,
+        facilityId,
+        { type: 'DefineFacility', name: facility.name, commune: facility.commune },
+        context(facilityId),
+      );
       for (const [activityId, config] of activities) {
-        await send((at) => ({ type: 'DefineActivity', ...meta(at), activityId, config }));
+        await this.commands.send(catalogCommands, facilityId, { type: 'DefineActivity', activityId, config }, context(facilityId));
       }
     }
   }

@@ -37,6 +37,7 @@ import { ProjectionsController } from './projections/projections.controller';
 import { DocumentReadModels, ReadModels } from './projections/read-models';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { WorkflowHost } from './workflows/workflow-host';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
 export interface PlatformOptions {
@@ -169,6 +170,7 @@ export class PlatformModule {
             ),
         },
         Commands,
+        WorkflowHost,
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
@@ -206,6 +208,7 @@ export class PlatformModule {
       exports: [
         CLOCK,
         WorkflowRunner,
+        WorkflowHost,
         MAILER,
         OUTBOX,
         PASSWORD_HASHER,

@@ -66,7 +66,7 @@ export function eventTable<M>(specs: { readonly [K in keyof M & string]: EventSp
 }
 
 /** The definitions of several tables, refusing a type declared in two of them. */
-export function definitionsOf(...tables: EventTable<unknown>[]): EventTypeDefinition[] {
+export function definitionsOf(...tables: { readonly definitions: readonly EventTypeDefinition[] }[]): EventTypeDefinition[] {
   const seen = new Set<string>();
   return tables.flatMap((table) =>
     table.definitions.map((definition) => {

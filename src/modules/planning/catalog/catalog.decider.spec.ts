@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
+import type { Actor } from '../../../platform/domain/command-target';
 import {
   activeClosures,
-  type Actor,
   type CatalogCommand,
   type CatalogCommandMeta,
   catalogDecider,
@@ -100,7 +100,7 @@ describe('who may change a catalogue', () => {
     { ...meta(), type: 'CancelClosure', closureId: 'fermeture-pedagogique' },
   ];
 
-  it.each(['parent', 'auditor', 'anonymous'])('refuses every command to a %s (403 FORBIDDEN_ROLE)', (role) => {
+  it.each(['parent', 'auditor', 'anonymous'] as const)('refuses every command to a %s (403 FORBIDDEN_ROLE)', (role) => {
     for (const command of commands) {
       const error = spec
         .given([facilityDefined, alshDefined, toussaintClosure])
@@ -110,7 +110,7 @@ describe('who may change a catalogue', () => {
     }
   });
 
-  it.each(['staff', 'admin', 'system'])('lets %s define a facility', (role) => {
+  it.each(['staff', 'admin', 'system'] as const)('lets %s define a facility', (role) => {
     spec
       .given([])
       .when({ ...meta({ userId: 'u-1', role }), type: 'DefineFacility', name: 'Accueil de Loisirs', commune: 'SAINT-JEAN' })

@@ -13,12 +13,12 @@
  * which weekdays a child comes by default; turning it into reservations (RequestReservations sent by the
  * enrolment workflow) is what gives those days a place, a cancellation and an absence like any other.
  */
-import type { Decider } from '../../../platform/domain/decider';
+import { type CommandMeta, FAMILY_ROLES, STAFF_ROLES } from '../../../platform/domain/command-target';
+import type { Decider, Decision } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { assertNever } from '../../../platform/domain/exhaustive';
 import { daysBetween, eachDay, instantMs } from '../calendar/local-date';
 import { findSchoolYear, schoolYearOf } from '../calendar/school-calendar';
-import type { AbsenceDeclared, CancellationRequested, ReservationRequested } from '../planning.events';
 import {
   type AbsencePolicy,
   type Activity,
@@ -34,18 +34,19 @@ import {
 import { decideAbsence, type MedicalCertificate } from '../rules/absence.rules';
 import { checkBooking, checkCancellation, type Refusal } from '../rules/booking.rules';
 import { formatDateFr, formatPeriodFr } from '../rules/format-fr';
-import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent, ReservationEnded } from './family-planning.events';
+import type {
+  AbsenceDeclared,
+  CancellationRequested,
+  ChildEnrolled,
+  EnrolmentEnded,
+  FamilyPlanningEvent,
+  ReservationEnded,
+  ReservationRequested,
+} from './family-planning.events';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
 // ---------------------------------------------------------------------------------------------------
-
-export type Actor = { userId: string; role: string };
-
-/** Roles that enrol children and may act for any family. */
-export const PLANNING_STAFF_ROLES: readonly string[] = ['staff', 'admin', 'system'];
-/** Roles that may book, cancel and report absences for a family (a parent for their own family). */
-export const PLANNING_FAMILY_ROLES: readonly string[] = ['parent', ...PLANNING_STAFF_ROLES];
 
 /** At most this many days in one bulk request (a "semaine type" over a period, for several children). */
 export const MAX_BULK_ITEMS = 1000;
@@ -53,12 +54,7 @@ export const MAX_BULK_ITEMS = 1000;
 export const MAX_ABSENCE_DAYS = 31;
 
 /** Filled by the server for every command: the family concerned, when, and who. */
-export type FamilyPlanningCommandMeta = {
-  familyId: string;
-  /** ISO instant at which the command is handled */
-  at: Instant;
-  actor: Actor;
-};
+export type FamilyPlanningCommandMeta = CommandMeta & { familyId: string };
 
 /** What the booking rules need besides the activity, loaded by the handler. */
 export type BookingFacts = {
@@ -223,13 +219,19 @@ export function schoolYearFor(date: LocalDate, calendar: SchoolCalendar): string
 // Decider
 // ---------------------------------------------------------------------------------------------------
 
-export const familyPlanningDecider: Decider<FamilyPlanningCommand, FamilyPlanningStreamEvent, FamilyPlanningState> = {
+/** A bulk request answers day by day beside its events; every other command answers with its events alone. */
+export const familyPlanningDecider: Decider<
+  FamilyPlanningCommand,
+  FamilyPlanningEvent,
+  FamilyPlanningState,
+  FamilyPlanningEvent[] | Decision<FamilyPlanningEvent, BulkItemResult[]>
+> = {
   initialState: initialFamilyPlanningState,
   evolve,
   decide,
 };
 
-function evolve(state: FamilyPlanningState, event: FamilyPlanningStreamEvent): FamilyPlanningState {
+function evolve(state: FamilyPlanningState, event: FamilyPlanningEvent): FamilyPlanningState {
   switch (event.type) {
     case 'ChildEnrolled': {
       const { childId, activityId, schoolYear, regularDays, enrolledAt } = event.data;
@@ -287,7 +289,10 @@ function evolve(state: FamilyPlanningState, event: FamilyPlanningStreamEvent): F
   }
 }
 
-function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): FamilyPlanningStreamEvent[] {
+function decide(
+  command: FamilyPlanningCommand,
+  state: FamilyPlanningState,
+): FamilyPlanningEvent[] | Decision<FamilyPlanningEvent, BulkItemResult[]> {
   requireRole(command);
   switch (command.type) {
     case 'EnrolChild':
@@ -299,8 +304,10 @@ function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): Fam
       if (!decision.ok) throw decision.error;
       return [decision.event];
     }
-    case 'RequestReservations':
-      return decideBulk(command, state).events;
+    case 'RequestReservations': {
+      const { events, results } = decideBulk(command, state);
+      return { events, answer: results };
+    }
     case 'CancelReservation':
       return cancelReservation(command, state);
     case 'DeclareAbsence':
@@ -659,7 +666,7 @@ function checkCertificate(certificate: MedicalCertificate, at: Instant): void {
 
 function requireRole(command: FamilyPlanningCommand): void {
   const staffOnly = command.type === 'EnrolChild' || command.type === 'EndEnrolment';
-  const allowed = staffOnly ? PLANNING_STAFF_ROLES : PLANNING_FAMILY_ROLES;
+  const allowed = staffOnly ? STAFF_ROLES : FAMILY_ROLES;
   if (!allowed.includes(command.actor.role)) {
     throw new DomainError(
       'FORBIDDEN_ROLE',

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
@@ -10,28 +8,20 @@ import { z } from 'zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
-import { StreamCommand } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext, EmptyBody, setRevision } from '../../../platform/http/command-http';
-import { CatalogCommand, catalogDecider } from '../catalog/catalog.decider';
-import { facilityStream } from '../catalog/catalog.events';
-import {
-  changeActivityBodySchema,
-  declareClosureBodySchema,
-  defineActivityBodySchema,
-  defineFacilityBodySchema,
-} from '../catalog/catalog.schemas';
-import { CatalogRepository } from './catalog-repository';
+import { Commands } from '../../../platform/commands/stream-command';
+import type { PayloadOf } from '../../../platform/domain/command-target';
+import { AuthenticatedRequest, commandContext, EmptyBody, pathId, setRevision } from '../../../platform/http/command-http';
+import { catalogCommands } from './catalog.commands';
+import { changeActivityBodySchema, declareClosureBodySchema, defineActivityBodySchema, defineFacilityBodySchema } from './catalog.schemas';
+import { CatalogLookup } from './catalog-lookup';
 
 class DefineFacilityBody extends createZodDto(defineFacilityBodySchema) {}
 class DefineActivityBody extends createZodDto(defineActivityBodySchema) {}
 class ChangeActivityBody extends createZodDto(changeActivityBodySchema) {}
 class DeclareClosureBody extends createZodDto(declareClosureBodySchema) {}
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
-class FacilityParam extends createZodDto(z.strictObject({ facilityId: id })) {}
-class ActivityParam extends createZodDto(z.strictObject({ facilityId: id, activityId: id })) {}
-class ClosureParam extends createZodDto(z.strictObject({ facilityId: id, closureId: id })) {}
-
-type WithoutMeta<C> = C extends unknown ? Omit<C, 'facilityId' | 'at' | 'actor'> : never;
+class FacilityParam extends createZodDto(z.strictObject({ facilityId: pathId })) {}
+class ActivityParam extends createZodDto(z.strictObject({ facilityId: pathId, activityId: pathId })) {}
+class ClosureParam extends createZodDto(z.strictObject({ facilityId: pathId, closureId: pathId })) {}
 
 /** What staff set up: facilities, their activities (places, rules, windows) and closures. */
 @ApiTags('Structures et activités')
@@ -39,8 +29,8 @@ type WithoutMeta<C> = C extends unknown ? Omit<C, 'facilityId' | 'at' | 'actor'>
 @Controller('facilities')
 export class CatalogController {
   constructor(
-    private readonly commands: CommandBus,
-    private readonly catalog: CatalogRepository,
+    private readonly commands: Commands,
+    private readonly catalog: CatalogLookup,
     private readonly access: FamilyAccessPolicy,
   ) {}
 
@@ -118,20 +108,12 @@ export class CatalogController {
 
   /** Staff manage the facilities of their communes; an unknown facility is left to the decider (404). */
   private async assertFacilityInScope(rq: AuthenticatedRequest, facilityId: string): Promise<void> {
-    const doc = (await this.catalog.all()).find((d) => d.facility.facilityId === facilityId);
+    const doc = await this.catalog.facility(facilityId);
     if (doc) this.access.assertCanRegisterIn(rq.principal, doc.commune);
   }
 
-  private async send(rq: AuthenticatedRequest, rs: Response, facilityId: string, command: WithoutMeta<CatalogCommand>) {
-    const { principal } = rq;
-    const result = await this.commands.execute(
-      new StreamCommand(
-        facilityStream(facilityId),
-        catalogDecider,
-        (at) => ({ ...command, facilityId, at, actor: { userId: principal.userId, role: principal.role } }) as CatalogCommand,
-        commandContext(rq),
-      ),
-    );
+  private async send(rq: AuthenticatedRequest, rs: Response, facilityId: string, command: PayloadOf<typeof catalogCommands>) {
+    const result = await this.commands.send(catalogCommands, facilityId, command, commandContext(rq));
     this.catalog.invalidate();
     setRevision(rs, result.revision);
     return { facilityId, revision: result.revision, events: result.events.map((e) => e.type) };

@@ -1,10 +1,12 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
-import { officialSchoolCalendar } from '../calendar/official-school-calendar';
-import { holidayOn } from '../calendar/school-calendar';
-import { AdjustCalendar, CalendarAdjusted, calendarDecider, calendarInForce } from './calendar-adjustments';
+import type { Actor } from '../../../platform/domain/command-target';
+import { AdjustCalendar, calendarDecider, calendarInForce } from './calendar.decider';
+import type { CalendarAdjusted } from './calendar.events';
+import { officialSchoolCalendar } from './official-school-calendar';
+import { holidayOn } from './school-calendar';
 
 const base = officialSchoolCalendar('C');
-const staff = { userId: 'agent', role: 'staff' };
+const staff: Actor = { userId: 'agent', role: 'staff' };
 const bridge = {
   type: 'add-holiday' as const,
   holiday: { name: "Pont de l'Ascension", kind: 'petites' as const, from: '2027-05-07', to: '2027-05-09' },

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import type { CatalogDocument } from '../../../../projections/catalog/catalog.projection';
-import type { DocumentStore } from '../../../platform/document-store/document-store.port';
+import { allFacilities, catalogCheckpoint } from '../../../../projections/catalog/catalog.queries';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { DOCUMENT_STORE } from '../../../platform/tokens';
+import { ReadModels } from '../../../platform/projections/read-models';
 import type { Activity, Closure, Facility } from '../planning.types';
 
 export interface ActivityInCatalog {
@@ -15,25 +14,20 @@ export interface ActivityInCatalog {
 }
 
 /**
- * The catalog read model (one document per facility). A commune has tens of activities, not thousands:
- * the whole catalog is read at once and kept while the projection's checkpoint does not move past the
- * last catalog change, so a closure or a new activity is seen by the next request after it is projected.
+ * The catalog read model (one document per facility), kept in memory: a commune has tens of activities, not
+ * thousands. The copy is read again when the projection's checkpoint has moved, so a closure or a new
+ * activity is seen by the next request after it is projected.
  */
 @Injectable()
-export class CatalogRepository {
+export class CatalogLookup {
   private cache?: { checkpoint: number; documents: CatalogDocument[] };
 
-  constructor(
-    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    private readonly projections: ProjectionRunner,
-  ) {}
+  constructor(private readonly readModels: ReadModels) {}
 
   async all(): Promise<CatalogDocument[]> {
-    const collection = await this.projections.collectionOf('catalog');
-    const checkpoint = (await this.documents.getCheckpoint(collection)) ?? 0;
+    const checkpoint = await catalogCheckpoint(this.readModels);
     if (this.cache && this.cache.checkpoint === checkpoint) return this.cache.documents;
-    const page = await this.documents.find<CatalogDocument>(collection, { limit: 1000 });
-    this.cache = { checkpoint, documents: page.items.map((d) => d.data) };
+    this.cache = { checkpoint, documents: await allFacilities(this.readModels) };
     return this.cache.documents;
   }
 
@@ -53,5 +47,15 @@ export class CatalogRepository {
       }
     }
     throw new DomainError('ACTIVITY_NOT_FOUND', `L'activité « ${activityId} » n'existe pas.`, 'not_found');
+  }
+
+  /** The activities of a facility (none for an unknown facility). */
+  async activityIdsOf(facilityId: string): Promise<string[]> {
+    return Object.keys((await this.all()).find((d) => d.facility.facilityId === facilityId)?.activities ?? {});
+  }
+
+  /** The facility's document, or undefined. */
+  async facility(facilityId: string): Promise<CatalogDocument | undefined> {
+    return (await this.all()).find((d) => d.facility.facilityId === facilityId);
   }
 }

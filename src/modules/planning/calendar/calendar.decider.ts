@@ -1,23 +1,15 @@
-import type { Decider, DomainEvent, EventTypeDefinition } from '../../../platform/domain/decider';
+import { type CommandMeta, STAFF_ROLES } from '../../../platform/domain/command-target';
+import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { adjustCalendar, CalendarAdjustment } from '../calendar/school-calendar';
-import type { Instant, SchoolCalendar } from '../planning.types';
+import type { SchoolCalendar } from '../planning.types';
+import type { CalendarAdjusted } from './calendar.events';
+import { adjustCalendar, CalendarAdjustment } from './school-calendar';
 
-/** The commune's changes to the official school calendar, in order: one stream. */
-export const CALENDAR_STREAM = 'school-calendar';
-
-export type CalendarAdjustedData = { adjustment: CalendarAdjustment; adjustedAt: Instant; adjustedBy: string };
-export type CalendarAdjusted = DomainEvent<'CalendarAdjusted', CalendarAdjustedData>;
-
-export const calendarEventTypes: EventTypeDefinition[] = [{ type: 'CalendarAdjusted', version: 1, personalData: [] }];
-
-export type AdjustCalendar = {
+export type AdjustCalendar = CommandMeta & {
   type: 'AdjustCalendar';
   adjustment: CalendarAdjustment;
   /** the official calendar of the commune's zone, the base the adjustments apply to */
   base: SchoolCalendar;
-  at: Instant;
-  actor: { userId: string; role: string };
 };
 
 export type CalendarState = { adjustments: CalendarAdjustment[] };
@@ -31,7 +23,7 @@ export const calendarDecider: Decider<AdjustCalendar, CalendarAdjusted, Calendar
   initialState: () => ({ adjustments: [] }),
   evolve: (state, event) => ({ adjustments: [...state.adjustments, event.data.adjustment] }),
   decide(command, state) {
-    if (!['staff', 'admin', 'system'].includes(command.actor.role)) {
+    if (!STAFF_ROLES.includes(command.actor.role)) {
       throw new DomainError('FORBIDDEN_ROLE', 'Seuls les agents ajustent le calendrier scolaire.', 'forbidden');
     }
     adjustCalendar(command.base, [...state.adjustments, command.adjustment]); // throws when it does not apply

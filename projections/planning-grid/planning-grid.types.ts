@@ -12,9 +12,10 @@
  *
  * Pure types and constants: no framework, no I/O, no clock.
  */
-import type { AttendanceStatus } from '../attendance/attendance.events';
-import type { AbsenceOutcome, PlaceReleaseReason, ValidationMode } from '../planning.events';
-import type { Instant, LocalDate, Weekday } from '../planning.types';
+import { type PlaceReleaseReason } from '../../src/modules/planning/allocation/allocation.events';
+import type { AttendanceStatus } from '../../src/modules/planning/attendance/attendance.events';
+import { type AbsenceOutcome, type ValidationMode } from '../../src/modules/planning/family-planning/family-planning.events';
+import type { Instant, LocalDate, Weekday } from '../../src/modules/planning/planning.types';
 
 // ---------------------------------------------------------------------------------------------------
 // The read model's documents

@@ -3,29 +3,27 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
+import { familyRecordOf } from '../../../../projections/family-record/family-record.queries';
+import { childMonth } from '../../../../projections/planning-grid/planning-grid.queries';
+import { monthOf } from '../../../../projections/planning-grid/planning-grid.types';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import type { Clock } from '../../../platform/clock/clock';
-import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
-import { FamilyIdParam } from '../../../platform/http/command-http';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { CLOCK, DOCUMENT_STORE } from '../../../platform/tokens';
+import { AuthenticatedRequest, FamilyIdParam, pathId } from '../../../platform/http/command-http';
+import { ReadModels } from '../../../platform/projections/read-models';
+import { CLOCK } from '../../../platform/tokens';
 import { parisDateOf } from '../calendar/local-date';
-import type { PlanningGridDocument } from '../grid/planning-grid.types';
-import { gridDocumentId, monthOf } from '../grid/planning-grid.types';
-import { buildFamilyView, buildGridView } from '../grid/planning-grid.view';
-import { PlanningFacts } from './planning-facts';
+import { PlanningFacts } from '../planning-facts';
+import { buildFamilyView, buildGridView } from './planning-grid.view';
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 const month = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide : format attendu AAAA-MM.')
   .optional()
   .describe('Mois affiché (AAAA-MM), le mois courant par défaut');
 class MonthQuery extends createZodDto(z.strictObject({ month })) {}
-class ChildParam extends createZodDto(z.strictObject({ familyId: id, childId: z.string().min(1).max(100) })) {}
+class ChildParam extends createZodDto(z.strictObject({ familyId: pathId, childId: z.string().min(1).max(100) })) {}
 
 /**
  * « Mes enfants » → Agenda: one month for one child, or for the whole family. The read model holds what
@@ -38,8 +36,7 @@ class ChildParam extends createZodDto(z.strictObject({ familyId: id, childId: z.
 @Controller('families/:familyId')
 export class PlanningGridController {
   constructor(
-    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    private readonly projections: ProjectionRunner,
+    private readonly readModels: ReadModels,
     private readonly facts: PlanningFacts,
     private readonly access: FamilyAccessPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -58,7 +55,7 @@ export class PlanningGridController {
     if (!children.some((c) => c.childId === p.childId)) {
       throw new DomainError('CHILD_NOT_FOUND', 'Enfant introuvable dans cette famille.', 'not_found');
     }
-    return this.view(p.familyId, p.childId, q.month ?? monthOf(parisDateOf(this.clock.now().toISOString())));
+    return this.view(p.familyId, p.childId, q.month ?? this.thisMonth());
   }
 
   @Get('planning')
@@ -67,31 +64,29 @@ export class PlanningGridController {
   async family(@Param() p: FamilyIdParam, @Query() q: MonthQuery, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const shown = this.access.visibleChildren(rq.principal, await this.children(p.familyId));
-    const monthId = q.month ?? monthOf(parisDateOf(this.clock.now().toISOString()));
+    const monthId = q.month ?? this.thisMonth();
     const views = await Promise.all(shown.map(async (c) => ({ view: await this.view(p.familyId, c.childId, monthId), name: c.firstName })));
     return buildFamilyView({ familyId: p.familyId, month: monthId, children: views });
   }
 
+  private thisMonth(): string {
+    return monthOf(parisDateOf(this.clock.now().toISOString()));
+  }
+
   private async children(familyId: string): Promise<{ childId: string; firstName: string }[]> {
-    const family = await this.documents.get<{ children?: { childId: string; firstName: string }[] }>(
-      await this.projections.collectionOf('family-record'),
-      familyId,
-    );
+    const family = await familyRecordOf(this.readModels, familyId);
     if (!family) throw familyNotFound();
-    return family.data.children ?? [];
+    return family.children ?? [];
   }
 
   private async view(familyId: string, childId: string, monthId: string) {
-    const document = await this.documents.get<PlanningGridDocument>(
-      await this.projections.collectionOf('planning-grid'),
-      gridDocumentId(familyId, childId, monthId),
-    );
-    const activityIds = Object.keys(document?.data.rows ?? {});
+    const document = await childMonth(this.readModels, familyId, childId, monthId);
+    const activityIds = Object.keys(document?.rows ?? {});
     const facts = await this.facts.forActivities(familyId, activityIds, [`${monthId}-15`]);
     return buildGridView({
       familyId,
       childId,
-      document: document ? strip(document.data) : null,
+      document,
       month: monthId,
       calendar: facts.calendar,
       publicHolidays: facts.publicHolidays,

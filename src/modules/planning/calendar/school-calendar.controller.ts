@@ -1,17 +1,16 @@
 import { Body, Controller, Get, Post, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { forbidden } from '../../../platform/auth/auth.guard';
-import { StreamCommand } from '../../../platform/commands/stream-command';
+import { Commands } from '../../../platform/commands/stream-command';
 import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
-import { OFFICIAL_CALENDAR_SOURCE } from '../calendar/official-school-calendar';
 import { localDateSchema } from '../catalog/catalog.schemas';
-import { CALENDAR_STREAM, calendarDecider } from '../school-calendar/calendar-adjustments';
-import { PlanningFacts } from './planning-facts';
+import { PlanningFacts } from '../planning-facts';
+import { calendarCommands } from './calendar.commands';
+import { OFFICIAL_CALENDAR_SOURCE } from './official-school-calendar';
 
 const name = z.string().trim().min(1).max(100);
 class AdjustmentBody extends createZodDto(
@@ -34,7 +33,7 @@ class AdjustmentBody extends createZodDto(
 export class SchoolCalendarController {
   constructor(
     private readonly facts: PlanningFacts,
-    private readonly commands: CommandBus,
+    private readonly commands: Commands,
   ) {}
 
   @Get()
@@ -54,19 +53,11 @@ export class SchoolCalendarController {
     // One calendar serves every commune of the portal: only agents of every commune, or admins, change it.
     if (rq.principal.role === 'staff' && !(rq.principal.scope ?? []).includes('*')) throw forbidden();
     const base = this.facts.officialCalendar();
-    const result = await this.commands.execute(
-      new StreamCommand(
-        CALENDAR_STREAM,
-        calendarDecider,
-        (at) => ({
-          type: 'AdjustCalendar' as const,
-          adjustment: body.adjustment,
-          base,
-          at,
-          actor: { userId: rq.principal.userId, role: rq.principal.role },
-        }),
-        commandContext(rq),
-      ),
+    const result = await this.commands.send(
+      calendarCommands,
+      undefined,
+      { type: 'AdjustCalendar', adjustment: body.adjustment, base },
+      commandContext(rq),
     );
     return { revision: result.revision, calendar: await this.facts.schoolCalendar() };
   }

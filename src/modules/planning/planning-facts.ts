@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import type { AppConfig } from '../../../platform/config/config';
-import type { DocumentStore } from '../../../platform/document-store/document-store.port';
-import { fold } from '../../../platform/domain/decider';
-import type { EventStore } from '../../../platform/event-store/event-store.port';
-import { EventSerializer } from '../../../platform/events/event-serializer';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE } from '../../../platform/tokens';
-import { officialSchoolCalendar } from '../calendar/official-school-calendar';
-import { publicHolidaysOf } from '../calendar/public-holidays';
-import type { Activity, Closure, LocalDate, SchoolCalendar, Zone } from '../planning.types';
-import { CALENDAR_STREAM, CalendarAdjusted, calendarDecider, calendarInForce } from '../school-calendar/calendar-adjustments';
-import { ActivityInCatalog, CatalogRepository } from './catalog-repository';
+import { familyRecordOf } from '../../../projections/family-record/family-record.queries';
+import { StreamReader } from '../../platform/commands/stream-reader';
+import type { AppConfig } from '../../platform/config/config';
+import { ReadModels } from '../../platform/projections/read-models';
+import { APP_CONFIG } from '../../platform/tokens';
+import { calendarCommands } from './calendar/calendar.commands';
+import { calendarInForce } from './calendar/calendar.decider';
+import { officialSchoolCalendar } from './calendar/official-school-calendar';
+import { publicHolidaysOf } from './calendar/public-holidays';
+import { ActivityInCatalog, CatalogLookup } from './catalog/catalog-lookup';
+import type { Activity, Closure, LocalDate, SchoolCalendar, Zone } from './planning.types';
 
 export interface BookingContext {
   calendar: SchoolCalendar;
@@ -35,11 +34,9 @@ export class PlanningFacts {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly serializer: EventSerializer,
-    private readonly projections: ProjectionRunner,
-    private readonly catalog: CatalogRepository,
+    private readonly reader: StreamReader,
+    private readonly readModels: ReadModels,
+    private readonly catalog: CatalogLookup,
   ) {
     this.official = officialSchoolCalendar(config.schoolZone as Zone);
   }
@@ -49,20 +46,12 @@ export class PlanningFacts {
   }
 
   /**
-   * The calendar in force: the official one of the zone with the commune's adjustments (read from their
-   * stream, re-read only when a new adjustment was appended), so a holiday change reaches every rule and
-   * every grid at the next request.
+   * The calendar in force: the official one of the zone with the commune's adjustments (their stream's
+   * state, caught up at each call), so a holiday change reaches every rule and every grid at the next request.
    */
   async schoolCalendar(): Promise<SchoolCalendar> {
-    const [last] = await this.events.readStream(CALENDAR_STREAM, { direction: 'backwards', maxCount: 1 });
-    const revision = last?.revision ?? -1;
-    if (this.cached?.revision === revision) return this.cached.calendar;
-    const stored = revision < 0 ? [] : await this.events.readStream(CALENDAR_STREAM);
-    const state = fold(
-      calendarDecider,
-      stored.map((e) => this.serializer.deserialize<CalendarAdjusted>(e)),
-    );
-    this.cached = { revision, calendar: calendarInForce(this.official, state) };
+    const { state, revision } = await this.reader.state(calendarCommands, undefined);
+    if (this.cached?.revision !== revision) this.cached = { revision, calendar: calendarInForce(this.official, state) };
     return this.cached.calendar;
   }
 
@@ -88,8 +77,8 @@ export class PlanningFacts {
       closures.push(...found.closures);
       communes.add(found.facility.commune.toUpperCase());
     }
-    const family = await this.documents.get<{ commune?: string }>(await this.projections.collectionOf('family-record'), familyId);
-    const resident = family?.data.commune !== undefined && communes.has(family.data.commune.toUpperCase());
+    const family = await familyRecordOf(this.readModels, familyId);
+    const resident = family?.commune !== undefined && communes.has(family.commune.toUpperCase());
     return {
       calendar: await this.schoolCalendar(),
       publicHolidays: this.publicHolidays(dates),
