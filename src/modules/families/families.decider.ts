@@ -140,7 +140,6 @@ export type FamilyCommand =
   | AcceptChangeRequest
   | RefuseChangeRequest;
 
-export type FamilyCommandType = FamilyCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State

@@ -113,7 +113,6 @@ export type IdentityCommand =
   | EnableAccount
   | ChangeAccountScope;
 
-export type IdentityCommandType = IdentityCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State and limits

@@ -294,15 +294,3 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return Object.freeze({ ...common, mode });
 }
-
-/** The configuration as it can be logged at start-up: connection strings with their credentials masked. */
-export function describeConfig(config: AppConfig): Record<string, unknown> {
-  const mask = (url: string | undefined) => (url === undefined ? undefined : maskCredentials(url));
-  return {
-    ...config,
-    esdbUrl: mask(config.esdbUrl),
-    mongoUrl: mask(config.mongoUrl),
-    redisUrl: mask(config.redisUrl),
-    smtpUrl: mask(config.smtpUrl),
-  };
-}

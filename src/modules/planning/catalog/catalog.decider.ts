@@ -59,7 +59,6 @@ export type CancelClosure = CatalogCommandMeta & {
 };
 
 export type CatalogCommand = DefineFacility | DefineActivity | ChangeActivity | DeclareClosure | CancelClosure;
-export type CatalogCommandType = CatalogCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State

@@ -144,7 +144,6 @@ export type RecordReservationEnd = FamilyPlanningCommandMeta & {
 
 export type FamilyPlanningCommand =
   RecordReservationEnd | EnrolChild | EndEnrolment | RequestReservation | RequestReservations | CancelReservation | DeclareAbsence;
-export type FamilyPlanningCommandType = FamilyPlanningCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State
