@@ -357,7 +357,7 @@ async function run(dir: string): Promise<void> {
         for (const schoolYear of schoolYears) {
           await commands.send(
             familyPlanningCommands,
-            familyId,
+            { familyId, schoolYear },
             {
               type: 'EnrolChild',
               childId: child.childId,

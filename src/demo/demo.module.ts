@@ -79,7 +79,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     ] as const) {
       await this.commands.send(
         familyPlanningCommands,
-        DEMO_FAMILY_DUPONT,
+        { familyId: DEMO_FAMILY_DUPONT, schoolYear },
         {
           type: 'EnrolChild',
           childId: 'enfant-lucie-dupont',

@@ -7,7 +7,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
-import { FoldedStreams } from './commands/folded-streams';
+import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
 import { Commands, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
@@ -98,6 +98,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, []);
+    await this.documents.ensureCollection(SNAPSHOT_COLLECTION, []);
     await this.projections.initialize();
     if (this.config.runProjections) {
       await this.projections.start();
@@ -149,8 +150,14 @@ export class PlatformModule {
         { provide: PASSWORD_HASHER, useFactory: () => new Argon2idHasher() },
         {
           provide: FoldedStreams,
-          inject: [EVENT_STORE, EventSerializer],
-          useFactory: (store: EventStore, serializer: EventSerializer) => new FoldedStreams(store, serializer),
+          inject: [EVENT_STORE, EventSerializer, DOCUMENT_STORE],
+          useFactory: (store: EventStore, serializer: EventSerializer, documents: DocumentStore) => {
+            const logger = new Logger('Snapshots');
+            return new FoldedStreams(store, serializer, {
+              snapshots: documents,
+              onSnapshotError: (streamId, error) => logger.warn({ streamId, err: error, msg: 'snapshot not written (it is only a cache)' }),
+            });
+          },
         },
         {
           provide: StreamReader,

@@ -8,8 +8,9 @@
  * `then` also folds the produced events into the state and returns it, so a test can check what the
  * events mean; `thenThrows` returns the DomainError for checks of its message or kind.
  *
- * The state handed to `decide` is deeply frozen: a decider that changed the state it was given (which
- * the command executor keeps between commands) fails here instead of corrupting a cached state.
+ * The state handed to `decide` is a deeply frozen copy: a decider that changed the state it was given (which
+ * the stream reader keeps between commands) fails here instead of corrupting a kept state. `evolve` may
+ * update the state it is given in place (the reader owns it).
  */
 import { type Decider, type Decision, decisionOf, type DomainEvent, fold } from '../../src/platform/domain/decider';
 import { DomainError, type DomainErrorKind } from '../../src/platform/domain/domain-error';
@@ -46,8 +47,9 @@ export class DeciderOutcome<C, E extends DomainEvent, S> {
     private readonly command: C,
   ) {}
 
+  /** Decides on a deeply frozen copy of the state: a decider that changed it would throw here. */
   private decide(): Decision<E> {
-    return decisionOf(this.decider.decide(this.command, deepFreeze(this.state)));
+    return decisionOf(this.decider.decide(this.command, deepFreeze(structuredClone(this.state))));
   }
 
   /** Asserts the exact events, then returns the state they lead to. */

@@ -5,12 +5,14 @@ import type { ProjectedEvent } from '../../platform/projections/projection';
 import { WorkflowHost } from '../../platform/workflows/workflow-host';
 import { allocationCommands } from './allocation/allocation.commands';
 import { offerWindowMs, placesOn } from './allocation/allocation.decider';
+import { parseAllocationStream } from './allocation/allocation.events';
 import { allocationWorkflow } from './allocation/allocation.workflow';
 import { allocationFollowUpsWorkflow } from './allocation/allocation-follow-ups.workflow';
 import { CAPACITY_HORIZON_DAYS, capacityWorkflow } from './allocation/capacity.workflow';
 import { addDays, parisDateOf } from './calendar/local-date';
 import { CatalogLookup } from './catalog/catalog-lookup';
 import { closureWorkflow } from './closures/closure.workflow';
+import { schoolYearFor } from './family-planning/family-planning.decider';
 import { familyIdFromPlanningStream } from './family-planning/family-planning.events';
 import { reservationOutcomeWorkflow } from './family-planning/reservation-outcome.workflow';
 import type { Activity, Closure } from './planning.types';
@@ -39,10 +41,17 @@ export class PlanningWorkflows implements OnModuleInit {
       return { places: placesOn(activity, date), offerWindowMs: offerWindowMs() };
     });
     this.host.register(allocationFollowUpsWorkflow, async () => undefined);
-    this.host.register(reservationOutcomeWorkflow, async () => undefined);
+    this.host.register(reservationOutcomeWorkflow, (event) => this.outcomeFacts(event));
     this.host.register(closureWorkflow, (event) => this.closureFacts(event));
     this.host.register(capacityWorkflow, (event) => this.capacityFacts(event));
     this.host.register(regularContractWorkflow, (event) => this.contractFacts(event));
+  }
+
+  /** The school year of the activity-day an allocation ending happened on. */
+  private async outcomeFacts(event: ProjectedEvent): Promise<{ schoolYear: string }> {
+    const day = parseAllocationStream(event.streamId);
+    if (!day) throw new Error(`reservation outcome: ${event.streamId} is not an allocation stream`);
+    return { schoolYear: schoolYearFor(day.date, await this.facts.schoolCalendar()) };
   }
 
   /** The activities a declared closure covers. */

@@ -9,7 +9,7 @@ import { EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } fr
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
-import { FoldedStreams, KeyedAppend } from './folded-streams';
+import { FoldedStreams, type StreamSource } from './folded-streams';
 
 const SYSTEM_CLOCK = new SystemClock();
 
@@ -19,6 +19,9 @@ const IDEMPOTENT_EVENT_NAMESPACE = '6f1c1a8e-6c1b-4d8e-9a63-2d6f0f2f4b17';
 export interface ExecuteRequest<C, E extends DomainEvent, S> {
   streamId: string;
   decider: Decider<C, E, S, E[] | Decision<E>>;
+  /** a closed stream folded before this one, and the snapshot schema version (see StreamSource) */
+  prelude?: StreamSource<E, S>['prelude'];
+  snapshotVersion?: number;
   /** built from the instant the command is accepted (time comes in with the command, deciders read no clock) */
   command: (now: string) => C;
   context: CommandContext;
@@ -34,6 +37,9 @@ export interface ExecuteResult<E, S, A = unknown> {
   /** what the decision answered beside its events (undefined for a replayed idempotent command) */
   answer?: A;
 }
+
+/* `ExecuteResult.state` is the stream's kept state as it is right after the command: read what you need from
+   it at once (later commands on the stream go on evolving it). */
 
 export interface CommandExecutorOptions {
   /** attempts of the whole read-decide-append step on a concurrency conflict */
@@ -59,71 +65,54 @@ export class CommandExecutor {
 
   async execute<C, E extends DomainEvent, S>(request: ExecuteRequest<C, E, S>): Promise<ExecuteResult<E, S>> {
     const { streamId, decider, context } = request;
+    const source: StreamSource<E, S> = { streamId, decider, prelude: request.prelude, snapshotVersion: request.snapshotVersion };
     const now = context.now ?? (this.options.clock ?? SYSTEM_CLOCK).now().toISOString();
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision, byKey } = await this.streams.load(streamId, decider);
-      if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
-        throw preconditionFailed(context.expectedRevision, revision);
-      }
-      if (context.idempotencyKey) {
-        // The same key already produced events on this stream (a retry after a crash or a lost answer):
-        // answer with what was stored instead of deciding again.
-        const done = byKey.get(`${context.principal.userId}|${context.idempotencyKey}`);
-        if (done && done.events[0]?.id === this.eventId(context, streamId, 0)) {
-          return { events: done.events.map((e) => this.serializer.deserialize<E>(e)), state, revision, position: done.position };
+    return this.streams.exclusive(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const folded = await this.streams.load(source);
+        const { revision } = folded;
+        if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+          throw preconditionFailed(context.expectedRevision, revision);
         }
-      }
-      const { events, answer } = decisionOf(decider.decide(request.command(now), state));
-      if (events.length === 0) return { events, state, revision, answer };
+        if (context.idempotencyKey) {
+          // The same key already produced events on this stream (a retry after a crash or a lost answer):
+          // answer with what was stored instead of deciding again.
+          const done = folded.byKey.get(`${context.principal.userId}|${context.idempotencyKey}`);
+          if (done && done.events[0]?.id === this.eventId(context, streamId, 0)) {
+            const events = done.events.map((e) => this.serializer.deserialize<E>(e));
+            return { events, state: folded.state, revision, position: done.position };
+          }
+        }
+        const { events, answer } = decisionOf(decider.decide(request.command(now), folded.state));
+        if (events.length === 0) return { events, state: folded.state, revision, answer };
 
-      const toAppend = events.map((event, index) => this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
-      try {
-        const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
-        const newState = events.reduce((s, e) => decider.evolve(s, e), state);
-        const keys = this.withKey(byKey, context, streamId, toAppend, result.nextExpectedRevision, result.position, now);
-        this.streams.keep(streamId, decider, { state: newState, revision: result.nextExpectedRevision, byKey: keys });
-        return { events, state: newState, revision: result.nextExpectedRevision, position: result.position, answer };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (context.expectedRevision !== undefined) {
-          throw preconditionFailed(context.expectedRevision, error.actual === 'no_stream' ? -1 : error.actual);
+        const toAppend = events.map((event, index) => this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
+        try {
+          const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
+          const first = result.nextExpectedRevision - toAppend.length + 1;
+          const stored = toAppend.map((e, i): StoredEvent => ({ ...e, streamId, revision: first + i, position: result.position, recordedAt: now }));
+          this.streams.appended(source, folded, stored, context.idempotencyKey);
+          return { events, state: folded.state, revision: result.nextExpectedRevision, position: result.position, answer };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          if (context.expectedRevision !== undefined) {
+            throw preconditionFailed(context.expectedRevision, error.actual === 'no_stream' ? -1 : error.actual);
+          }
+          if (attempt >= this.options.maxAttempts) {
+            throw new DomainError(
+              'CONCURRENT_MODIFICATION',
+              'Le dossier a été modifié en même temps par une autre demande. Veuillez réessayer.',
+              'conflict',
+              { streamId, attempts: attempt },
+            );
+          }
+          this.options.onConflictRetry?.(streamId, attempt);
+          await jitter(attempt);
         }
-        if (attempt >= this.options.maxAttempts) {
-          throw new DomainError(
-            'CONCURRENT_MODIFICATION',
-            'Le dossier a été modifié en même temps par une autre demande. Veuillez réessayer.',
-            'conflict',
-            { streamId, attempts: attempt },
-          );
-        }
-        this.options.onConflictRetry?.(streamId, attempt);
-        await jitter(attempt);
       }
-    }
+    });
   }
 
-  /** The idempotency index after an append under a key (unchanged without one). */
-  private withKey(
-    byKey: Map<string, KeyedAppend>,
-    context: CommandContext,
-    streamId: string,
-    appended: EventToAppend[],
-    revision: number,
-    position: number,
-    recordedAt: string,
-  ): Map<string, KeyedAppend> {
-    if (!context.idempotencyKey) return byKey;
-    const keys = new Map(byKey);
-    const stored = appended.map((e, i): StoredEvent => ({
-      ...e,
-      streamId,
-      revision: revision - appended.length + 1 + i,
-      position,
-      recordedAt,
-    }));
-    keys.set(`${context.principal.userId}|${context.idempotencyKey}`, { events: stored, position });
-    return keys;
-  }
   /**
    * With an idempotency key, event ids depend only on the caller, the key, the stream and the event's index
    * in the command's output: two racing copies of one request append the same ids (the store keeps them

@@ -5,7 +5,7 @@ import type { CommandMeta, CommandTarget, WithoutMeta } from '../domain/command-
 import type { Decider, Decision, DomainEvent } from '../domain/decider';
 import { MetricsService } from '../observability/metrics.service';
 import { actorOf, type CommandContext } from './command-context';
-import { CommandExecutor, ExecuteResult } from './command-executor';
+import { CommandExecutor, type ExecuteRequest, ExecuteResult } from './command-executor';
 
 /**
  * The bus message of every command on an event stream: which stream, which decider, the domain command
@@ -19,6 +19,7 @@ export class StreamCommand<C = unknown, E extends DomainEvent = DomainEvent, S =
     readonly decider: Decider<C, E, S, E[] | Decision<E>>,
     readonly build: (at: string) => C,
     readonly context: CommandContext,
+    readonly source: { prelude?: ExecuteRequest<C, E, S>['prelude']; snapshotVersion?: number } = {},
   ) {
     super();
   }
@@ -32,10 +33,13 @@ export class StreamCommand<C = unknown, E extends DomainEvent = DomainEvent, S =
   ): StreamCommand<C, E, S> {
     const actor = actorOf(context.principal);
     const fields = target.keyFields(key);
-    return new StreamCommand(target.streamId(key), target.decider, (at) => ({ ...payload, ...fields, at, actor }) as unknown as C, {
-      ...context,
-      familyId: context.familyId ?? target.familyId(key),
-    });
+    return new StreamCommand(
+      target.streamId(key),
+      target.decider,
+      (at) => ({ ...payload, ...fields, at, actor }) as unknown as C,
+      { ...context, familyId: context.familyId ?? target.familyId(key) },
+      { prelude: target.prelude?.(key), snapshotVersion: target.snapshotVersion },
+    );
   }
 }
 
@@ -68,6 +72,8 @@ export class StreamCommandHandler implements ICommandHandler<StreamCommand> {
       const result = await this.executor.execute({
         streamId: message.streamId,
         decider: message.decider,
+        prelude: message.source.prelude,
+        snapshotVersion: message.source.snapshotVersion,
         command: (at) => {
           const command = message.build(at);
           type = (command as { type?: string }).type ?? 'unknown';

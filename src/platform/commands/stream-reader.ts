@@ -26,13 +26,17 @@ export class StreamReader {
     private readonly streams: FoldedStreams,
   ) {}
 
-  /** The state of the stream now, and its revision (-1: the stream does not exist). */
+  /** The state of the stream now (a copy of its own), and its revision (-1: the stream does not exist). */
   async state<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey>(
     target: CommandTarget<K, C, E, S, F>,
     key: K,
   ): Promise<{ state: S; revision: number }> {
-    const { state, revision } = await this.streams.load(target.streamId(key), target.decider);
-    return { state, revision };
+    const streamId = target.streamId(key);
+    const source = { streamId, decider: target.decider, prelude: target.prelude?.(key), snapshotVersion: target.snapshotVersion };
+    return this.streams.exclusive(streamId, async () => {
+      const folded = await this.streams.load<E, S>(source);
+      return { state: structuredClone(folded.state), revision: folded.revision };
+    });
   }
 
   /** The stream replayed from its start up to `until` (an ISO instant, inclusive, on the events' commit time). */

@@ -45,6 +45,10 @@ export interface CommandTarget<K, C extends CommandMeta, E extends DomainEvent, 
   keyFields(key: K): { [P in F]: unknown };
   /** the family the events concern (metadata.familyId), when the key says */
   familyId(key: K): string | undefined;
+  /** a closed stream whose events (those `includes` keeps) are folded before this one's: a previous layout of the data */
+  prelude?(key: K): { streamId: string; includes(event: { type: string; data: Record<string, unknown> }): boolean } | undefined;
+  /** the state is kept in snapshots beside the stream under this schema version (bump it when the state's shape changes) */
+  readonly snapshotVersion?: number;
 }
 
 export function commandTarget<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey = never>(target: {
@@ -53,6 +57,8 @@ export function commandTarget<K, C extends CommandMeta, E extends DomainEvent, S
   streamId(key: K): string;
   keyFields?(key: K): { [P in F]: unknown };
   familyId?(key: K): string | undefined;
+  prelude?: CommandTarget<K, C, E, S, F>['prelude'];
+  snapshotVersion?: number;
 }): CommandTarget<K, C, E, S, F> {
   return {
     category: target.category,
@@ -60,6 +66,8 @@ export function commandTarget<K, C extends CommandMeta, E extends DomainEvent, S
     streamId: target.streamId,
     keyFields: target.keyFields ?? (() => ({}) as { [P in F]: unknown }),
     familyId: target.familyId ?? (() => undefined),
+    ...(target.prelude ? { prelude: target.prelude } : {}),
+    ...(target.snapshotVersion !== undefined ? { snapshotVersion: target.snapshotVersion } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { projected, WorkflowSpecification } from '../../../../test/support/workflow-specification';
 import { cancelJob, scheduleJob, sendCommand } from '../../../platform/workflows/workflow';
-import { familyIdFromPlanningStream, planningStream } from '../family-planning/family-planning.events';
+import { familyIdFromPlanningStream, legacyPlanningStream, parsePlanningStream, planningStream } from '../family-planning/family-planning.events';
 import { allocationCommands } from './allocation.commands';
 import { offerWindowMs, placesOn } from './allocation.decider';
 import { allocationStream, parseAllocationStream } from './allocation.events';
@@ -19,12 +19,17 @@ const reservation = {
   requestedBy: 'jean.dupont',
   validation: 'automatic',
 };
-const fromFamily = (type: string, data: Record<string, unknown>, streamId = planningStream('fam-1')) =>
+const fromFamily = (type: string, data: Record<string, unknown>, streamId = planningStream('fam-1', '2025-2026')) =>
   projected(type, data, { streamId, position: 1234, eventId: 'ev-1', recordedAt: NOW });
 
 describe('stream names', () => {
   it('planning streams carry the family, allocation streams the activity and the day', () => {
-    expect(planningStream('fam-1')).toBe('planning-fam-1');
+    expect(planningStream('fam-1', '2025-2026')).toBe('planning-fam-1-2025-2026');
+    expect(parsePlanningStream('planning-fam-1-2025-2026')).toEqual({ familyId: 'fam-1', schoolYear: '2025-2026' });
+    expect(parsePlanningStream('planning-1001001818331-2026-2027')).toEqual({ familyId: '1001001818331', schoolYear: '2026-2027' });
+    // the stream of a family's planning from before the split by school year
+    expect(legacyPlanningStream('fam-1')).toBe('planning-fam-1');
+    expect(parsePlanningStream('planning-fam-1')).toEqual({ familyId: 'fam-1', schoolYear: null });
     expect(familyIdFromPlanningStream('planning-fam-1')).toBe('fam-1');
     expect(familyIdFromPlanningStream('family-fam-1')).toBeNull();
     expect(familyIdFromPlanningStream('planning-')).toBeNull();
@@ -72,10 +77,19 @@ describe('the place allocator (allocation.workflow.ts)', () => {
     const again = spec.given(FACTS).when(fromFamily('ReservationRequested', reservation)).outputs();
     const other = spec
       .given(FACTS)
-      .when(projected('ReservationRequested', reservation, { streamId: planningStream('fam-1'), eventId: 'ev-2' }))
+      .when(projected('ReservationRequested', reservation, { streamId: planningStream('fam-1', '2025-2026'), eventId: 'ev-2' }))
       .outputs();
     expect(again).toEqual(first);
     expect(other[0]).toMatchObject({ idempotencyKey: 'allocation:ev-2' });
+  });
+
+  it('reads the requests of the streams from before the split by school year too', () => {
+    spec
+      .given(FACTS)
+      .when(fromFamily('ReservationRequested', reservation, legacyPlanningStream('fam-1')))
+      .outputs()
+      .forEach((output) => expect(output).toMatchObject({ payload: { request: { familyId: 'fam-1' } } }));
+    expect(spec.given(FACTS).when(fromFamily('ReservationRequested', reservation, legacyPlanningStream('fam-1'))).outputs()).toHaveLength(1);
   });
 
   it('skips absences, other event types and events outside planning streams', () => {

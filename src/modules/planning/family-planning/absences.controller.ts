@@ -8,10 +8,12 @@ import { createZodDto } from 'nestjs-zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import type { Clock } from '../../../platform/clock/clock';
 import { Commands } from '../../../platform/commands/stream-command';
+import { DomainError } from '../../../platform/domain/domain-error';
 import { AuthenticatedRequest, commandContext, FamilyIdParam, setRevision } from '../../../platform/http/command-http';
 import { CLOCK } from '../../../platform/tokens';
 import { PlanningFacts } from '../planning-facts';
 import { familyPlanningCommands } from './family-planning.commands';
+import { schoolYearFor } from './family-planning.decider';
 import { declareAbsenceBodySchema } from './family-planning.schemas';
 import { requireActivity, ReservationLookup } from './reservation-lookup';
 
@@ -44,11 +46,20 @@ export class AbsencesController {
     await this.lookup.assertChild(rq.principal, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.from]);
     const activity = requireActivity(facts.activities, body.activityId);
+    const schoolYear = schoolYearFor(body.from, facts.calendar);
+    if (body.to >= body.from && schoolYearFor(body.to, facts.calendar) !== schoolYear) {
+      throw new DomainError(
+        'PERIOD_SPANS_SCHOOL_YEARS',
+        "Une absence se déclare dans une seule année scolaire : déclarez une période jusqu'à la fin de l'année, puis une autre à partir de la rentrée.",
+        'invalid',
+        { field: 'to' },
+      );
+    }
     const absenceId = randomUUID();
     const { certificate, ...rest } = body;
     const result = await this.commands.send(
       familyPlanningCommands,
-      p.familyId,
+      { familyId: p.familyId, schoolYear },
       {
         type: 'DeclareAbsence',
         absenceId,

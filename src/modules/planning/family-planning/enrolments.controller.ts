@@ -39,7 +39,7 @@ export class EnrolmentsController {
     const activity = requireActivity(activities, body.activityId);
     const result = await this.commands.send(
       familyPlanningCommands,
-      p.familyId,
+      { familyId: p.familyId, schoolYear: body.schoolYear },
       { type: 'EnrolChild', ...body, activity },
       commandContext(rq),
     );

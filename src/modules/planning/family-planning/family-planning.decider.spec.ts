@@ -94,8 +94,8 @@ function reserveCanteen(date: LocalDate, at: string, overrides: Partial<RequestR
 }
 
 describe('the family planning stream', () => {
-  it('is one stream per family, with enrolment events free of personal data', () => {
-    expect(planningStream(FAMILY_ID)).toBe('planning-fam-1001001818331');
+  it('is one stream per family and school year, with enrolment events free of personal data', () => {
+    expect(planningStream(FAMILY_ID, '2026-2027')).toBe('planning-fam-1001001818331-2026-2027');
     expect(
       familyPlanningEvents.definitions.filter((d) => ['ChildEnrolled', 'EnrolmentEnded', 'ReservationEnded'].includes(d.type)),
     ).toEqual([
@@ -595,7 +595,9 @@ describe('CancelReservation', () => {
           },
         },
       ]);
-    expect(state.reservations['req-1'].status).toBe('cancelled');
+    // the reservation leaves the live ones; what the rules still need of it is kept
+    expect(state.reservations['req-1']).toBeUndefined();
+    expect(state.ended['req-1']).toEqual({ childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', status: 'cancelled' });
     expect(state.booked).toEqual({});
   });
 
@@ -886,7 +888,8 @@ describe('RecordReservationEnd (the allocator’s outcome fed back)', () => {
       .given(booked)
       .when(end())
       .then([{ type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'refused-by-staff', endedAt: '2026-09-05T10:00:00.000Z' } }]);
-    expect(state.reservations['req-1'].status).toBe('ended');
+    expect(state.reservations['req-1']).toBeUndefined();
+    expect(state.ended['req-1']).toMatchObject({ childId: LUCAS, status: 'ended' });
     expect(state.booked).toEqual({});
   });
 

@@ -1,25 +1,45 @@
 /**
- * A family's planning stream `planning-<familyId>`: the children's enrolments, and what the family asked
- * for — reservations, cancellations, absences — once the booking rules accepted it; and the endings the
- * place allocator fed back. Two families never contend for the same stream, so recording a request never
- * waits for another family. Whether a requested day gets a place is decided on the activity-day's
- * allocation stream (allocation/allocation.events.ts).
+ * A family's planning, one stream per school year, `planning-<familyId>-<schoolYear>`: the children's
+ * enrolments, and what the family asked for — reservations, cancellations, absences — once the booking rules
+ * accepted it; and the endings the place allocator fed back. Two families never contend for the same
+ * stream, so recording a request never waits for another family; a school year closes its stream, so a
+ * family's long history never slows its commands (« closing the books »). Whether a requested day gets a
+ * place is decided on the activity-day's allocation stream (allocation/allocation.events.ts).
+ *
+ * Families whose planning began before the split have a stream without a year, `planning-<familyId>`: it
+ * receives nothing new, and its events are folded before the year streams' (see the command target).
  */
 import { type EventOf, eventTable } from '../../../platform/domain/event-table';
 import type { Instant, LocalDate, Weekday } from '../planning.types';
 
 const PLANNING_STREAM_PREFIX = 'planning-';
+const YEAR_STREAM = /^planning-(.+)-(\d{4}-\d{4})$/;
 
-/** The family's planning stream: its reservation, cancellation and absence requests. */
-export function planningStream(familyId: string): string {
+/** A family's planning for one school year ('2026-2027'). */
+export type FamilyYear = { familyId: string; schoolYear: string };
+
+/** The family's planning stream of a school year: its enrolments and its reservation, cancellation and absence requests. */
+export function planningStream(familyId: string, schoolYear: string): string {
+  return `${PLANNING_STREAM_PREFIX}${familyId}-${schoolYear}`;
+}
+
+/** The family's planning stream before the split by school year (read, never written). */
+export function legacyPlanningStream(familyId: string): string {
   return `${PLANNING_STREAM_PREFIX}${familyId}`;
 }
 
-/** The familyId of a planning stream name, or null when the stream is not a planning stream. */
-export function familyIdFromPlanningStream(streamId: string): string | null {
+/** The family and the school year of a planning stream name (no year: the stream from before the split), or null. */
+export function parsePlanningStream(streamId: string): { familyId: string; schoolYear: string | null } | null {
+  const year = YEAR_STREAM.exec(streamId);
+  if (year) return { familyId: year[1], schoolYear: year[2] };
   return streamId.startsWith(PLANNING_STREAM_PREFIX) && streamId.length > PLANNING_STREAM_PREFIX.length
-    ? streamId.slice(PLANNING_STREAM_PREFIX.length)
+    ? { familyId: streamId.slice(PLANNING_STREAM_PREFIX.length), schoolYear: null }
     : null;
+}
+
+/** The familyId of a planning stream name (either layout), or null when the stream is not a planning stream. */
+export function familyIdFromPlanningStream(streamId: string): string | null {
+  return parsePlanningStream(streamId)?.familyId ?? null;
 }
 
 /**

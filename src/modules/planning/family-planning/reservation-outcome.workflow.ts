@@ -7,12 +7,15 @@ import { allocationEvents } from '../allocation/allocation.events';
 import { endingOf } from '../allocation/notices';
 import { familyPlanningCommands } from './family-planning.commands';
 
-export const reservationOutcomeWorkflow: Workflow<undefined> = {
+/** The school year of the activity-day the ending happened on (its planning stream's year). */
+export type ReservationOutcomeFacts = { schoolYear: string };
+
+export const reservationOutcomeWorkflow: Workflow<ReservationOutcomeFacts> = {
   name: 'reservation-outcomes',
   actorId: 'allocator',
   eventTypes: ['PlaceReleased', 'RemovedFromWaitingList', 'RequestRefusedByStaff', 'RequestRejected'],
 
-  decide(event): WorkflowOutput[] {
+  decide(event, facts): WorkflowOutput[] {
     const allocation = allocationEvents.narrow(event);
     if (!allocation) return [];
     const data = allocation.data as { requestId: string; familyId: string; reason?: string };
@@ -21,7 +24,7 @@ export const reservationOutcomeWorkflow: Workflow<undefined> = {
     return [
       sendCommand(
         familyPlanningCommands,
-        data.familyId,
+        { familyId: data.familyId, schoolYear: facts.schoolYear },
         { type: 'RecordReservationEnd', requestId: data.requestId, reason },
         `outcome:${event.metadata.eventId}`,
       ),

@@ -14,7 +14,7 @@ import { AuthenticatedRequest, commandContext, EmptyBody, FamilyIdParam, pathId,
 import { PlanningFacts } from '../planning-facts';
 import { BulkReservations } from './bulk-reservations';
 import { familyPlanningCommands } from './family-planning.commands';
-import { MAX_BULK_ITEMS, RequestReservations } from './family-planning.decider';
+import { MAX_BULK_ITEMS, RequestReservations, schoolYearFor } from './family-planning.decider';
 import { requestReservationBodySchema, requestReservationsBodySchema, typicalWeekBodySchema } from './family-planning.schemas';
 import { requireActivity, ReservationLookup } from './reservation-lookup';
 import { expandTypicalWeek } from './typical-week';
@@ -66,7 +66,7 @@ export class ReservationsController {
     const { calendar, closures, publicHolidays, familyCategory } = facts;
     const result = await this.commands.send(
       familyPlanningCommands,
-      p.familyId,
+      { familyId: p.familyId, schoolYear: schoolYearFor(body.date, calendar) },
       { type: 'RequestReservation', requestId, ...body, activity, calendar, closures, publicHolidays, familyCategory },
       commandContext(rq),
     );
@@ -152,7 +152,7 @@ export class ReservationsController {
     const activity = requireActivity(facts.activities, reservation.activityId);
     return this.commands.send(
       familyPlanningCommands,
-      familyId,
+      { familyId, schoolYear: reservation.schoolYear },
       { type: 'CancelReservation', requestId, activity, publicHolidays: facts.publicHolidays },
       commandContext(rq),
     );

@@ -35,7 +35,7 @@ export class EventLog {
   }
 
   planning(event: FamilyPlanningEvent, familyId: string = FAMILY_ID): this {
-    return this.append(planningStream(familyId), event, familyId);
+    return this.append(planningStream(familyId, '2026-2027'), event, familyId);
   }
 
   allocation(activityId: string, date: LocalDate, ...events: AllocationEvent[]): this {

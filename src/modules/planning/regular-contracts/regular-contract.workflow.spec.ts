@@ -21,7 +21,7 @@ const enrolled = (regularDays: number[], recordedAt: string, eventId = 'ev-enrol
   projected(
     'ChildEnrolled',
     { childId: 'lucie', activityId: ALSH_MERCREDI_ID, schoolYear: '2026-2027', regularDays, enrolledAt: recordedAt, enrolledBy: 'agent' },
-    { streamId: planningStream('fam-1'), eventId, recordedAt },
+    { streamId: planningStream('fam-1', '2026-2027'), eventId, recordedAt },
   );
 const itemsOf = (outputs: ReturnType<ReturnType<ReturnType<typeof spec.given>['when']>['outputs']>) =>
   (outputs[0] as CommandOutput).payload.items as ReservationItem[];
@@ -37,7 +37,7 @@ describe('regular contracts (regular-contract.workflow.ts)', () => {
     expect(outputs).toHaveLength(1);
     expect(outputs[0]).toMatchObject({
       kind: 'command',
-      key: 'fam-1',
+      key: { familyId: 'fam-1', schoolYear: '2026-2027' },
       idempotencyKey: 'contract:ev-enrol',
       payload: { type: 'RequestReservations', calendar, familyCategory: 'resident', activities: FACTS.activities },
     });

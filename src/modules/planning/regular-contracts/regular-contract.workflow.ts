@@ -43,7 +43,7 @@ export const regularContractWorkflow: Workflow<RegularContractFacts> = {
     return [
       sendCommand(
         familyPlanningCommands,
-        familyId,
+        { familyId, schoolYear },
         { type: 'RequestReservations', items, activities, calendar, closures, publicHolidays, familyCategory },
         `contract:${event.metadata.eventId}`,
       ),
