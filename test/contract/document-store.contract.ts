@@ -341,6 +341,20 @@ export function documentStoreContract(
         await store.dropCollection(newCollection()); // unknown collection: no error
       });
 
+      it('drops the checkpoint of the same name with the collection, so a collection filled again skips nothing', async () => {
+        const c = newCollection();
+        const other = newCheckpoint();
+        expect(await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 1 } }], { name: c, position: 10 })).toBe(true);
+        expect(await store.commitBatch([], { name: other, position: 10 })).toBe(true);
+        await store.dropCollection(c);
+        expect(await store.getCheckpoint(c)).toBeUndefined();
+        expect(await store.getCheckpoint(other)).toBe(10); // other checkpoints stay
+        // the same events handled again into the emptied collection are written, not refused
+        expect(await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 1 } }], { name: c, position: 10 })).toBe(true);
+        expect(await store.get(c, 'a')).toEqual({ id: 'a', version: 1, data: { n: 1 } });
+        expect(await store.getCheckpoint(c)).toBe(10);
+      });
+
       it('answers ping', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
       });

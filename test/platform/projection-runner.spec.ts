@@ -7,7 +7,7 @@ import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-do
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
 import { EventSerializer } from '../../src/platform/events/event-serializer';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
-import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import { CheckpointRefusedError, ProjectionRunner } from '../../src/platform/projections/projection-runner';
 import { waitFor } from '../support/wait-for';
 
 type Tally = { stream: string; count: number; total: number };
@@ -76,7 +76,7 @@ describe('ProjectionRunner', () => {
     expect(status).toMatchObject({ lagPositions: 0, lagSeconds: 0, running: true });
   });
 
-  it('handling the same events twice changes nothing (checkpoint and per-document position guards)', async () => {
+  it('handling the same events twice changes nothing, and says so (the checkpoint refuses the replay)', async () => {
     await add('s', 1, 2, 3);
     const r = runner(tally());
     await r.initialize();
@@ -84,8 +84,9 @@ describe('ProjectionRunner', () => {
     const collection = await r.collectionOf('tally');
     const definition = tally() as unknown as ProjectionDefinition;
     await r.applyBatch(definition, collection, all);
-    await r.applyBatch(definition, collection, all);
-    await r.applyBatch(definition, collection, all.slice(1));
+    // replays are refused by the checkpoint, loudly (the caller restarts from the stored checkpoint)
+    await expect(r.applyBatch(definition, collection, all)).rejects.toThrow(CheckpointRefusedError);
+    await expect(r.applyBatch(definition, collection, all.slice(1))).rejects.toThrow(CheckpointRefusedError);
     expect(await read(r, 's')).toMatchObject({ count: 3, total: 6 });
   });
 
@@ -135,6 +136,42 @@ describe('ProjectionRunner', () => {
     await add('b', 5);
     await r.waitForPosition(await events.headPosition());
     expect(await read(r, 'b')).toMatchObject({ count: 2, total: 15 });
+  });
+
+  it('a rebuild retried after a failure starts clean: every document is back (not 2 of 6)', async () => {
+    for (let i = 0; i < 6; i++) await add(`s-${i}`, 1);
+    let failOnStream: string | undefined;
+    const definition: ProjectionDefinition<Tally> = {
+      ...tally(),
+      evolve: (doc, event, id) => {
+        if (event.streamId === failOnStream) {
+          failOnStream = undefined;
+          throw new Error('read model store unavailable');
+        }
+        return tally().evolve(doc, event, id);
+      },
+    };
+    const r = runner(definition, 2);
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    failOnStream = 's-4'; // the third page of the rebuild fails, after two pages were committed
+    await expect(r.rebuild('tally')).rejects.toThrow('read model store unavailable');
+    expect((await r.status('tally')).rebuilding).toBe(false);
+    await r.rebuild('tally');
+    const collection = await r.collectionOf('tally');
+    expect(await documents.count(collection)).toBe(6);
+    expect(await read(r, 's-0')).toMatchObject({ count: 1, total: 1 });
+  });
+
+  it('never takes a refused commit for a success', async () => {
+    await add('s', 1, 2);
+    const r = runner(tally());
+    await r.initialize();
+    const collection = await r.collectionOf('tally');
+    const all = await events.readAll();
+    // another writer already moved the checkpoint past these events
+    await documents.commitBatch([], { name: collection, position: all[all.length - 1].position });
+    await expect(r.applyBatch(tally() as unknown as ProjectionDefinition, collection, all)).rejects.toThrow(CheckpointRefusedError);
   });
 
   it('a new projection version rebuilds at start and takes over when caught up', async () => {

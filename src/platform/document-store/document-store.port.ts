@@ -69,7 +69,10 @@ export interface DocumentStore {
    */
   commitBatch(ops: WriteOp[], checkpoint?: Checkpoint): Promise<boolean>;
   getCheckpoint(name: string): Promise<number | undefined>;
-  /** Delete a whole collection (used when a rebuilt projection takes over). */
+  /**
+   * Delete a whole collection and the checkpoint of the same name (used when a rebuilt projection takes over, and
+   * before a rebuild fills a collection again: a checkpoint left behind would make it skip what it lost).
+   */
   dropCollection(collection: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

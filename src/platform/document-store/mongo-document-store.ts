@@ -363,9 +363,11 @@ export class MongoDocumentStore implements DocumentStore {
       await this.collection(collection).drop();
     } catch (error) {
       // dropping a collection that does not exist is fine (older servers answer "ns not found", code 26)
-      if (error instanceof MongoServerError && (error.code === NAMESPACE_NOT_FOUND || /ns not found/i.test(error.message))) return;
-      throw error;
+      if (!(error instanceof MongoServerError && (error.code === NAMESPACE_NOT_FOUND || /ns not found/i.test(error.message)))) throw error;
     }
+    // its checkpoint goes with it: a collection filled again must not skip what it lost. (A crash between the two
+    // leaves a checkpoint without documents; a rebuild drops its collection before filling it, which removes it.)
+    await this.checkpoints.deleteOne({ _id: collection });
   }
 
   async ping(): Promise<void> {

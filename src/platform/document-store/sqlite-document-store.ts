@@ -174,6 +174,7 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly statements = new Map<string, Map<string, Statement>>();
   private readonly getCheckpointStmt: Statement<[string], { position: number }>;
   private readonly setCheckpointStmt: Statement<[string, number, string]>;
+  private readonly deleteCheckpointStmt: Statement<[string]>;
   private readonly tableExistsStmt: Statement<[string], { found: number }>;
   private readonly commitTransaction: (ops: WriteOp[], checkpoint: Checkpoint | undefined) => boolean;
 
@@ -195,6 +196,7 @@ export class SqliteDocumentStore implements DocumentStore {
       `INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     );
+    this.deleteCheckpointStmt = this.db.prepare('DELETE FROM checkpoints WHERE name = ?');
     this.tableExistsStmt = this.db.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE");
     const transaction = this.db.transaction((ops: WriteOp[], checkpoint: Checkpoint | undefined) => this.commit(ops, checkpoint));
     this.commitTransaction = (ops, checkpoint) => transaction.immediate(ops, checkpoint);
@@ -332,7 +334,13 @@ export class SqliteDocumentStore implements DocumentStore {
     const table = tableOf(collection);
     this.statements.delete(collection.toLowerCase());
     this.knownTables.delete(collection.toLowerCase());
-    this.db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes too
+    // the collection's checkpoint goes with it: a collection filled again must not skip what it lost
+    this.db
+      .transaction(() => {
+        this.db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes too
+        this.deleteCheckpointStmt.run(collection);
+      })
+      .immediate();
   }
 
   async ping(): Promise<void> {

@@ -267,12 +267,29 @@ export class ProjectionRunner {
         ops.push({ op: 'put', collection, id, data, expectedVersion: before ? before.version : 'absent' });
       }
     }
-    await this.documents.commitBatch(ops, { name: collection, position: batch[batch.length - 1].position });
+    const position = batch[batch.length - 1].position;
+    // false = the stored checkpoint is already at or past this batch: these events were not applied by this call.
+    // Never a success: a rebuild would skip them, a live projection would move on from a position it did not reach.
+    if (!(await this.documents.commitBatch(ops, { name: collection, position }))) {
+      throw new CheckpointRefusedError(collection, position, await this.documents.getCheckpoint(collection));
+    }
   }
 
   private async state(name: string): Promise<ProjectionState | undefined> {
     const doc = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
     return doc?.data;
+  }
+}
+
+/** A batch whose checkpoint is not ahead of the stored one (another writer, or a stale subscription, got there). */
+export class CheckpointRefusedError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly position: number,
+    readonly stored: number | undefined,
+  ) {
+    super(`Checkpoint of ${collection} refused the batch ending at ${position}: it is already at ${String(stored)}`);
+    this.name = 'CheckpointRefusedError';
   }
 }
 
