@@ -54,6 +54,14 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
     const before = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(t.tokens.admin)).expect(200);
     expect(rebuilt.body).toMatchObject({ name: 'family-record', lagPositions: 0, rebuilding: false });
+    // carried out by the runner that owns the projections (this process, in embedded mode), as a recorded request
+    expect(rebuilt.body.request).toMatchObject({ projection: 'family-record', status: 'done', requestedBy: 'admin' });
+    const followed = await t.http
+      .get(`/admin/projections/family-record/rebuilds/${rebuilt.body.request.id}`)
+      .set(bearer(t.tokens.admin))
+      .expect(200);
+    expect(followed.body).toMatchObject({ status: 'done', collection: rebuilt.body.collection });
+    await t.http.get('/admin/projections/family-record/rebuilds/nope').set(bearer(t.tokens.admin)).expect(404);
     const after = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     expect(after.body).toEqual(before.body);
     const statuses = await t.http.get('/admin/projections').set(bearer(t.tokens.auditor)).expect(200);
