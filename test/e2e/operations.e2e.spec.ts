@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
+import type { DocumentStore } from '../../src/platform/document-store/document-store.port';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import { DOCUMENT_STORE } from '../../src/platform/tokens';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -131,5 +133,39 @@ describe('Graceful shutdown', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Expiring records: sessions and idempotency answers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('purges idle sessions and, after 24 h, idempotency answers (as the MongoDB TTL indexes do)', async () => {
+    const documents = t.app.get<DocumentStore>(DOCUMENT_STORE);
+    await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(t.tokens.dupont))
+      .set('Idempotency-Key', 'expiry-test-0001')
+      .send({ changes: { year: 2025 } })
+      .expect(201);
+    const sessions = await documents.count('sessions');
+    expect(sessions).toBe(Object.keys(LOGINS).length);
+    expect(await documents.count('idempotency_keys')).toBe(1);
+    expect(await documents.purgeExpired()).toBe(0);
+
+    t.clock.advance(31 * 60_000); // 30 minutes without a request
+    expect(await documents.purgeExpired()).toBe(sessions);
+    expect(await documents.count('sessions')).toBe(0);
+    expect(await documents.count('idempotency_keys')).toBe(1);
+    await t.http.get('/auth/me').set(bearer(t.tokens.dupont)).expect(401);
+
+    t.clock.advance(24 * 60 * 60_000);
+    expect(await documents.purgeExpired()).toBe(1);
+    expect(await documents.count('idempotency_keys')).toBe(0);
   });
 });
