@@ -170,10 +170,10 @@ export class PlatformModule {
         },
         {
           provide: WorkflowRunner,
-          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
-          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer, clock: Clock) => {
             const logger = new Logger('Workflows');
-            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) });
+            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) }, clock);
           },
         },
         PlatformLifecycle,

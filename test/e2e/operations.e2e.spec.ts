@@ -8,7 +8,9 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
 import type { DocumentStore } from '../../src/platform/document-store/document-store.port';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
 import { DOCUMENT_STORE } from '../../src/platform/tokens';
+import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -167,5 +169,37 @@ describe('Expiring records: sessions and idempotency answers', () => {
     t.clock.advance(24 * 60 * 60_000);
     expect(await documents.purgeExpired()).toBe(1);
     expect(await documents.count('idempotency_keys')).toBe(0);
+  });
+});
+
+describe('Readiness includes the workflows', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports workflow lag (positions and seconds) on /health and /metrics, and is not ready past 60 s', async () => {
+    const ready = await t.http.get('/health').expect(200);
+    expect(ready.body.workflows.length).toBeGreaterThan(0);
+    expect(ready.body.workflows[0]).toMatchObject({ lagPositions: 0, lagSeconds: 0, running: true });
+
+    await t.app.get(WorkflowRunner).stop(); // the workflows stop following the log (stuck, or their process died)
+    await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(t.tokens.dupont))
+      .send({ changes: { year: 2025 } })
+      .expect(201);
+    await t.app.get(ProjectionRunner).waitForPosition(await t.events.headPosition());
+    t.clock.advance(61_000);
+
+    const late = await t.http.get('/health/ready').expect(503);
+    expect(late.body.projections.every((p: { lagPositions: number }) => p.lagPositions === 0)).toBe(true);
+    expect(late.body.workflows[0]).toMatchObject({ lagPositions: 1, lagSeconds: 61, running: false });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(new RegExp(`workflow_lag_seconds\\{workflow="${late.body.workflows[0].name}"\\} 61`));
+    expect(metrics.text).toMatch(/workflow_lag_positions\{workflow="[^"]+"\} 1/);
   });
 });
