@@ -69,7 +69,10 @@ async function rebuild(runner: ProjectionRunner, name: string): Promise<number> 
     const current = await runner.waitForRebuild(request.id, 2000);
     if (current.status === 'done') {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`Projection ${name} reconstruite en ${seconds} s (collection ${current.collection}, checkpoint ${current.checkpoint}).`);
+      console.log(
+        `Projection ${name} reconstruite en ${seconds} s par / rebuilt by ${current.owner} ` +
+          `(collection ${current.collection}, checkpoint ${current.checkpoint}).`,
+      );
       return 0;
     }
     if (current.status === 'failed') {
