@@ -397,6 +397,59 @@ describe('ProjectionRunner: stale subscriptions, abandoned rebuilds, rebuilds ow
     expect(await read(api, 'a')).toMatchObject({ count: 3, total: 13 });
   });
 
+  /** An event store whose readAll pages take a while: a rebuild that lasts several heartbeats. */
+  const slow = (ms: number): EventStore =>
+    Object.assign(Object.create(events) as EventStore, {
+      readAll: async (options?: Parameters<EventStore['readAll']>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return events.readAll(options);
+      },
+    });
+
+  it('keeps its lease through other writes to the state document, and stops when another runner took it over', async () => {
+    for (let i = 0; i < 8; i++) await add(`s-${i}`, 1);
+    const r = make(tally(), { batchSize: 1, leaseMs: 60 }, slow(15));
+    await r.initialize();
+    const rebuilding = r.rebuild('tally');
+    await waitFor(async () => (await r.status('tally')).rebuilding, { timeoutMs: 2000, intervalMs: 5 });
+    // another write to the state document (e.g. another process dropping a retired collection)
+    const state = (await documents.get<Record<string, unknown>>('projection_state', 'tally'))!;
+    await documents.put('projection_state', 'tally', { ...state.data, retired: [] }, state.version);
+    const status = await rebuilding;
+    expect(await documents.count(status.collection)).toBe(8);
+
+    const again = r.rebuild('tally');
+    await waitFor(async () => (await r.status('tally')).rebuilding, { timeoutMs: 2000, intervalMs: 5 });
+    const marked = (await documents.get<{ rebuilding: Record<string, unknown> }>('projection_state', 'tally'))!;
+    await documents.put(
+      'projection_state',
+      'tally',
+      { ...marked.data, rebuilding: { ...marked.data.rebuilding, owner: 'another-runner', heartbeatAt: clock.now().toISOString() } },
+      marked.version,
+    );
+    await expect(again).rejects.toThrow(RebuildInProgressError);
+    expect(await r.collectionOf('tally')).toBe(status.collection); // it did not switch
+  });
+
+  it('tries a failing rebuild of a new version again with a growing delay, not at every poll', async () => {
+    await add('a', 1);
+    const v1 = make(tally(1));
+    await v1.start();
+    await v1.waitForPosition(await events.headPosition());
+    await v1.stop();
+    let attempts = 0;
+    const v2 = make(
+      tally(2, () => {
+        attempts += 1;
+        throw new Error('bug in the new version');
+      }),
+    );
+    await v2.start();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // 20 polls
+    expect(attempts).toBe(1);
+    expect((await v2.status('tally')).version).toBe(1);
+  });
+
   it('without a live owner, requests wait; runRebuildRequests carries them out here', async () => {
     await add('a', 1, 2);
     const cli = make(tally());

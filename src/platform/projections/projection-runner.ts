@@ -99,6 +99,8 @@ export const REBUILD_REQUESTS_COLLECTION = 'projection_rebuilds';
 const OWNER_COLLECTION = 'projection_owner';
 const OWNER_DOCUMENT = 'owner';
 const DOC_POSITION = '_position';
+const REBUILD_RETRY_INITIAL_MS = 5_000;
+const REBUILD_RETRY_MAX_MS = 5 * 60_000;
 
 /**
  * Runs projections from the event log into the DocumentStore.
@@ -117,6 +119,8 @@ export class ProjectionRunner {
   private readonly activeCache = new Map<string, { collection: string; readAt: number }>();
   /** rebuilds running in this process, by projection */
   private readonly rebuilds = new Map<string, Promise<ProjectionStatus>>();
+  /** failed rebuilds of a new version: when to try again */
+  private readonly rebuildRetry = new Map<string, { failures: number; at: number }>();
   private readonly batchSize: number;
   private readonly leaseMs: number;
   readonly ownerId: string;
@@ -254,8 +258,14 @@ export class ProjectionRunner {
     }
   }
 
-  /** Whether a runner owning the projections has shown signs of life within the lease. */
+  /** This runner owns the projections (started). */
+  get owning(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  /** Whether a runner owning the projections (this one or another) has shown signs of life within the lease. */
   async ownerAlive(): Promise<boolean> {
+    if (this.owning) return true;
     const owner = await this.documents.get<{ heartbeatAt: string }>(OWNER_COLLECTION, OWNER_DOCUMENT);
     return owner !== null && this.now().getTime() - Date.parse(owner.data.heartbeatAt) <= this.leaseMs;
   }
@@ -315,10 +325,19 @@ export class ProjectionRunner {
       if (state.version !== definition.version || requested) {
         // a live mark of another runner: it switches the collection when done, and this one follows then
         if (state.rebuilding) continue;
-        void this.rebuild(name).catch((error) => {
-          if (error instanceof RebuildInProgressError) return;
-          this.options.logger?.error({ projection: name, err: error }, 'projection rebuild failed');
-        });
+        // a new version whose rebuild failed is tried again with a growing delay (a request is answered at once)
+        const retry = this.rebuildRetry.get(name);
+        if (!requested && retry && performance.now() < retry.at) continue;
+        void this.rebuild(name).then(
+          () => this.rebuildRetry.delete(name),
+          (error) => {
+            if (error instanceof RebuildInProgressError || error instanceof RebuildStoppedError) return;
+            const failures = (this.rebuildRetry.get(name)?.failures ?? 0) + 1;
+            const delay = Math.min(REBUILD_RETRY_MAX_MS, REBUILD_RETRY_INITIAL_MS * 2 ** Math.min(failures - 1, 20));
+            this.rebuildRetry.set(name, { failures, at: performance.now() + delay });
+            this.options.logger?.error({ projection: name, err: error, attempt: failures, retryInMs: delay }, 'projection rebuild failed');
+          },
+        );
         continue;
       }
       const live = this.live.get(name);
@@ -424,15 +443,18 @@ export class ProjectionRunner {
     const collection = collectionName(definition, generation);
     // The mark first (a guarded write: of two runners racing, one wins), then the collection is emptied.
     const now = this.now().toISOString();
-    let mark: RebuildMark = { generation, collection, startedAt: now, owner: this.ownerId, heartbeatAt: now };
-    let markVersion: number;
+    const mark: RebuildMark = { generation, collection, startedAt: now, owner: this.ownerId, heartbeatAt: now };
     try {
-      markVersion = await this.documents.put(STATE_COLLECTION, name, { ...state, rebuilding: mark }, stored.version);
+      await this.documents.put(STATE_COLLECTION, name, { ...state, rebuilding: mark }, stored.version);
     } catch (error) {
       if (error instanceof VersionConflictError) throw new RebuildInProgressError(name);
       throw error;
     }
     const requests = await this.claimRequests(name);
+    // The mark is ours while its owner and generation are (other writes to the state document, such as dropping
+    // a retired collection, keep it); when another runner took it over (this one stalled past the lease), stop.
+    const ours = (doc: Document<ProjectionState> | null): doc is Document<ProjectionState> =>
+      doc?.data.rebuilding?.owner === this.ownerId && doc.data.rebuilding.generation === generation;
     let lost = false;
     // Heartbeats and the final switch go one after the other (each is a guarded write of the state document).
     let writes: Promise<void> = Promise.resolve();
@@ -440,17 +462,16 @@ export class ProjectionRunner {
       () => {
         writes = writes.then(async () => {
           if (lost) return;
-          const heartbeatAt = this.now().toISOString();
-          const renewed = { ...mark, heartbeatAt };
-          const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
           try {
-            if (!current || current.version !== markVersion)
-              throw new VersionConflictError(STATE_COLLECTION, name, markVersion, current?.version ?? 'absent');
-            markVersion = await this.documents.put(STATE_COLLECTION, name, { ...current.data, rebuilding: renewed }, markVersion);
-            mark = renewed;
-          } catch (error) {
-            if (!(error instanceof VersionConflictError)) return; // a failed write: the next beat tries again
-            lost = true; // taken over by another runner (this one stalled past the lease)
+            const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+            if (!ours(current)) {
+              lost = true;
+              return;
+            }
+            const renewed = { ...current.data.rebuilding!, heartbeatAt: this.now().toISOString() };
+            await this.documents.put(STATE_COLLECTION, name, { ...current.data, rebuilding: renewed }, current.version);
+          } catch {
+            // a concurrent write or a failed one: the next beat tries again (the lease is three beats long)
           }
         });
       },
@@ -480,22 +501,26 @@ export class ProjectionRunner {
       const old = this.live.get(name);
       await old?.stop();
       this.live.delete(name);
-      const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
-      if (!current || current.version !== markVersion) throw new RebuildInProgressError(name);
-      const retired = [...(current.data.retired ?? [])];
-      if (current.data.collection !== collection) retired.push({ collection: current.data.collection, at: this.now().toISOString() });
-      await this.documents.put(
-        STATE_COLLECTION,
-        name,
-        {
+      // the switch: a guarded write, tried again when another write to the state document came in between
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+        if (!ours(current)) throw new RebuildInProgressError(name);
+        const retired = [...(current.data.retired ?? [])];
+        if (current.data.collection !== collection) retired.push({ collection: current.data.collection, at: this.now().toISOString() });
+        const next: ProjectionState = {
           name,
           version: definition.version,
           generation,
           collection,
           ...(retired.length > 0 ? { retired } : {}),
-        } satisfies ProjectionState,
-        markVersion,
-      );
+        };
+        try {
+          await this.documents.put(STATE_COLLECTION, name, next, current.version);
+          break;
+        } catch (error) {
+          if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+        }
+      }
       this.activeCache.delete(name);
       if (!this.stopped && this.started) this.startLive(definition, collection);
       const status = await this.status(name);
@@ -506,11 +531,16 @@ export class ProjectionRunner {
       clearInterval(heartbeat);
       await writes;
       if (!lost) {
-        const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
-        if (current?.data.rebuilding?.owner === this.ownerId && current.data.rebuilding.generation === generation) {
-          const { rebuilding: _dropped, ...rest } = current.data;
-          await this.documents.put(STATE_COLLECTION, name, rest, current.version);
-          if (collection !== current.data.collection) await this.documents.dropCollection(collection);
+        try {
+          const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+          if (ours(current)) {
+            const { rebuilding: _dropped, ...rest } = current.data;
+            await this.documents.put(STATE_COLLECTION, name, rest, current.version);
+            if (collection !== current.data.collection) await this.documents.dropCollection(collection);
+          }
+        } catch (cleanup) {
+          // the mark stays until its lease expires, then the next runner takes it over
+          this.options.logger?.warn({ projection: name, err: cleanup }, 'rebuild mark not cleared after a failure; it will expire');
         }
       }
       if (error instanceof RebuildStoppedError || lost) {
