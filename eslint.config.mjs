@@ -121,11 +121,15 @@ const layering = {
       const from = moduleOf(file);
       const to = moduleOf(`${target}/`);
       if (from && to && from !== to && target !== `src/modules/${to}` && target !== `src/modules/${to}/index`) {
-        report(`A context reaches another only through its public face: import from 'src/modules/${to}' (its index.ts), and export what is needed there.`);
+        report(
+          `A context reaches another only through its public face: import from 'src/modules/${to}' (its index.ts), and export what is needed there.`,
+        );
         return;
       }
       if (file.startsWith('projections/') && !PROJECTIONS_MAY_IMPORT.some((allowed) => allowed.test(target))) {
-        report('A read model imports only pure domain code (events, types, deciders, rules, command targets) and the platform types it reads through.');
+        report(
+          'A read model imports only pure domain code (events, types, deciders, rules, command targets) and the platform types it reads through.',
+        );
       }
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };

@@ -21,7 +21,7 @@ import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { EventSerializer } from './events/event-serializer';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
-import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY, IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
@@ -62,7 +62,7 @@ function eventStoreFor(config: AppConfig, clock: Clock): EventStore {
 }
 
 function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
-  if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb);
+  if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb, {}, clock);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'), clock);
 }
@@ -97,7 +97,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, []);
+    await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, [], { expiry: IDEMPOTENCY_EXPIRY });
     await this.documents.ensureCollection(SNAPSHOT_COLLECTION, []);
     await this.projections.initialize();
     if (this.config.runProjections) {
@@ -195,10 +195,10 @@ export class PlatformModule {
         },
         {
           provide: WorkflowRunner,
-          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
-          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer, clock: Clock) => {
             const logger = new Logger('Workflows');
-            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) });
+            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) }, clock);
           },
         },
         {

@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { type Clock, SystemClock } from '../clock/clock';
 import { Decider, Decision, decisionOf, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
-import { EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { EventStore, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
@@ -90,7 +90,13 @@ export class CommandExecutor {
         try {
           const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
           const first = result.nextExpectedRevision - toAppend.length + 1;
-          const stored = toAppend.map((e, i): StoredEvent => ({ ...e, streamId, revision: first + i, position: result.position, recordedAt: now }));
+          const stored = toAppend.map((e, i): StoredEvent => ({
+            ...e,
+            streamId,
+            revision: first + i,
+            position: result.position,
+            recordedAt: now,
+          }));
           this.streams.appended(source, folded, stored, context.idempotencyKey);
           return { events, state: folded.state, revision: result.nextExpectedRevision, position: result.position, answer };
         } catch (error) {

@@ -149,7 +149,7 @@ export class FoldedStreams {
 
   /** A state read from nothing: the snapshot if it is valid, else the prelude's events. */
   private async cold<E extends DomainEvent, S>(source: StreamSource<E, S>): Promise<Kept<S>> {
-    const { streamId, decider } = source;
+    const { decider } = source;
     const entry: Kept<S> = { state: decider.initialState(), revision: -1, byKey: new Map(), decider, snapshotRevision: -1 };
     const snapshot = await this.snapshotOf(source);
     if (snapshot) {

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         publicBaseUrl: 'http://localhost:3000',
         commandRetries: 5,
         runProjections: true,
+        projectorHealthPort: 3001,
         shutdownTimeoutMs: 10000,
         clockStart: undefined,
       });
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
       PUBLIC_BASE_URL: 'https://portail.example.fr/famille/',
       COMMAND_MAX_RETRIES: '0',
       RUN_PROJECTIONS: 'false',
+      PROJECTOR_HEALTH_PORT: '9464',
       SHUTDOWN_TIMEOUT_MS: '30000',
     });
     expect(config).toEqual({
@@ -110,6 +112,7 @@ describe('loadConfig', () => {
       publicBaseUrl: 'https://portail.example.fr/famille',
       commandRetries: 0,
       runProjections: false,
+      projectorHealthPort: 9464,
       shutdownTimeoutMs: 30000,
       clockStart: undefined,
     });
@@ -235,6 +238,7 @@ describe('loadConfig', () => {
       ['PORTAIL_MODE', 'production', 'must be "embedded" or "server" (got "production")'],
       ['DEMO_DATA', 'yes', 'must be "true" or "false" (got "yes")'],
       ['RUN_PROJECTIONS', '1', 'must be "true" or "false" (got "1")'],
+      ['PROJECTOR_HEALTH_PORT', '0', 'must be an integer between 1 and 65535 (got "0")'],
       ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
       ['BODY_LIMIT', '100kb', 'must be an integer between 1024 and 104857600 (got "100kb")'],
       ['COMMAND_MAX_RETRIES', '-1', 'must be an integer between 0 and 100 (got "-1")'],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 
 import type { AccountDocument } from '../../../../projections/accounts/accounts.projection';
 import { accountOf } from '../../../../projections/accounts/accounts.queries';
@@ -55,13 +55,18 @@ export interface OpenedSession {
  * password or a disabled account ends every older session, even one this process never saw.
  */
 @Injectable()
-export class SessionStore {
+export class SessionStore implements OnModuleInit {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly readModels: ReadModels,
     private readonly accounts: Accounts,
   ) {}
+
+  /** Sessions are found by account (revokeAll) and purged once idle or past their lifetime. */
+  async onModuleInit(): Promise<void> {
+    await this.documents.ensureCollection(SESSIONS_COLLECTION, ['accountId'], { expiry: { fields: ['expiresAt', 'idleExpiresAt'] } });
+  }
 
   async open(account: SessionAccount, source: string, now = this.clock.now()): Promise<OpenedSession> {
     const { token, hash } = newSecretToken();

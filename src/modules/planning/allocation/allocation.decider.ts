@@ -126,7 +126,6 @@ export type ChangeCapacity = OfferTerms & { type: 'ChangeCapacity'; places: numb
 export type AllocationCommand =
   Allocate | Cancel | AcceptOffer | DeclineOffer | ExpireOffer | AcceptByStaff | RefuseByStaff | Close | ChangeCapacity;
 
-
 // ---------------------------------------------------------------------------------------------------
 // State
 // ---------------------------------------------------------------------------------------------------

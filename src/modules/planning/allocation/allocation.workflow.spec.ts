@@ -1,6 +1,11 @@
 import { projected, WorkflowSpecification } from '../../../../test/support/workflow-specification';
 import { cancelJob, scheduleJob, sendCommand } from '../../../platform/workflows/workflow';
-import { familyIdFromPlanningStream, legacyPlanningStream, parsePlanningStream, planningStream } from '../family-planning/family-planning.events';
+import {
+  familyIdFromPlanningStream,
+  legacyPlanningStream,
+  parsePlanningStream,
+  planningStream,
+} from '../family-planning/family-planning.events';
 import { allocationCommands } from './allocation.commands';
 import { offerWindowMs, placesOn } from './allocation.decider';
 import { allocationStream, parseAllocationStream } from './allocation.events';
@@ -89,7 +94,12 @@ describe('the place allocator (allocation.workflow.ts)', () => {
       .when(fromFamily('ReservationRequested', reservation, legacyPlanningStream('fam-1')))
       .outputs()
       .forEach((output) => expect(output).toMatchObject({ payload: { request: { familyId: 'fam-1' } } }));
-    expect(spec.given(FACTS).when(fromFamily('ReservationRequested', reservation, legacyPlanningStream('fam-1'))).outputs()).toHaveLength(1);
+    expect(
+      spec
+        .given(FACTS)
+        .when(fromFamily('ReservationRequested', reservation, legacyPlanningStream('fam-1')))
+        .outputs(),
+    ).toHaveLength(1);
   });
 
   it('skips absences, other event types and events outside planning streams', () => {

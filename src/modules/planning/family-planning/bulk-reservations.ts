@@ -23,7 +23,12 @@ export interface BulkAnswer {
 export class BulkReservations {
   constructor(private readonly commands: Commands) {}
 
-  async request(familyId: string, items: RequestReservations['items'], facts: BookingContext, context: CommandContext): Promise<BulkAnswer> {
+  async request(
+    familyId: string,
+    items: RequestReservations['items'],
+    facts: BookingContext,
+    context: CommandContext,
+  ): Promise<BulkAnswer> {
     const { activities, calendar, closures, publicHolidays, familyCategory } = facts;
     const byYear = new Map<string, RequestReservations['items']>();
     for (const item of items) {

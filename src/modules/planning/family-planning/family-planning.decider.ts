@@ -248,7 +248,14 @@ function evolve(state: FamilyPlanningState, event: FamilyPlanningEvent): FamilyP
   switch (event.type) {
     case 'ChildEnrolled': {
       const { childId, activityId, schoolYear, regularDays, enrolledAt } = event.data;
-      state.enrolments[enrolmentKey(childId, activityId, schoolYear)] = { childId, activityId, schoolYear, regularDays, enrolledAt, active: true };
+      state.enrolments[enrolmentKey(childId, activityId, schoolYear)] = {
+        childId,
+        activityId,
+        schoolYear,
+        regularDays,
+        enrolledAt,
+        active: true,
+      };
       return state;
     }
     case 'EnrolmentEnded': {

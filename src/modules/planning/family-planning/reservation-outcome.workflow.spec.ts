@@ -10,7 +10,12 @@ const FACTS = { schoolYear: '2026-2027' };
 const onDay = (type: string, data: Record<string, unknown>) =>
   projected(type, { ...ref, ...data }, { streamId: 'allocation-alsh-2027-04-20', eventId: 'ev-end' });
 const ended = (reason: string) =>
-  sendCommand(familyPlanningCommands, { familyId: 'fam-1', schoolYear: '2026-2027' }, { type: 'RecordReservationEnd', requestId: 'req-1', reason } as never, 'outcome:ev-end');
+  sendCommand(
+    familyPlanningCommands,
+    { familyId: 'fam-1', schoolYear: '2026-2027' },
+    { type: 'RecordReservationEnd', requestId: 'req-1', reason } as never,
+    'outcome:ev-end',
+  );
 
 describe('reservation outcomes (reservation-outcome.workflow.ts)', () => {
   it("records on the family's stream the endings that free its day", () => {
