@@ -9,4 +9,6 @@ export const familyCommands = commandTarget({
   streamId: familyStream,
   keyFields: (familyId: string) => ({ familyId }),
   familyId: (familyId: string) => familyId,
+  // the stream grows with the years: its state is kept in snapshots (bump when the state's shape changes)
+  snapshotVersion: 1,
 });

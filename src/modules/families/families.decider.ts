@@ -302,37 +302,44 @@ export const familiesDecider: Decider<FamilyCommand, FamilyEvent, FamilyState> =
   decide,
 };
 
+/**
+ * Updates the state in place and returns it (the stream reader owns the state: folding n events costs O(n),
+ * whatever the number of requests); the record itself is small and replaced as a whole.
+ */
 function evolve(state: FamilyState, event: FamilyEvent): FamilyState {
   switch (event.type) {
     case 'FamilyRegistered':
-      return { ...state, record: recordFromRegistration(event.data) };
+      state.record = recordFromRegistration(event.data);
+      return state;
     case 'ChildAdded': {
       const record = state.record;
-      if (!record || record.children.some((c) => c.childId === event.data.child.childId)) return state;
-      return { ...state, record: { ...record, children: [...record.children, event.data.child] } };
+      if (record && !record.children.some((c) => c.childId === event.data.child.childId)) {
+        state.record = { ...record, children: [...record.children, event.data.child] };
+      }
+      return state;
     }
     case 'ChangeRequested': {
       const { requestId, category, changes, childId } = event.data;
-      const request: FamilyRequestState = { ...toPayload(category, changes), status: 'pending', ...(childId ? { childId } : {}) };
-      return { ...state, requests: { ...state.requests, [requestId]: request } };
+      state.requests[requestId] = { ...toPayload(category, changes), status: 'pending', ...(childId ? { childId } : {}) };
+      return state;
     }
     case 'ChangeRequestAccepted': {
       const { requestId, category, changes, childId, addedChildId } = event.data;
-      return {
-        record: state.record ? applyAcceptedChange(state.record, category, changes, childId, addedChildId) : null,
-        requests: withStatus(state.requests, requestId, 'accepted'),
-      };
+      if (state.record) state.record = applyAcceptedChange(state.record, category, changes, childId, addedChildId);
+      setStatus(state.requests, requestId, 'accepted');
+      return state;
     }
     case 'ChangeRequestRefused':
-      return { ...state, requests: withStatus(state.requests, event.data.requestId, 'refused') };
+      setStatus(state.requests, event.data.requestId, 'refused');
+      return state;
     default:
       return assertNever(event);
   }
 }
 
-function withStatus(requests: FamilyState['requests'], requestId: string, status: ChangeRequestStatus): FamilyState['requests'] {
+function setStatus(requests: FamilyState['requests'], requestId: string, status: ChangeRequestStatus): void {
   const request = requests[requestId];
-  return request ? { ...requests, [requestId]: { ...request, status } } : requests;
+  if (request) requests[requestId] = { ...request, status };
 }
 
 function decide(command: FamilyCommand, state: FamilyState): FamilyEvent[] {

@@ -8,4 +8,6 @@ export const accountCommands = commandTarget({
   decider: identityDecider,
   streamId: accountStream,
   keyFields: (accountId: string) => ({ accountId }),
+  // the stream grows with the years: its state is kept in snapshots (bump when the state's shape changes)
+  snapshotVersion: 1,
 });

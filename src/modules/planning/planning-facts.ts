@@ -50,8 +50,9 @@ export class PlanningFacts {
    * state, caught up at each call), so a holiday change reaches every rule and every grid at the next request.
    */
   async schoolCalendar(): Promise<SchoolCalendar> {
-    const { state, revision } = await this.reader.state(calendarCommands, undefined);
-    if (this.cached?.revision !== revision) this.cached = { revision, calendar: calendarInForce(this.official, state) };
+    this.cached = await this.reader.read(calendarCommands, undefined, (state, revision) =>
+      this.cached?.revision === revision ? this.cached : { revision, calendar: calendarInForce(this.official, state) },
+    );
     return this.cached.calendar;
   }
 

@@ -39,6 +39,23 @@ export class StreamReader {
     });
   }
 
+  /**
+   * What `select` reads of the stream's state now, without copying the state: `select` runs on the kept state
+   * itself, under the stream's lock, and must return values of its own (copy what it keeps of the state).
+   */
+  async read<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey, T>(
+    target: CommandTarget<K, C, E, S, F>,
+    key: K,
+    select: (state: S, revision: number) => T,
+  ): Promise<T> {
+    const streamId = target.streamId(key);
+    const source = { streamId, decider: target.decider, prelude: target.prelude?.(key), snapshotVersion: target.snapshotVersion };
+    return this.streams.exclusive(streamId, async () => {
+      const folded = await this.streams.load<E, S>(source);
+      return select(folded.state, folded.revision);
+    });
+  }
+
   /** The stream replayed from its start up to `until` (an ISO instant, inclusive, on the events' commit time). */
   async replay<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey>(
     target: CommandTarget<K, C, E, S, F>,

@@ -41,8 +41,9 @@ export class AttendanceController {
   async record(@Param() p: DayParam, @Body() body: AttendanceBody, @Req() rq: AuthenticatedRequest) {
     await this.days.inScope(rq, p.activityId);
     const day = { activityId: p.activityId, date: p.date };
-    const { state } = await this.reader.state(allocationCommands, day);
-    const booked = state.allocated.map((requestId) => `${state.requests[requestId].familyId}|${state.requests[requestId].childId}`);
+    const booked = await this.reader.read(allocationCommands, day, (state) =>
+      state.allocated.map((requestId) => `${state.requests[requestId].familyId}|${state.requests[requestId].childId}`),
+    );
     const result = await this.commands.send(
       attendanceCommands,
       day,

@@ -29,7 +29,11 @@ const key = (familyId: string, childId: string) => `${familyId}|${childId}`;
  */
 export const attendanceDecider: Decider<RecordAttendance, AttendanceEvent, AttendanceState> = {
   initialState: () => ({ byChild: {} }),
-  evolve: (state, event) => ({ byChild: { ...state.byChild, [key(event.data.familyId, event.data.childId)]: event.data.status } }),
+  // in place: the stream reader owns the state
+  evolve: (state, event) => {
+    state.byChild[key(event.data.familyId, event.data.childId)] = event.data.status;
+    return state;
+  },
   decide(command, state) {
     if (!STAFF_ROLES.includes(command.actor.role)) {
       throw new DomainError('FORBIDDEN_ROLE', 'Seuls les agents relèvent les présences.', 'forbidden');

@@ -7,4 +7,6 @@ export const calendarCommands = commandTarget({
   category: 'school-calendar',
   decider: calendarDecider,
   streamId: () => CALENDAR_STREAM,
+  // the stream grows with the years: its state is kept in snapshots (bump when the state's shape changes)
+  snapshotVersion: 1,
 });

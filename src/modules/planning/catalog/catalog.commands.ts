@@ -8,4 +8,6 @@ export const catalogCommands = commandTarget({
   decider: catalogDecider,
   streamId: facilityStream,
   keyFields: (facilityId: string) => ({ facilityId }),
+  // the stream grows with the years: its state is kept in snapshots (bump when the state's shape changes)
+  snapshotVersion: 1,
 });

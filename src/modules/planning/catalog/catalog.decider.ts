@@ -95,22 +95,23 @@ export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState>
   decide,
 };
 
+/** Updates the state in place and returns it (the stream reader owns it: folding n events costs O(n)). */
 function evolve(state: CatalogState, event: CatalogEvent): CatalogState {
   switch (event.type) {
     case 'FacilityDefined':
-      return { ...state, facility: event.data.facility };
+      state.facility = event.data.facility;
+      return state;
     case 'ActivityDefined':
     case 'ActivityChanged':
-      return { ...state, activities: { ...state.activities, [event.data.activity.activityId]: event.data.activity } };
+      state.activities[event.data.activity.activityId] = event.data.activity;
+      return state;
     case 'ClosureDeclared':
-      return {
-        ...state,
-        closures: { ...state.closures, [event.data.closure.closureId]: { ...event.data.closure, cancelled: false } },
-      };
+      state.closures[event.data.closure.closureId] = { ...event.data.closure, cancelled: false };
+      return state;
     case 'ClosureCancelled': {
       const closure = state.closures[event.data.closureId];
-      if (!closure) return state;
-      return { ...state, closures: { ...state.closures, [closure.closureId]: { ...closure, cancelled: true } } };
+      if (closure) state.closures[closure.closureId] = { ...closure, cancelled: true };
+      return state;
     }
     default:
       return assertNever(event);

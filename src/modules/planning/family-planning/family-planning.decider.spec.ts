@@ -17,6 +17,7 @@ import {
   type FamilyPlanningState,
   isEnrolled,
   MAX_BULK_ITEMS,
+  RECENT_KEPT,
   type RequestReservation,
   type RequestReservations,
   type ReservationItem,
@@ -566,6 +567,33 @@ describe('RequestReservations (bulk)', () => {
 // Cancellations
 // ---------------------------------------------------------------------------------------------------
 
+describe('the decision state stays bounded', () => {
+  it('keeps the live reservations and the 200 most recent that ended; an older one leaves the state (not the log)', () => {
+    const history: FamilyPlanningEvent[] = [...enrolments];
+    for (let i = 0; i < 250; i++) {
+      history.push(requested(`r-${i}`, LUCAS, ALSH_MERCREDI_ID, '2026-09-16'));
+      history.push({
+        type: 'CancellationRequested',
+        data: {
+          requestId: `r-${i}`,
+          childId: LUCAS,
+          activityId: ALSH_MERCREDI_ID,
+          date: '2026-09-16',
+          cancelledAt: RENTREE,
+          by: parent.userId,
+        },
+      });
+    }
+    history.push(requested('live', LUCAS, ALSH_MERCREDI_ID, '2026-09-16'));
+    const state = fold(familyPlanningDecider, history);
+    expect(Object.keys(state.reservations)).toEqual(['live']);
+    expect(Object.keys(state.ended)).toHaveLength(RECENT_KEPT);
+    expect(state.ended['r-249']).toMatchObject({ status: 'cancelled' });
+    expect(state.ended['r-0']).toBeUndefined();
+    expect(state.booked).toEqual({ [`${LUCAS}|${ALSH_MERCREDI_ID}|2026-09-16`]: 'live' });
+  });
+});
+
 describe('CancelReservation', () => {
   const booked = [...enrolments, requested('req-1', LUCAS, ALSH_MERCREDI_ID, '2026-09-16')];
   const cancel = (at: string, overrides: Partial<CancelReservation> = {}): CancelReservation => ({
@@ -825,6 +853,19 @@ describe('DeclareAbsence — canteen, certificate within 72 h, report by 09:00, 
       .given([...booked, first])
       .when(declare(RENTREE, { absenceId: 'abs-2', to: '2026-09-25' }))
       .thenThrows('ABSENCE_ALREADY_DECLARED', 'conflict');
+  });
+
+  it('lets a day cancelled and booked again be declared absent again (the old absence went with its reservation)', () => {
+    const first = absence('2026-09-21T06:30:00.000Z', [{ date: '2026-09-24', outcome: 'excused' }], { days: ['2026-09-24'] });
+    const cancelled: FamilyPlanningEvent = {
+      type: 'CancellationRequested',
+      data: { requestId: 'c-24', childId: LUCAS, activityId: RESTAURATION_ID, date: '2026-09-24', cancelledAt: RENTREE, by: parent.userId },
+    };
+    const again = requested('c-24-again', LUCAS, RESTAURATION_ID, '2026-09-24');
+    spec
+      .given([...booked, first, cancelled, again])
+      .when(declare('2026-09-24T06:30:00.000Z', { absenceId: 'abs-2', to: '2026-09-24' }))
+      .then([{ type: 'AbsenceDeclared', data: { ...first.data, absenceId: 'abs-2', declaredAt: '2026-09-24T06:30:00.000Z' } }]);
   });
 
   it('refuses an absenceId already used (409 ABSENCE_ALREADY_EXISTS)', () => {

@@ -190,11 +190,14 @@ export type FamilyPlanningState = {
   enrolments: Record<string, EnrolmentState>;
   /** the live reservations, by requestId */
   reservations: Record<string, ReservationState>;
-  /** the requests that are over (cancelled by the family, ended by the allocator), by requestId */
+  /**
+   * the most recent requests that are over (cancelled by the family, ended by the allocator), by requestId:
+   * a second cancellation or a late answer is told what happened; an older one is simply not found
+   */
   ended: Record<string, EndedReservation>;
   /** the active reservation of each child, activity and day: bookingKey → requestId */
   booked: Record<string, string>;
-  /** by absenceId */
+  /** the most recent absences, by absenceId (a declaration sent twice is recognised) */
   absences: Record<string, AbsenceState>;
   /** the days already declared absent: bookingKey → absenceId */
   absentDays: Record<string, string>;
@@ -277,6 +280,7 @@ function evolve(state: FamilyPlanningState, event: FamilyPlanningEvent): FamilyP
       const { absenceId, childId, activityId, days } = event.data;
       for (const day of days) state.absentDays[bookingKey(childId, activityId, day)] = absenceId;
       state.absences[absenceId] = { childId, activityId, days };
+      keepMostRecent(state.absences, RECENT_KEPT);
       return state;
     }
     default:
@@ -284,15 +288,31 @@ function evolve(state: FamilyPlanningState, event: FamilyPlanningEvent): FamilyP
   }
 }
 
-/** A reservation is over: it leaves the live reservations and frees its day. */
+/**
+ * A reservation is over: it leaves the live reservations and frees its day, and an absence declared for it
+ * goes with it (a day booked again can be declared absent again).
+ */
 function end(state: FamilyPlanningState, requestId: string, status: EndedReservation['status']): FamilyPlanningState {
   const reservation = state.reservations[requestId];
   if (!reservation) return state;
   const key = bookingKey(reservation.childId, reservation.activityId, reservation.date);
-  if (state.booked[key] === requestId) delete state.booked[key];
+  if (state.booked[key] === requestId) {
+    delete state.booked[key];
+    delete state.absentDays[key];
+  }
   delete state.reservations[requestId];
   state.ended[requestId] = { childId: reservation.childId, activityId: reservation.activityId, date: reservation.date, status };
+  keepMostRecent(state.ended, RECENT_KEPT);
   return state;
+}
+
+/** How many ended requests and absences the state remembers (the rest stays in the log and the read models). */
+export const RECENT_KEPT = 200;
+
+/** Forgets the oldest entries of a record beyond `max` (string keys keep their insertion order). */
+function keepMostRecent(record: Record<string, unknown>, max: number): void {
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length - max; i++) delete record[keys[i]];
 }
 
 function decide(

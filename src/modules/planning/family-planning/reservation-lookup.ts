@@ -53,8 +53,10 @@ export class ReservationLookup {
     const current = schoolYearFor(parisDateOf(this.clock.now().toISOString()), await this.facts.schoolCalendar());
     const [previous, next] = neighbourYears(current);
     for (const schoolYear of [current, next, previous]) {
-      const { state } = await this.reader.state(familyPlanningCommands, { familyId, schoolYear });
-      const found = state.reservations[requestId] ?? state.ended[requestId];
+      const found = await this.reader.read(familyPlanningCommands, { familyId, schoolYear }, (state) => {
+        const reservation = state.reservations[requestId] ?? state.ended[requestId];
+        return reservation && { childId: reservation.childId, activityId: reservation.activityId, date: reservation.date };
+      });
       if (!found) continue;
       this.access.assertCanReachChild(principal, found.childId);
       return { requestId, childId: found.childId, activityId: found.activityId, date: found.date, schoolYear };

@@ -129,6 +129,8 @@ export class ReservationsController {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const results: { requestId: string; status: 'cancelled' | 'refused'; code?: string; message?: string }[] = [];
     for (const requestId of body.requestIds) {
+      // One cancellation at a time, letting other requests in between: a long list must not hold the event loop.
+      if (results.length > 0) await new Promise((resolve) => setImmediate(resolve));
       try {
         await this.cancelOne(rq, p.familyId, requestId);
         results.push({ requestId, status: 'cancelled' });
