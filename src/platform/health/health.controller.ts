@@ -1,14 +1,15 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { Public } from '../auth/auth.decorators';
+import type { AppConfig } from '../config/config';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore } from '../event-store/event-store.port';
 import type { JobScheduler } from '../jobs/job-scheduler.port';
 import { MetricsService } from '../observability/metrics.service';
 import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
-import { DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
 
 /** A projection further behind than this makes the process not ready (it still answers, from older data). */
 export const READINESS_MAX_LAG_SECONDS = 60;
@@ -22,6 +23,7 @@ export class HealthController {
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     private readonly projections: ProjectionRunner,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -91,6 +93,13 @@ export class HealthController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiExcludeEndpoint()
   async prometheus(): Promise<string> {
+    // with METRICS_PORT, /metrics lives on the private listener only (see metrics-listener.ts)
+    if (this.config.metricsPort !== undefined) throw new NotFoundException();
+    return this.metricsText();
+  }
+
+  /** The Prometheus exposition, projection lag refreshed. */
+  async metricsText(): Promise<string> {
     try {
       this.recordLag(await this.projections.statuses());
     } catch {
