@@ -38,6 +38,7 @@ import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
+import { StorageHealth } from './storage/storage-health';
 import { APP_CONFIG, CLOCK, DATA_FOLDER, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
@@ -70,10 +71,14 @@ function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
   return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'), clock);
 }
 
-function jobSchedulerFor(config: AppConfig, clock: Clock): JobScheduler {
+function jobSchedulerFor(config: AppConfig, clock: Clock, storage: StorageHealth): JobScheduler {
   if (config.mode === 'server') return new BullmqJobScheduler({ connection: config.redisUrl, clock });
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'), { now: () => clock.now().getTime() });
+  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'), {
+    now: () => clock.now().getTime(),
+    // the polling loop's own errors (a full or failing jobs.sqlite) reach readiness too
+    onError: (error) => storage.observe('jobScheduler', error),
+  });
 }
 
 /**
@@ -172,9 +177,23 @@ export class PlatformModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: DATA_FOLDER, useValue: options.dataFolder ?? SERVER_DATA_FOLDER },
         { provide: CLOCK, useFactory: () => options.clock ?? clockFor(config) },
-        { provide: EVENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => eventStoreFor(config, clock) },
-        { provide: DOCUMENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => documentStoreFor(config, clock) },
-        { provide: JOB_SCHEDULER, inject: [CLOCK], useFactory: (clock: Clock) => jobSchedulerFor(config, clock) },
+        { provide: StorageHealth, useFactory: () => new StorageHealth() },
+        // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
+        {
+          provide: EVENT_STORE,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('eventStore', eventStoreFor(config, clock)),
+        },
+        {
+          provide: DOCUMENT_STORE,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('documentStore', documentStoreFor(config, clock)),
+        },
+        {
+          provide: JOB_SCHEDULER,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('jobScheduler', jobSchedulerFor(config, clock, storage)),
+        },
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
         { provide: HttpDrain, useFactory: () => new HttpDrain() },
@@ -249,6 +268,7 @@ export class PlatformModule {
         MetricsService,
         HttpDrain,
         PlatformLifecycle,
+        StorageHealth,
       ],
     };
   }

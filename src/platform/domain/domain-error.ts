@@ -9,7 +9,8 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'unauthenticated' // 401
   | 'precondition_failed' // 412: If-Match did not match the current revision
-  | 'too_many_requests'; // 429: a rate limit (details.retryAfterSeconds says how long to wait)
+  | 'too_many_requests' // 429: a rate limit (details.retryAfterSeconds says how long to wait)
+  | 'unavailable'; // 503: the service cannot take it now (storage full or failing); nothing was written
 
 export class DomainError extends Error {
   constructor(

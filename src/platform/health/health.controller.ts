@@ -9,6 +9,7 @@ import type { EventStore } from '../event-store/event-store.port';
 import type { JobScheduler } from '../jobs/job-scheduler.port';
 import { MetricsService } from '../observability/metrics.service';
 import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
+import { StorageHealth } from '../storage/storage-health';
 import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
 
 /** A projection further behind than this makes the process not ready (it still answers, from older data). */
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly projections: ProjectionRunner,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly storage: StorageHealth,
   ) {}
 
   @Public()
@@ -35,8 +37,10 @@ export class HealthController {
 
   @Public()
   @Get(['health', 'health/ready'])
-  @ApiOperation({ summary: 'Readiness: stores reachable and projections caught up (503 otherwise)' })
+  @ApiOperation({ summary: 'Readiness: stores reachable, not full nor corrupt, and projections caught up (503 otherwise)' })
   async ready(@Res({ passthrough: true }) response: Response) {
+    // a store that was full or failing is tried again here, so readiness recovers without traffic
+    await this.storage.recheck();
     const check = async (fn: () => Promise<unknown>) => {
       const started = performance.now();
       try {
@@ -62,7 +66,14 @@ export class HealthController {
       }
     }
     const lagging = projections.filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
+    const storage = this.storage.current().map((p) => ({
+      store: p.store,
+      code: p.code,
+      detail: p.detail,
+      forSeconds: Math.round((performance.now() - p.sinceMs) / 1000),
+    }));
     const ok =
+      storage.length === 0 &&
       eventStore.status === 'up' &&
       documentStore.status === 'up' &&
       jobScheduler.status === 'up' &&
@@ -72,6 +83,7 @@ export class HealthController {
     return {
       status: ok ? 'ok' : 'unavailable',
       checks: { eventStore, documentStore, jobScheduler },
+      ...(storage.length > 0 ? { storage } : {}),
       projections: projections.map((p) => ({
         name: p.name,
         version: p.version,

@@ -21,6 +21,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unauthenticated: HttpStatus.UNAUTHORIZED,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const GENERIC_HTTP: Record<number, { code: string; message: string }> = {

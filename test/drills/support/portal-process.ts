@@ -70,6 +70,8 @@ export interface StartOptions {
   dataDir: string;
   port?: number;
   env?: Record<string, string>;
+  /** run as this user (and group of the same id): drills of permissions when the tests run as root */
+  uid?: number;
 }
 
 /** Starts `node dist/src/main.js` (not waiting for it to be ready: see `waitReady`). */
@@ -84,7 +86,12 @@ export async function startPortal(options: StartOptions): Promise<PortalProcess>
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+  });
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
   const onData = (chunk: Buffer) => {
