@@ -53,10 +53,11 @@ describe('drill: starting on a damaged or busy data folder', () => {
   async function refusal(dataDir: string, options: { env?: Record<string, string>; uid?: number } = {}) {
     const portal = await startPortal({ dataDir, env: options.env, uid: options.uid });
     running.push(portal);
+    let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
       portal.exited,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${portal.output()}`)), 20_000)),
-    ]);
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still running:\n${portal.output()}`)), 20_000))),
+    ]).finally(() => clearTimeout(timer));
     return { code: exit.code, output: portal.output() };
   }
 
