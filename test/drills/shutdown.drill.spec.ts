@@ -165,6 +165,37 @@ describe('drill: stopping the portal under keep-alive load', () => {
     expect(found.has('7300000003')).toBe(false);
   });
 
+  it('SIGTERM with a request that never finishes: exits 70 at SHUTDOWN_TIMEOUT_MS with one line saying what was cut', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const started = performance.now();
+    const portal = await startPortal({ dataDir, env: { SHUTDOWN_TIMEOUT_MS: '1500' } });
+    running.push(portal);
+    await waitReady(portal, started);
+    const token = await login(portal.url, 'agent.saint-jean');
+    const socket = connect(portal.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.on('error', () => undefined);
+    const body = JSON.stringify(familyBody('7400000001'));
+    // a client that stalls in the middle of its body: the request stays in flight
+    socket.write(
+      `POST /families HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const sigtermAt = performance.now();
+    portal.child.kill('SIGTERM');
+    const exit = await portal.exited;
+    socket.destroy();
+    expect(exit.code).toBe(70);
+    expect(exit.at - sigtermAt).toBeGreaterThanOrEqual(1400);
+    expect(exit.at - sigtermAt).toBeLessThan(4000);
+    const cut = portal.lines.filter((l) => l.includes('shutdown timed out'));
+    expect(cut).toHaveLength(1);
+    expect(cut[0]).toMatch(/1 request\(s\) in flight \[POST \/families \(\d+ ms\)\]/);
+    expect(registeredFamilies(dataDir).has('7400000001')).toBe(false);
+  });
+
   it('kill -9 under load: every acknowledged command is in the log and the read models equal a rebuild', async () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);

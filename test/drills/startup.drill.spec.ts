@@ -40,7 +40,6 @@ describe('drill: starting on a damaged or busy data folder', () => {
   const dirs: string[] = [];
   const running: PortalProcess[] = [];
   let seeded: string;
-  let ownerPid: number;
 
   const copyOfSeeded = (): string => {
     const dir = tempDataDir();
@@ -83,19 +82,25 @@ describe('drill: starting on a damaged or busy data folder', () => {
     await load.done;
     load.agent.destroy();
     expect(load.results.filter((r) => r.status === 201)).toHaveLength(300);
-
-    // a second portal on the same folder while the first one runs
-    const second = await refusal(seeded);
-    ownerPid = portal.child.pid!;
-    expect(second.code).toBe(75);
-    expect(oneOperatorLine(second.output, seeded, 'already owned')).toContain(`pid ${ownerPid}`);
-
     portal.child.kill('SIGTERM');
-    expect((await portal.exited).code).toBe(0);
+    await portal.exited; // its exit code is the shutdown drill's business
   });
   afterAll(() => {
     for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second owner of a folder in use, naming the first one', async () => {
+    const dir = copyOfSeeded();
+    const started = performance.now();
+    const owner = await startPortal({ dataDir: dir });
+    running.push(owner);
+    await waitReady(owner, started);
+    const second = await refusal(dir);
+    expect(second.code).toBe(75);
+    expect(oneOperatorLine(second.output, dir, 'already owned')).toContain(`pid ${owner.child.pid}`);
+    owner.child.kill('SIGTERM');
+    expect((await owner.exited).code).toBe(0);
   });
 
   it('warns at every start while demo accounts have the demo password', async () => {

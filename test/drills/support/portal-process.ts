@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
-const MAIN = join(ROOT, 'dist/src/main.js');
+/**
+ * DRILL_PORTAL_ROOT runs the drills against another checkout's build (already built), e.g. to see a drill
+ * fail on the commit before a fix: `git worktree add /tmp/base <commit>`, link node_modules, `npm run build`.
+ */
+const PORTAL_ROOT = process.env.DRILL_PORTAL_ROOT ? resolve(process.env.DRILL_PORTAL_ROOT) : ROOT;
+const MAIN = join(PORTAL_ROOT, 'dist/src/main.js');
 const STAMP = join(ROOT, 'dist/.drill-build-stamp');
 
 function newestMtime(dir: string): number {
@@ -25,6 +30,7 @@ function newestMtime(dir: string): number {
 
 /** Builds dist/ once when a source file is newer than the last drill build (drills run the built process). */
 export function ensureBuilt(): void {
+  if (PORTAL_ROOT !== ROOT) return;
   const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'projections')));
   if (existsSync(STAMP) && existsSync(MAIN) && statSync(STAMP).mtimeMs >= sources) return;
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
@@ -87,7 +93,7 @@ export async function startPortal(options: StartOptions): Promise<PortalProcess>
     ...options.env,
   };
   const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+    cwd: PORTAL_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
