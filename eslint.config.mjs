@@ -1,5 +1,7 @@
 // ESLint flat config. Syntax-only rules (no type information), so `npm run lint` stays fast; the type
 // checker runs separately (`npm run typecheck`).
+import path from 'node:path';
+
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -19,7 +21,10 @@ export const DOMAIN_FILES = [
   'src/**/*.decider.ts',
   'src/**/*.rules.ts',
   'src/**/*.types.ts',
+  'src/**/*.commands.ts',
+  'src/**/*.workflow.ts',
   'src/platform/domain/**',
+  'src/platform/workflows/workflow.ts',
   'projections/**/*.projection.ts',
 ];
 
@@ -78,6 +83,59 @@ const dependencyRule = {
   ],
 };
 
+/**
+ * The layering rule (ARCHITECTURE.md, "Layout"), on the resolved path of every relative import:
+ * - the platform imports no module and no read model (contexts plug into it through ports and tokens);
+ * - a context reaches another context only through that context's public face (`src/modules/<b>/index.ts`);
+ * - a read model (`projections/**`) imports only pure domain code (events, types, deciders, rules, command
+ *   targets), the platform's domain helpers, and the port types it reads through.
+ * Specs may reach further (fixtures); the rule is about what ships.
+ */
+const PROJECTIONS_MAY_IMPORT = [
+  /^src\/modules\/.+\.(events|types|decider|rules|commands)$/,
+  /^src\/platform\/domain\//,
+  /^src\/platform\/projections\/(projection|read-models)$/,
+  /^src\/platform\/document-store\/document-store\.port$/,
+  /^projections\//,
+];
+
+const layering = {
+  meta: { type: 'problem', schema: [], messages: { layer: '{{why}}' } },
+  create(context) {
+    const root = context.cwd;
+    const file = path.relative(root, context.filename).split(path.sep).join('/');
+    if (/\.spec\.ts$|\.test-fixtures\.ts$/.test(file)) return {};
+    const moduleOf = (p) => /^src\/modules\/([^/]+)\//.exec(p)?.[1];
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = path
+        .relative(root, path.resolve(path.dirname(context.filename), source))
+        .split(path.sep)
+        .join('/');
+      const report = (why) => context.report({ node: node.source, messageId: 'layer', data: { why } });
+      if (file.startsWith('src/platform/') && (target.startsWith('src/modules/') || target.startsWith('projections/'))) {
+        report('The platform imports no module and no read model: give it a port (an interface and a token) that the context provides.');
+        return;
+      }
+      const from = moduleOf(file);
+      const to = moduleOf(`${target}/`);
+      if (from && to && from !== to && target !== `src/modules/${to}` && target !== `src/modules/${to}/index`) {
+        report(
+          `A context reaches another only through its public face: import from 'src/modules/${to}' (its index.ts), and export what is needed there.`,
+        );
+        return;
+      }
+      if (file.startsWith('projections/') && !PROJECTIONS_MAY_IMPORT.some((allowed) => allowed.test(target))) {
+        report(
+          'A read model imports only pure domain code (events, types, deciders, rules, command targets) and the platform types it reads through.',
+        );
+      }
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
+
 export default defineConfig([
   globalIgnores(['dist/', 'node_modules/', 'coverage/', 'data/']),
 
@@ -87,8 +145,9 @@ export default defineConfig([
   {
     name: 'portail/typescript',
     files: ['**/*.ts'],
-    plugins: { 'simple-import-sort': simpleImportSort },
+    plugins: { 'simple-import-sort': simpleImportSort, portail: { rules: { layering } } },
     rules: {
+      'portail/layering': 'error',
       // One import order everywhere (packages, then relative paths), fixed by `npm run format`.
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',

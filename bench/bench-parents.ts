@@ -6,12 +6,12 @@
  * session validation as a parent's request does.
  */
 import type { INestApplication } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 
-import { IdentityCommandMessage } from '../src/modules/identity/identity-command';
+import { accountCommands } from '../src/modules/identity';
 import { SessionStore } from '../src/modules/identity/sessions/session-store';
 import type { Authenticator } from '../src/platform/auth/authenticator.port';
 import type { CommandContext } from '../src/platform/commands/command-context';
+import { Commands } from '../src/platform/commands/stream-command';
 import { Argon2idHasher } from '../src/platform/security/password-hasher';
 import { newSecretToken } from '../src/platform/security/secret-token';
 import { benchPrincipal } from './bench-families';
@@ -37,34 +37,27 @@ export class BenchParents {
   /** Create, activate and log in the parent account of a family already registered. */
   async add(familyId: string, context: CommandContext): Promise<void> {
     if (!this.app) throw new Error('BenchParents.attach(app) first');
-    const bus = this.app.get(CommandBus);
+    const commands = this.app.get(Commands);
     this.passwordHash ??= new Argon2idHasher().hash('Bench-Parent-2026');
     const passwordHash = await this.passwordHash;
     const accountId = `bench-${familyId}`;
     const { hash } = newSecretToken();
-    const actor = { userId: context.principal.userId, role: 'system' };
-    await bus.execute(
-      new IdentityCommandMessage(
-        accountId,
-        (at) => ({
-          type: 'CreateAccount',
-          accountId,
-          at,
-          actor,
-          login: accountId,
-          role: 'parent',
-          familyId,
-          email: `${accountId}@bench.example.fr`,
-          displayName: 'PARENT BENCH',
-          activationTokenHash: hash,
-          activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
-        }),
-        context,
-      ),
+    await commands.send(
+      accountCommands,
+      accountId,
+      {
+        type: 'CreateAccount',
+        login: accountId,
+        role: 'parent',
+        familyId,
+        email: `${accountId}@bench.example.fr`,
+        displayName: 'PARENT BENCH',
+        activationTokenHash: hash,
+        activationExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      context,
     );
-    await bus.execute(
-      new IdentityCommandMessage(accountId, (at) => ({ type: 'Activate', accountId, at, actor, tokenHash: hash, passwordHash }), context),
-    );
+    await commands.send(accountCommands, accountId, { type: 'Activate', tokenHash: hash, passwordHash }, context);
     const session = await this.app.get(SessionStore).open({ accountId, credentialsVersion: 1 }, 'bench');
     this.tokens.set(familyId, session.token);
   }

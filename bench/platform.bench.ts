@@ -303,7 +303,9 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
   const { BenchParents } = await import('./bench-parents');
   const { loadConfig } = await import('../src/platform/config/config');
   const { CommandBus } = await import('@nestjs/cqrs');
-  const { FamilyCommandMessage } = await import('../src/modules/families/family-commands/family-command');
+  const { familiesDecider } = await import('../src/modules/families/families.decider');
+  const { familyStream } = await import('../src/modules/families/families.events');
+  const { StreamCommand } = await import('../src/platform/commands/stream-command');
   const { EVENT_STORE } = await import('../src/platform/tokens');
   type EventStore = import('../src/platform/event-store/event-store.port').EventStore;
 
@@ -329,7 +331,8 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
       for (; registered < count; registered++) {
         const familyId = benchFamilyId(BENCH_SERIES.http, registered);
         const context = { principal: BENCH_ACTOR, correlationId: randomUUID() };
-        await bus.execute(new FamilyCommandMessage(familyId, (at) => registration(familyId, at), context));
+        // the setup sends whole commands (bench-families.ts), as the pipeline benchmark does
+        await bus.execute(new StreamCommand(familyStream(familyId), familiesDecider, (at: string) => registration(familyId, at), context));
         await parents.add(familyId, context);
       }
       progress('waiting for the projections to catch up');

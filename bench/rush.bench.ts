@@ -32,29 +32,21 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { CommandBus } from '@nestjs/cqrs';
-
 import { createApp } from '../src/bootstrap';
 import { DEMO_FAMILIES } from '../src/demo/demo-data';
-import type { RegisterFamily } from '../src/modules/families/families.decider';
-import { FamilyCommandMessage } from '../src/modules/families/family-commands/family-command';
-import { placesOn } from '../src/modules/planning/allocation/allocation-consumer';
+import { familyCommands } from '../src/modules/families';
+import { catalogCommands, familyPlanningCommands } from '../src/modules/planning';
+import { placesOn } from '../src/modules/planning/allocation/allocation.decider';
 import { addDays, isoWeekday, parisDateOf } from '../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../src/modules/planning/calendar/official-school-calendar';
 import { runsOn } from '../src/modules/planning/calendar/school-calendar';
-import { type CatalogCommand, catalogDecider } from '../src/modules/planning/catalog/catalog.decider';
-import { facilityStream } from '../src/modules/planning/catalog/catalog.events';
 import type { ActivityConfig } from '../src/modules/planning/catalog/catalog-config.rules';
-import {
-  type FamilyPlanningCommand,
-  familyPlanningDecider,
-  schoolYearFor,
-} from '../src/modules/planning/family-planning/family-planning.decider';
-import { CatalogRepository } from '../src/modules/planning/http/catalog-repository';
-import { planningStream } from '../src/modules/planning/planning.events';
+import { CatalogLookup } from '../src/modules/planning/catalog/catalog-lookup';
+import { schoolYearFor } from '../src/modules/planning/family-planning/family-planning.decider';
 import { type Activity, DEFAULT_ABSENCE_POLICY, type Zone } from '../src/modules/planning/planning.types';
-import { StreamCommand } from '../src/platform/commands/stream-command';
+import { Commands } from '../src/platform/commands/stream-command';
 import { loadConfig } from '../src/platform/config/config';
+import type { PayloadOf } from '../src/platform/domain/command-target';
 import type { EventStore } from '../src/platform/event-store/event-store.port';
 import { EventSerializer } from '../src/platform/events/event-serializer';
 import { MetricsService } from '../src/platform/observability/metrics.service';
@@ -226,15 +218,12 @@ function rushFamilies(): RushFamily[] {
 const FIRST_NAMES = ['LUCIE', 'HUGO', 'EMMA', 'LOUIS', 'JADE', 'GABRIEL', 'LOUISE', 'RAPHAEL'];
 
 /** The demo's DUPONT family under another number, with this family's children (born 2015–2020). */
-function registration(family: RushFamily, at: string): RegisterFamily {
-  const template = DEMO_FAMILIES[0];
+function registration(family: RushFamily): PayloadOf<typeof familyCommands> {
+  const { familyId: _id, ...template } = DEMO_FAMILIES[0];
   const child = template.children![0];
   return {
     ...template,
-    familyId: family.familyId,
     familyNumber: family.familyId,
-    at,
-    actor: BENCH_ACTOR,
     children: family.children.map((c, index) => ({
       ...child,
       childId: c.childId,
@@ -315,13 +304,13 @@ async function run(dir: string): Promise<void> {
   parents.attach(app);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const bus = app.get(CommandBus);
+  const commands = app.get(Commands);
   const events = app.get<EventStore>(EVENT_STORE);
   const serializer = app.get(EventSerializer);
   const projections = app.get(ProjectionRunner);
   const workflows = app.get(WorkflowRunner);
   const metrics = app.get(MetricsService);
-  const catalog = app.get(CatalogRepository);
+  const catalog = app.get(CatalogLookup);
 
   try {
     // -------------------------------------------------------------------------------------------------
@@ -332,28 +321,20 @@ async function run(dir: string): Promise<void> {
       `Setup (not timed): ${settings.families} families, ${settings.children} children, ${settings.activities} activities × ${settings.days} days × ${settings.places} places`,
     );
     const setupStart = process.hrtime.bigint();
-    const system = { userId: BENCH_ACTOR.userId, role: BENCH_ACTOR.role };
-    const catalogCommand = (build: (at: string) => CatalogCommand) =>
-      bus.execute(
-        new StreamCommand(facilityStream(FACILITY_ID), catalogDecider, build, { principal: BENCH_ACTOR, correlationId: randomUUID() }),
-      );
-    await catalogCommand((at) => ({
-      type: 'DefineFacility',
-      facilityId: FACILITY_ID,
-      at,
-      actor: system,
-      name: 'Accueil de Loisirs (rush)',
-      commune: 'SAINT-JEAN',
-    }));
+    const setup = () => ({ principal: BENCH_ACTOR, correlationId: randomUUID() });
+    await commands.send(
+      catalogCommands,
+      FACILITY_ID,
+      { type: 'DefineFacility', name: 'Accueil de Loisirs (rush)', commune: 'SAINT-JEAN' },
+      setup(),
+    );
     for (let a = 0; a < settings.activities; a++) {
-      await catalogCommand((at) => ({
-        type: 'DefineActivity',
-        facilityId: FACILITY_ID,
-        at,
-        actor: system,
-        activityId: activityIdOf(a),
-        config: activityConfig(a),
-      }));
+      await commands.send(
+        catalogCommands,
+        FACILITY_ID,
+        { type: 'DefineActivity', activityId: activityIdOf(a), config: activityConfig(a) },
+        setup(),
+      );
     }
     await projections.waitForPosition(await events.headPosition(), 60_000);
     catalog.invalidate();
@@ -370,27 +351,22 @@ async function run(dir: string): Promise<void> {
       const family = families[i];
       const { familyId } = family;
       const context = { principal: BENCH_ACTOR, correlationId: randomUUID() };
-      await bus.execute(new FamilyCommandMessage(familyId, (at) => registration(family, at), context));
+      await commands.send(familyCommands, familyId, registration(family), context);
       await parents.add(familyId, context);
       for (const child of family.children) {
         for (const schoolYear of schoolYears) {
-          await bus.execute(
-            new StreamCommand(
-              planningStream(familyId),
-              familyPlanningDecider,
-              (at): FamilyPlanningCommand => ({
-                type: 'EnrolChild',
-                familyId,
-                at,
-                actor: system,
-                childId: child.childId,
-                activityId: child.activityId,
-                schoolYear,
-                regularDays: [],
-                activity: activities[child.activityId],
-              }),
-              { ...context, familyId },
-            ),
+          await commands.send(
+            familyPlanningCommands,
+            { familyId, schoolYear },
+            {
+              type: 'EnrolChild',
+              childId: child.childId,
+              activityId: child.activityId,
+              schoolYear,
+              regularDays: [],
+              activity: activities[child.activityId],
+            },
+            context,
           );
         }
       }

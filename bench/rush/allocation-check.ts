@@ -9,7 +9,8 @@
  *   its ReservationRequested.
  */
 import { allocationDecider, type AllocationState, heldPlaces } from '../../src/modules/planning/allocation/allocation.decider';
-import { type AllocationEvent, allocationStream, type ReservationRequestedData } from '../../src/modules/planning/planning.events';
+import { type AllocationEvent, allocationStream } from '../../src/modules/planning/allocation/allocation.events';
+import { type ReservationRequestedData } from '../../src/modules/planning/family-planning/family-planning.events';
 import { fold } from '../../src/platform/domain/decider';
 import type { EventStore } from '../../src/platform/event-store/event-store.port';
 import type { EventSerializer } from '../../src/platform/events/event-serializer';

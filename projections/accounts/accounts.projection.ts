@@ -1,5 +1,5 @@
 import { identityDecider } from '../../src/modules/identity/identity.decider';
-import { accountIdFromStream, asIdentityEvent, IDENTITY_EVENT_TYPES } from '../../src/modules/identity/identity.events';
+import { accountIdFromStream, identityEvents } from '../../src/modules/identity/identity.events';
 import type { Account } from '../../src/modules/identity/identity.types';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 
@@ -27,7 +27,7 @@ function stateOf(document: AccountDocument | null): { account: Account | null } 
 export const accountsProjection: ProjectionDefinition<AccountDocument> = {
   name: 'accounts',
   version: 1,
-  eventTypes: [...IDENTITY_EVENT_TYPES],
+  eventTypes: [...identityEvents.types],
   indexedFields: ['familyId', 'role', 'status'],
 
   documentIds(event) {
@@ -36,7 +36,7 @@ export const accountsProjection: ProjectionDefinition<AccountDocument> = {
   },
 
   evolve(document, event) {
-    const identityEvent = asIdentityEvent(event);
+    const identityEvent = identityEvents.narrow(event);
     if (!identityEvent) return document;
     const { account } = identityDecider.evolve(stateOf(document), identityEvent);
     if (!account) return document;

@@ -1,5 +1,5 @@
 import { activeClosures, catalogDecider, type CatalogState } from '../../src/modules/planning/catalog/catalog.decider';
-import { asCatalogEvent, CATALOG_EVENT_TYPES, facilityIdFromStream } from '../../src/modules/planning/catalog/catalog.events';
+import { catalogEvents, facilityIdFromStream } from '../../src/modules/planning/catalog/catalog.events';
 import type { Activity, Closure, Facility } from '../../src/modules/planning/planning.types';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 
@@ -22,7 +22,7 @@ export type CatalogDocument = {
 export const catalogProjection: ProjectionDefinition<CatalogDocument> = {
   name: 'catalog',
   version: 1,
-  eventTypes: [...CATALOG_EVENT_TYPES],
+  eventTypes: [...catalogEvents.types],
   indexedFields: ['commune'],
 
   documentIds(event) {
@@ -31,7 +31,7 @@ export const catalogProjection: ProjectionDefinition<CatalogDocument> = {
   },
 
   evolve(document, event) {
-    const catalogEvent = asCatalogEvent(event);
+    const catalogEvent = catalogEvents.narrow(event);
     if (!catalogEvent) return document;
     const before: CatalogState = document
       ? { facility: document.facility, activities: document.activities, closures: document.allClosures }

@@ -1,4 +1,4 @@
-import { asFamilyEvent } from '../../src/modules/families/families.events';
+import { familyEvents } from '../../src/modules/families/families.events';
 import {
   type AdultChanges,
   CHANGE_CATEGORY_LABELS,
@@ -56,7 +56,7 @@ export const changeRequestsProjection: ProjectionDefinition<ChangeRequestDocumen
   documentIds: requestIdOfEvent,
 
   evolve(document, event) {
-    const familyEvent = asFamilyEvent(event);
+    const familyEvent = familyEvents.narrow(event);
     if (!familyEvent) return document;
     switch (familyEvent.type) {
       case 'ChangeRequested': {

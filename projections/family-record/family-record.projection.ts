@@ -1,5 +1,5 @@
 import { familiesDecider } from '../../src/modules/families/families.decider';
-import { asFamilyEvent, FAMILY_EVENT_TYPES, familyIdFromStream } from '../../src/modules/families/families.events';
+import { familyEvents, familyIdFromStream } from '../../src/modules/families/families.events';
 import type { FamilyRecord } from '../../src/modules/families/families.types';
 import type { ProjectedEvent, ProjectionDefinition } from '../../src/platform/projections/projection';
 
@@ -43,7 +43,7 @@ function recordOf(document: FamilyRecordDocument): FamilyRecord {
 export const familyRecordProjection: ProjectionDefinition<FamilyRecordDocument> = {
   name: 'family-record',
   version: 1,
-  eventTypes: [...FAMILY_EVENT_TYPES],
+  eventTypes: [...familyEvents.types],
   indexedFields: ['familyNumber'],
 
   documentIds(event) {
@@ -52,7 +52,7 @@ export const familyRecordProjection: ProjectionDefinition<FamilyRecordDocument> 
   },
 
   evolve(document, event) {
-    const familyEvent = asFamilyEvent(event);
+    const familyEvent = familyEvents.narrow(event);
     if (!familyEvent) return document;
     const before = document ? recordOf(document) : null;
     // Requests are tracked below; the decider's evolve only needs them to decide, not to build the record.

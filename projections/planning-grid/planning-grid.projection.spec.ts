@@ -4,6 +4,7 @@ import {
   type AllocationState,
   initialAllocationState,
 } from '../../src/modules/planning/allocation/allocation.decider';
+import { type AllocationEvent } from '../../src/modules/planning/allocation/allocation.events';
 import {
   absent,
   allocated,
@@ -18,10 +19,9 @@ import {
   ref,
   requested,
 } from '../../src/modules/planning/grid/grid.test-fixtures';
-import { type GridCell, gridDocumentId } from '../../src/modules/planning/grid/planning-grid.types';
-import type { AllocationEvent } from '../../src/modules/planning/planning.events';
 import { projectAll } from '../../test/support/projection-harness';
 import { evolvePlanningGrid, type PlanningGridDocument, planningGridProjection } from './planning-grid.projection';
+import { type GridCell, gridDocumentId } from './planning-grid.types';
 
 const CANTINE = 'restauration-scolaire';
 const ALSH = 'alsh-vacances';
@@ -264,14 +264,23 @@ describe('planning-grid projection', () => {
         for (const event of events) state = allocationDecider.evolve(state, event);
         log.allocation(CANTINE, DAY, ...events);
       };
-      const terms = { now: '2027-03-01T08:00:05.000Z', offerWindowMs: 2 * 86_400_000 };
+      const terms = {
+        at: '2027-03-01T08:00:05.000Z',
+        actor: { userId: 'allocator', role: 'system' as const },
+        offerWindowMs: 2 * 86_400_000,
+      };
       run({ type: 'Allocate', request: { ...ref('r1'), position: 1, validation: 'automatic' }, places: 1, ...terms });
       run({ type: 'Allocate', request: { ...ref('r2', LEO, OTHER_FAMILY_ID), position: 2, validation: 'automatic' }, places: 1, ...terms });
       const leoApril = gridDocumentId(OTHER_FAMILY_ID, LEO, '2027-04');
       expect(cellOf(log)?.status).toBe('booked');
       expect(cellOf(log, CANTINE, DAY, leoApril)).toMatchObject({ status: 'waiting', rank: 1 });
 
-      run({ type: 'Close', reason: 'Grève du personnel de cantine', now: '2027-04-20T08:00:00.000Z', by: 'agent-1' });
+      run({
+        type: 'Close',
+        reason: 'Grève du personnel de cantine',
+        at: '2027-04-20T08:00:00.000Z',
+        actor: { userId: 'agent-1', role: 'staff' },
+      });
       expect(log.events.map((e) => e.type).slice(-3)).toEqual(['DayClosed', 'PlaceReleased', 'RemovedFromWaitingList']);
       expect(cellOf(log)).toMatchObject({ status: 'closed', endReason: 'closure', reason: 'Grève du personnel de cantine' });
       expect(cellOf(log, CANTINE, DAY, leoApril)).toMatchObject({ status: 'closed', reason: 'Grève du personnel de cantine' });

@@ -1,5 +1,18 @@
-import type { AttendanceRecorded } from '../../src/modules/planning/attendance/attendance.events';
-import { asEnrolmentEvent, type EnrolmentEvent } from '../../src/modules/planning/family-planning/family-planning.events';
+import {
+  type AllocationEvent,
+  allocationEvents,
+  parseAllocationStream,
+  type PlaceReleaseReason,
+  type RequestRef,
+} from '../../src/modules/planning/allocation/allocation.events';
+import { attendanceEvents, type AttendanceRecorded } from '../../src/modules/planning/attendance/attendance.events';
+import {
+  familyIdFromPlanningStream,
+  type FamilyPlanningEvent,
+  familyPlanningEvents,
+} from '../../src/modules/planning/family-planning/family-planning.events';
+import type { Instant, LocalDate } from '../../src/modules/planning/planning.types';
+import type { ProjectedEvent, ProjectionDefinition } from '../../src/platform/projections/projection';
 import {
   ABSENCE_STATUS_OF,
   ATTENDANCE_STATUS_OF,
@@ -14,21 +27,9 @@ import {
   monthsOfSchoolYear,
   parseGridDocumentId,
   type PlanningGridDocument,
-} from '../../src/modules/planning/grid/planning-grid.types';
-import {
-  type AllocationEvent,
-  asAllocationEvent,
-  asFamilyPlanningEvent,
-  familyIdFromPlanningStream,
-  type FamilyPlanningEvent,
-  parseAllocationStream,
-  type PlaceReleaseReason,
-  type RequestRef,
-} from '../../src/modules/planning/planning.events';
-import type { Instant, LocalDate } from '../../src/modules/planning/planning.types';
-import type { ProjectedEvent, ProjectionDefinition } from '../../src/platform/projections/projection';
+} from './planning-grid.types';
 
-export type { PlanningGridDocument } from '../../src/modules/planning/grid/planning-grid.types';
+export type { PlanningGridDocument } from './planning-grid.types';
 
 /**
  * « Mes enfants → Agenda »: one document per family, child and month (`familyId|childId|YYYY-MM`),
@@ -74,14 +75,10 @@ export const PLANNING_GRID_EVENT_TYPES = [
   'AttendanceRecorded',
 ] as const;
 
-type GridEvent = FamilyPlanningEvent | EnrolmentEvent | AllocationEvent | AttendanceRecorded;
-
-function asAttendanceEvent(event: { type: string; data: Record<string, unknown> }): AttendanceRecorded | null {
-  return event.type === 'AttendanceRecorded' ? ({ type: event.type, data: event.data } as unknown as AttendanceRecorded) : null;
-}
+type GridEvent = FamilyPlanningEvent | AllocationEvent | AttendanceRecorded;
 
 function asGridEvent(event: ProjectedEvent): GridEvent | null {
-  return asEnrolmentEvent(event) ?? asFamilyPlanningEvent(event) ?? asAllocationEvent(event) ?? asAttendanceEvent(event);
+  return familyPlanningEvents.narrow(event) ?? allocationEvents.narrow(event) ?? attendanceEvents.narrow(event);
 }
 
 /** The family of an event of a family planning stream: the stream, else the metadata. */

@@ -1,4 +1,4 @@
-import { asFamilyEvent } from '../../src/modules/families/families.events';
+import { familyEvents } from '../../src/modules/families/families.events';
 import { CHANGE_CATEGORY_LABELS, type ChangeCategory } from '../../src/modules/families/families.types';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 import { CHANGE_REQUEST_EVENT_TYPES, requestIdOfEvent, summarizeChange } from '../change-requests/change-requests.projection';
@@ -35,7 +35,7 @@ export const staffQueueProjection: ProjectionDefinition<StaffQueueDocument> = {
   documentIds: requestIdOfEvent,
 
   evolve(document, event) {
-    const familyEvent = asFamilyEvent(event);
+    const familyEvent = familyEvents.narrow(event);
     if (!familyEvent) return document;
     switch (familyEvent.type) {
       case 'ChangeRequested': {

@@ -1,14 +1,11 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 
-import { FamilyCommandMessage } from '../modules/families/family-commands/family-command';
-import { AccountRepository } from '../modules/identity/account-repository';
+import { familyCommands } from '../modules/families';
+import { accountCommands } from '../modules/identity';
 import { normalizeLogin } from '../modules/identity/identity.types';
-import { IdentityCommandMessage } from '../modules/identity/identity-command';
+import { catalogCommands, familyPlanningCommands } from '../modules/planning';
 import { parisDateOf } from '../modules/planning/calendar/local-date';
 import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
-import { CatalogCommand, catalogDecider } from '../modules/planning/catalog/catalog.decider';
-import { facilityStream } from '../modules/planning/catalog/catalog.events';
 import {
   ALSH_FACILITY,
   ALSH_MERCREDI_CONFIG,
@@ -17,12 +14,11 @@ import {
   RESTAURATION_CONFIG,
   RESTAURATION_ID,
 } from '../modules/planning/catalog/catalog.examples';
-import { FamilyPlanningCommand, familyPlanningDecider } from '../modules/planning/family-planning/family-planning.decider';
-import { planningStream } from '../modules/planning/planning.events';
 import type { Activity } from '../modules/planning/planning.types';
 import type { Clock } from '../platform/clock/clock';
 import type { CommandContext, Principal } from '../platform/commands/command-context';
-import { StreamCommand } from '../platform/commands/stream-command';
+import { Commands } from '../platform/commands/stream-command';
+import { StreamReader } from '../platform/commands/stream-reader';
 import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
@@ -46,9 +42,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-    private readonly commands: CommandBus,
+    private readonly commands: Commands,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly accounts: AccountRepository,
+    private readonly reader: StreamReader,
     @Inject(DEMO_OPTIONS) private readonly options: { seed: boolean },
   ) {}
 
@@ -62,8 +58,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     const verdicts = new Map<string, boolean>(); // the seed gives every account the same hash: verify it once
     const exposed: string[] = [];
     for (const account of DEMO_ACCOUNTS) {
-      const stored = await this.accounts.load(normalizeLogin(account.login));
-      const hash = stored?.passwordHash;
+      const hash = (await this.reader.state(accountCommands, normalizeLogin(account.login))).state.account?.passwordHash;
       if (!hash) continue;
       if (!verdicts.has(hash)) verdicts.set(hash, await this.hasher.verify(hash, DEMO_PASSWORD));
       if (verdicts.get(hash)) exposed.push(account.login);
@@ -78,9 +73,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
   private async seed(): Promise<void> {
     const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
-      await this.commands.execute(
-        new FamilyCommandMessage(registration.familyId, (at) => ({ ...registration, at, actor: SEEDER }), context(registration.familyId)),
-      );
+      await this.commands.send(familyCommands, registration.familyId, registration, context(registration.familyId));
     }
     await this.seedCatalog(context);
     await this.seedEnrolments(context);
@@ -88,27 +81,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
       const { hash } = newSecretToken();
-      const meta = (at: string) => ({ accountId, at, actor: SEEDER });
-      await this.commands.execute(
-        new IdentityCommandMessage(
-          accountId,
-          (at) => ({
-            type: 'CreateAccount',
-            ...meta(at),
-            ...account,
-            activationTokenHash: hash,
-            activationExpiresAt: new Date(Date.parse(at) + 60_000).toISOString(),
-          }),
-          context(accountId),
-        ),
+      const activationExpiresAt = new Date(this.clock.now().getTime() + 60_000).toISOString();
+      await this.commands.send(
+        accountCommands,
+        accountId,
+        { type: 'CreateAccount', ...account, activationTokenHash: hash, activationExpiresAt },
+        context(accountId),
       );
-      await this.commands.execute(
-        new IdentityCommandMessage(
-          accountId,
-          (at) => ({ type: 'Activate', ...meta(at), tokenHash: hash, passwordHash }),
-          context(accountId),
-        ),
-      );
+      await this.commands.send(accountCommands, accountId, { type: 'Activate', tokenHash: hash, passwordHash }, context(accountId));
     }
     this.logger.log(`demo catalog: ${DEMO_CATALOG.map((f) => f.facility.name).join(', ')}`);
     this.logger.log(`demo data loaded: ${DEMO_FAMILIES.length} families, ${DEMO_ACCOUNTS.length} accounts (password ${DEMO_PASSWORD})`);
@@ -125,23 +105,18 @@ export class DemoSeeder implements OnApplicationBootstrap {
       [ALSH_MERCREDI_ID, { ...ALSH_MERCREDI_CONFIG, activityId: ALSH_MERCREDI_ID, facilityId: ALSH_FACILITY.facilityId }, [3]],
       [RESTAURATION_ID, { ...RESTAURATION_CONFIG, activityId: RESTAURATION_ID, facilityId: PERISCOLAIRE_FACILITY.facilityId }, []],
     ] as const) {
-      await this.commands.execute(
-        new StreamCommand(
-          planningStream(DEMO_FAMILY_DUPONT),
-          familyPlanningDecider,
-          (at): FamilyPlanningCommand => ({
-            type: 'EnrolChild',
-            familyId: DEMO_FAMILY_DUPONT,
-            at,
-            actor: SEEDER,
-            childId: 'enfant-lucie-dupont',
-            activityId,
-            schoolYear,
-            regularDays: [...regularDays],
-            activity: activity as Activity,
-          }),
-          { ...context(`enrolment-${activityId}`), familyId: DEMO_FAMILY_DUPONT },
-        ),
+      await this.commands.send(
+        familyPlanningCommands,
+        { familyId: DEMO_FAMILY_DUPONT, schoolYear },
+        {
+          type: 'EnrolChild',
+          childId: 'enfant-lucie-dupont',
+          activityId,
+          schoolYear,
+          regularDays: [...regularDays],
+          activity: activity as Activity,
+        },
+        context(`enrolment-${activityId}`),
       );
     }
   }
@@ -149,12 +124,15 @@ export class DemoSeeder implements OnApplicationBootstrap {
   /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */
   private async seedCatalog(context: (id: string) => CommandContext): Promise<void> {
     for (const { facility, activities } of DEMO_CATALOG) {
-      const send = (build: (at: string) => CatalogCommand) =>
-        this.commands.execute(new StreamCommand(facilityStream(facility.facilityId), catalogDecider, build, context(facility.facilityId)));
-      const meta = (at: string) => ({ facilityId: facility.facilityId, at, actor: SEEDER });
-      await send((at) => ({ type: 'DefineFacility', ...meta(at), name: facility.name, commune: facility.commune }));
+      const { facilityId } = facility;
+      await this.commands.send(
+        catalogCommands,
+        facilityId,
+        { type: 'DefineFacility', name: facility.name, commune: facility.commune },
+        context(facilityId),
+      );
       for (const [activityId, config] of activities) {
-        await send((at) => ({ type: 'DefineActivity', ...meta(at), activityId, config }));
+        await this.commands.send(catalogCommands, facilityId, { type: 'DefineActivity', activityId, config }, context(facilityId));
       }
     }
   }

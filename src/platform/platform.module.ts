@@ -6,10 +6,11 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import IORedis from 'ioredis';
 
 import { AuthGuard } from './auth/auth.guard';
-import { FamilyAccessPolicy } from './auth/family-access';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
-import { StreamCommandHandler } from './commands/stream-command';
+import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
+import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DataFolder } from './data-folder/data-folder';
 import { SERVER_DATA_FOLDER } from './data-folder/data-folder';
@@ -24,11 +25,12 @@ import { EventSerializer } from './events/event-serializer';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
-import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY, IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
 import { MAILER, Mailer, OUTBOX } from './mail/mailer.port';
+import { OutboxController } from './mail/outbox.controller';
 import { outboxDir, OutboxMailer } from './mail/outbox-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
 import { TemplateRenderer } from './mail/template-renderer';
@@ -37,9 +39,11 @@ import { LeaseOwnership, RedisLease } from './ownership/redis-lease';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
+import { DocumentReadModels, ReadModels } from './projections/read-models';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import { StorageHealth } from './storage/storage-health';
 import { APP_CONFIG, CLOCK, DATA_FOLDER, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { WorkflowHost } from './workflows/workflow-host';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
 export interface PlatformOptions {
@@ -66,7 +70,7 @@ function eventStoreFor(config: AppConfig, clock: Clock): EventStore {
 }
 
 function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
-  if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb);
+  if (config.mode === 'server') return new MongoDocumentStore(config.mongoUrl, config.mongoDb, {}, clock);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'), clock);
 }
@@ -110,7 +114,8 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, []);
+    await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, [], { expiry: IDEMPOTENCY_EXPIRY });
+    await this.documents.ensureCollection(SNAPSHOT_COLLECTION, []);
     await this.projections.initialize();
     if (this.config.runProjections && this.config.mode === 'server') {
       // one owner of projections and workflows across processes: a lease in Redis (redis-lease.ts)
@@ -172,7 +177,7 @@ export class PlatformModule {
     const { config } = options;
     return {
       module: PlatformModule,
-      controllers: [HealthController, ProjectionsController],
+      controllers: [HealthController, ProjectionsController, OutboxController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATA_FOLDER, useValue: options.dataFolder ?? SERVER_DATA_FOLDER },
@@ -211,15 +216,35 @@ export class PlatformModule {
         },
         { provide: PASSWORD_HASHER, useFactory: () => new Argon2idHasher() },
         {
-          provide: CommandExecutor,
-          inject: [EVENT_STORE, EventSerializer, MetricsService, CLOCK],
-          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService, clock: Clock) =>
-            new CommandExecutor(store, serializer, {
-              maxAttempts: config.commandRetries,
-              clock,
-              onConflictRetry: () => metrics.conflictRetries.inc(),
-            }),
+          provide: FoldedStreams,
+          inject: [EVENT_STORE, EventSerializer, DOCUMENT_STORE],
+          useFactory: (store: EventStore, serializer: EventSerializer, documents: DocumentStore) => {
+            const logger = new Logger('Snapshots');
+            return new FoldedStreams(store, serializer, {
+              snapshots: documents,
+              onSnapshotError: (streamId, error) => logger.warn({ streamId, err: error, msg: 'snapshot not written (it is only a cache)' }),
+            });
+          },
         },
+        {
+          provide: StreamReader,
+          inject: [EVENT_STORE, EventSerializer, FoldedStreams],
+          useFactory: (store: EventStore, serializer: EventSerializer, streams: FoldedStreams) =>
+            new StreamReader(store, serializer, streams),
+        },
+        {
+          provide: CommandExecutor,
+          inject: [EVENT_STORE, EventSerializer, MetricsService, CLOCK, FoldedStreams],
+          useFactory: (store: EventStore, serializer: EventSerializer, metrics: MetricsService, clock: Clock, streams: FoldedStreams) =>
+            new CommandExecutor(
+              store,
+              serializer,
+              { maxAttempts: config.commandRetries, clock, onConflictRetry: () => metrics.conflictRetries.inc() },
+              streams,
+            ),
+        },
+        Commands,
+        WorkflowHost,
         {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
@@ -237,15 +262,19 @@ export class PlatformModule {
         },
         {
           provide: WorkflowRunner,
-          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer],
-          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer) => {
+          inject: [EVENT_STORE, DOCUMENT_STORE, EventSerializer, CLOCK],
+          useFactory: (store: EventStore, documents: DocumentStore, serializer: EventSerializer, clock: Clock) => {
             const logger = new Logger('Workflows');
-            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) });
+            return new WorkflowRunner(store, documents, serializer, { warn: (obj, msg) => logger.warn({ ...obj, msg }) }, clock);
           },
+        },
+        {
+          provide: ReadModels,
+          inject: [DOCUMENT_STORE, ProjectionRunner],
+          useFactory: (documents: DocumentStore, projections: ProjectionRunner) => new DocumentReadModels(documents, projections),
         },
         PlatformLifecycle,
         StreamCommandHandler,
-        FamilyAccessPolicy,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
@@ -253,10 +282,10 @@ export class PlatformModule {
       exports: [
         CLOCK,
         WorkflowRunner,
+        WorkflowHost,
         MAILER,
         OUTBOX,
         PASSWORD_HASHER,
-        FamilyAccessPolicy,
         APP_CONFIG,
         DATA_FOLDER,
         EVENT_STORE,
@@ -264,6 +293,9 @@ export class PlatformModule {
         JOB_SCHEDULER,
         EventSerializer,
         CommandExecutor,
+        Commands,
+        StreamReader,
+        ReadModels,
         ProjectionRunner,
         MetricsService,
         HttpDrain,

@@ -7,3 +7,5 @@ export const JOB_SCHEDULER = Symbol('JOB_SCHEDULER');
 export const CLOCK = Symbol('CLOCK');
 /** The embedded runtime's data folder as the start-up checks found it (data-folder.ts). */
 export const DATA_FOLDER = Symbol('DATA_FOLDER');
+/** The FamilyDirectory the access policy reads (provided by the families context). */
+export const FAMILY_DIRECTORY = Symbol('FAMILY_DIRECTORY');

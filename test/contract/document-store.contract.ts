@@ -6,19 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { type Clock, SettableClock } from '../../src/platform/clock/clock';
 import { Document, DocumentStore, FindQuery, VersionConflictError } from '../../src/platform/document-store/document-store.port';
 
 export function documentStoreContract(
   adapterName: string,
-  factory: () => Promise<{ store: DocumentStore; cleanup: () => Promise<void> }>,
+  /** the store must read "now" from `clock` (expiry) */
+  factory: (clock: Clock) => Promise<{ store: DocumentStore; cleanup: () => Promise<void> }>,
 ): void {
   describe(`DocumentStore contract: ${adapterName}`, () => {
     let store: DocumentStore;
     let cleanup: () => Promise<void>;
     let collections: string[] = [];
+    const clock = new SettableClock('2026-11-16T09:00:00Z');
 
     beforeAll(async () => {
-      ({ store, cleanup } = await factory());
+      ({ store, cleanup } = await factory(clock));
     });
 
     afterEach(async () => {
@@ -320,6 +323,50 @@ export function documentStoreContract(
       });
     });
 
+    describe('expiring collections', () => {
+      const at = (offsetMs: number): string => new Date(clock.now().getTime() + offsetMs).toISOString();
+      const HOUR = 3_600_000;
+
+      it('purges documents past the earliest of their expiry fields, keeps the others', async () => {
+        const c = newCollection();
+        await store.ensureCollection(c, ['accountId'], { expiry: { fields: ['expiresAt', 'idleExpiresAt'] } });
+        await store.ensureCollection(c, ['accountId'], { expiry: { fields: ['expiresAt', 'idleExpiresAt'] } }); // idempotent
+        await store.put(c, 'idle', { accountId: 'a', expiresAt: at(12 * HOUR), idleExpiresAt: at(-1) });
+        await store.put(c, 'over', { accountId: 'a', expiresAt: at(-1), idleExpiresAt: at(HOUR) });
+        await store.put(c, 'alive', { accountId: 'a', expiresAt: at(12 * HOUR), idleExpiresAt: at(30 * 60_000) });
+        await store.put(c, 'forever', { accountId: 'a' }); // no expiry field: never expires
+        await store.put(c, 'unreadable', { accountId: 'a', expiresAt: 'not a date', idleExpiresAt: null });
+        // an update moves the expiry (a session touched by a request)
+        await store.put(c, 'touched', { accountId: 'a', expiresAt: at(12 * HOUR), idleExpiresAt: at(-1) });
+        await store.put(c, 'touched', { accountId: 'a', expiresAt: at(12 * HOUR), idleExpiresAt: at(HOUR) }, 1);
+        expect(await store.purgeExpired()).toBe(2);
+        expect((await findAll(c, {})).ids.sort()).toEqual(['alive', 'forever', 'touched', 'unreadable']);
+        expect(await store.count(c, { accountId: 'a' })).toBe(4);
+
+        clock.advance(2 * HOUR);
+        expect(await store.purgeExpired()).toBe(2);
+        expect((await findAll(c, {})).ids.sort()).toEqual(['forever', 'unreadable']);
+      });
+
+      it('adds the retention delay to the instant (idempotency answers kept 24 h after createdAt)', async () => {
+        const c = newCollection();
+        await store.ensureCollection(c, [], { expiry: { fields: ['createdAt'], afterMs: 24 * HOUR } });
+        await store.commitBatch([
+          { op: 'put', collection: c, id: 'old', data: { createdAt: at(-25 * HOUR) } },
+          { op: 'put', collection: c, id: 'recent', data: { createdAt: at(-23 * HOUR) }, expectedVersion: 'absent' },
+        ]);
+        expect(await store.purgeExpired()).toBe(1);
+        expect(await store.get(c, 'old')).toBeNull();
+        expect(await store.get(c, 'recent')).not.toBeNull();
+      });
+
+      it('refuses an expiry without fields or with unsafe field names', async () => {
+        const c = newCollection();
+        await expect(store.ensureCollection(c, [], { expiry: { fields: [] } })).rejects.toThrow(Error);
+        await expect(store.ensureCollection(c, [], { expiry: { fields: ['a b'] } })).rejects.toThrow(Error);
+      });
+    });
+
     describe('collections', () => {
       it('drops a collection, which can then be used again', async () => {
         const c = newCollection();
@@ -339,6 +386,20 @@ export function documentStoreContract(
         expect(await store.count(c)).toBe(1);
 
         await store.dropCollection(newCollection()); // unknown collection: no error
+      });
+
+      it('drops the checkpoint of the same name with the collection, so a collection filled again skips nothing', async () => {
+        const c = newCollection();
+        const other = newCheckpoint();
+        expect(await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 1 } }], { name: c, position: 10 })).toBe(true);
+        expect(await store.commitBatch([], { name: other, position: 10 })).toBe(true);
+        await store.dropCollection(c);
+        expect(await store.getCheckpoint(c)).toBeUndefined();
+        expect(await store.getCheckpoint(other)).toBe(10); // other checkpoints stay
+        // the same events handled again into the emptied collection are written, not refused
+        expect(await store.commitBatch([{ op: 'put', collection: c, id: 'a', data: { n: 1 } }], { name: c, position: 10 })).toBe(true);
+        expect(await store.get(c, 'a')).toEqual({ id: 'a', version: 1, data: { n: 1 } });
+        expect(await store.getCheckpoint(c)).toBe(10);
       });
 
       it('answers ping', async () => {

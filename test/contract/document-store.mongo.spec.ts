@@ -28,9 +28,9 @@ if (!url) {
 const maybeDescribe = url ? describe : describe.skip;
 
 maybeDescribe('MongoDocumentStore (MongoDB server)', () => {
-  documentStoreContract('MongoDB', async () => {
+  documentStoreContract('MongoDB', async (clock) => {
     const dbName = `portail_contract_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    const store = new MongoDocumentStore(url!, dbName);
+    const store = new MongoDocumentStore(url!, dbName, {}, clock);
     // fail fast with a clear cause when the server is unreachable (never skip once MONGO_URL is set)
     await store.ping();
     return {
@@ -45,5 +45,42 @@ maybeDescribe('MongoDocumentStore (MongoDB server)', () => {
         }
       },
     };
+  });
+});
+
+maybeDescribe('MongoDocumentStore specifics (MongoDB server)', () => {
+  it('keeps the expiry as a BSON date under a TTL index, so the server purges on its own; indexes queried fields', async () => {
+    const dbName = `portail_ttl_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const store = new MongoDocumentStore(url!, dbName);
+    const admin = new MongoClient(url!);
+    try {
+      await store.ensureCollection('sessions', ['accountId'], { expiry: { fields: ['expiresAt', 'idleExpiresAt'] } });
+      await store.put('sessions', 's1', {
+        accountId: 'a',
+        expiresAt: '2026-01-01T12:00:00.000Z',
+        idleExpiresAt: '2026-01-01T00:30:00.000Z',
+      });
+      const raw = admin.db(dbName).collection<{ _id: string; _expiresAt?: Date }>('sessions');
+      expect(await raw.indexes()).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ key: { _expiresAt: 1 }, expireAfterSeconds: 0 }),
+          expect.objectContaining({ key: { 'data.accountId': 1 } }),
+        ]),
+      );
+      expect((await raw.findOne({ _id: 's1' }))?._expiresAt).toEqual(new Date('2026-01-01T00:30:00.000Z'));
+      // a touch moves it; the documents read back carry only their data
+      await store.put(
+        'sessions',
+        's1',
+        { accountId: 'a', expiresAt: '2026-01-01T12:00:00.000Z', idleExpiresAt: '2026-01-01T01:00:00.000Z' },
+        1,
+      );
+      expect((await raw.findOne({ _id: 's1' }))?._expiresAt).toEqual(new Date('2026-01-01T01:00:00.000Z'));
+      expect((await store.get('sessions', 's1'))?.data).not.toHaveProperty('_expiresAt');
+    } finally {
+      await store.close();
+      await admin.db(dbName).dropDatabase();
+      await admin.close();
+    }
   });
 });

@@ -19,8 +19,8 @@ afterAll(() => {
   for (const dir of directories) rmSync(dir, { recursive: true, force: true });
 });
 
-documentStoreContract('SQLite', async () => {
-  const store = new SqliteDocumentStore(tempFile());
+documentStoreContract('SQLite', async (clock) => {
+  const store = new SqliteDocumentStore(tempFile(), clock);
   return { store, cleanup: () => store.close() };
 });
 

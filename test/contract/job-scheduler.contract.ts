@@ -125,11 +125,11 @@ export function jobSchedulerContract(
       await scheduler.schedule(name, 'once', { v: 2 });
       await scheduler.schedule(name, 'once', { v: 3 }, { runAt: new Date(Date.now() + 50) });
 
-      await waitFor(() => runs.length === 1, { message: 'the job' });
+      // completed is final: once there, the job runs no more
+      await waitFor(async () => (await scheduler.status(name, 'once')) === 'completed', { message: 'the job to complete' });
+      expect(runs).toHaveLength(1);
       expect(runs[0].context.payload).toEqual({ v: 1 });
       expect(runs[0].at).toBeGreaterThanOrEqual(firstRunAt.getTime() - 20);
-      await sleep(300);
-      expect(runs).toHaveLength(1);
     });
 
     it('reschedules with replace: the new payload and time win, the old job does not run', async () => {
@@ -189,8 +189,7 @@ export function jobSchedulerContract(
       expect(gap1).toBeGreaterThanOrEqual(100 - 15);
       expect(gap2).toBeGreaterThanOrEqual(200 - 15);
       expect(gap2).toBeGreaterThan(gap1);
-
-      await sleep(300);
+      // failed is final: no attempt follows
       expect(runs).toHaveLength(3);
     });
 
@@ -241,8 +240,10 @@ export function jobSchedulerContract(
 
       const ids = Array.from({ length: 20 }, (_, i) => `bulk-${i}`);
       await Promise.all(ids.map((id) => scheduler.schedule(name, id, { id })));
-      await waitFor(() => runs.length >= 20, { message: 'all jobs' });
-      await sleep(100);
+      // completed is final: once every job is there, none runs again
+      await waitFor(async () => (await Promise.all(ids.map((id) => scheduler.status(name, id)))).every((s) => s === 'completed'), {
+        message: 'all jobs to complete',
+      });
       expect(runs.map((r) => r.context.id).sort()).toEqual([...ids].sort());
     });
 

@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 
-import { FamilyCommandMessage } from '../../src/modules/families/family-commands/family-command';
+import { familyCommands } from '../../src/modules/families';
+import { StreamCommand } from '../../src/platform/commands/stream-command';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 const DUPONT = '1001001818331';
@@ -149,21 +150,16 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
   it('keeps only the last month in the Liste des demandes, while the history keeps every request', async () => {
     const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * 24 * 3600 * 1000).toISOString();
     const parent = { userId: 'parent-dupont', role: 'parent' as const, familyId: DUPONT };
-    const old = await t.app.get(CommandBus).execute(
-      new FamilyCommandMessage(
-        DUPONT,
-        (at) => ({
-          type: 'RequestContactChange',
-          familyId: DUPONT,
-          at,
-          actor: parent,
-          requestId: 'old-request-1',
-          person: 'spouse',
-          changes: { profession: 'Infirmière' },
-        }),
-        { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
-      ),
-    );
+    const old = await t.app
+      .get(CommandBus)
+      .execute(
+        StreamCommand.to(
+          familyCommands,
+          DUPONT,
+          { type: 'RequestContactChange', requestId: 'old-request-1', person: 'spouse', changes: { profession: 'Infirmière' } },
+          { principal: parent, correlationId: 'test-old-request', now: fortyDaysAgo },
+        ),
+      );
     expect(old.events.map((e) => e.type)).toEqual(['ChangeRequested']);
     await t.settle();
     const list = await t.http.get(`/families/${DUPONT}/requests?category=spouse`).set(bearer(t.tokens.dupont)).expect(200);

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { loadConfig } from '../../src/platform/config/config';
+import type { DocumentStore } from '../../src/platform/document-store/document-store.port';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import { DOCUMENT_STORE } from '../../src/platform/tokens';
+import { WorkflowRunner } from '../../src/platform/workflows/workflow-runner';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -54,6 +58,14 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
     const before = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     const rebuilt = await t.http.post('/admin/projections/family-record/rebuild').set(bearer(t.tokens.admin)).expect(200);
     expect(rebuilt.body).toMatchObject({ name: 'family-record', lagPositions: 0, rebuilding: false });
+    // carried out by the runner that owns the projections (this process, in embedded mode), as a recorded request
+    expect(rebuilt.body.request).toMatchObject({ projection: 'family-record', status: 'done', requestedBy: 'admin' });
+    const followed = await t.http
+      .get(`/admin/projections/family-record/rebuilds/${rebuilt.body.request.id}`)
+      .set(bearer(t.tokens.admin))
+      .expect(200);
+    expect(followed.body).toMatchObject({ status: 'done', collection: rebuilt.body.collection });
+    await t.http.get('/admin/projections/family-record/rebuilds/nope').set(bearer(t.tokens.admin)).expect(404);
     const after = await t.http.get(`/families/${DUPONT}`).set(bearer(t.tokens.staff)).expect(200);
     expect(after.body).toEqual(before.body);
     const statuses = await t.http.get('/admin/projections').set(bearer(t.tokens.auditor)).expect(200);
@@ -123,5 +135,71 @@ describe('Graceful shutdown', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Expiring records: sessions and idempotency answers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('purges idle sessions and, after 24 h, idempotency answers (as the MongoDB TTL indexes do)', async () => {
+    const documents = t.app.get<DocumentStore>(DOCUMENT_STORE);
+    await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(t.tokens.dupont))
+      .set('Idempotency-Key', 'expiry-test-0001')
+      .send({ changes: { year: 2025 } })
+      .expect(201);
+    const sessions = await documents.count('sessions');
+    expect(sessions).toBe(Object.keys(LOGINS).length);
+    expect(await documents.count('idempotency_keys')).toBe(1);
+    expect(await documents.purgeExpired()).toBe(0);
+
+    t.clock.advance(31 * 60_000); // 30 minutes without a request
+    expect(await documents.purgeExpired()).toBe(sessions);
+    expect(await documents.count('sessions')).toBe(0);
+    expect(await documents.count('idempotency_keys')).toBe(1);
+    await t.http.get('/auth/me').set(bearer(t.tokens.dupont)).expect(401);
+
+    t.clock.advance(24 * 60 * 60_000);
+    expect(await documents.purgeExpired()).toBe(1);
+    expect(await documents.count('idempotency_keys')).toBe(0);
+  });
+});
+
+describe('Readiness includes the workflows', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports workflow lag (positions and seconds) on /health and /metrics, and is not ready past 60 s', async () => {
+    const ready = await t.http.get('/health').expect(200);
+    expect(ready.body.workflows.length).toBeGreaterThan(0);
+    expect(ready.body.workflows[0]).toMatchObject({ lagPositions: 0, lagSeconds: 0, running: true });
+
+    await t.app.get(WorkflowRunner).stop(); // the workflows stop following the log (stuck, or their process died)
+    await t.http
+      .post(`/families/${DUPONT}/requests/tax`)
+      .set(bearer(t.tokens.dupont))
+      .send({ changes: { year: 2025 } })
+      .expect(201);
+    await t.app.get(ProjectionRunner).waitForPosition(await t.events.headPosition());
+    t.clock.advance(61_000);
+
+    const late = await t.http.get('/health/ready').expect(503);
+    expect(late.body.projections.every((p: { lagPositions: number }) => p.lagPositions === 0)).toBe(true);
+    expect(late.body.workflows[0]).toMatchObject({ lagPositions: 1, lagSeconds: 61, running: false });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(new RegExp(`workflow_lag_seconds\\{workflow="${late.body.workflows[0].name}"\\} 61`));
+    expect(metrics.text).toMatch(/workflow_lag_positions\{workflow="[^"]+"\} 1/);
   });
 });

@@ -163,3 +163,60 @@ describe('the domain dependency rule (eslint.config.mjs)', () => {
     expect(results.allowed[i]).toEqual([]);
   });
 });
+
+describe('the layering rule (eslint.config.mjs, portail/layering)', () => {
+  const samples: Record<string, Sample> = {
+    platformImportsModule: { filePath: 'src/platform/x/x.ts', code: importing('../../modules/families') },
+    platformImportsReadModel: {
+      filePath: 'src/platform/x/x.ts',
+      code: importing('../../../projections/family-record/family-record.queries'),
+    },
+    contextReachesInside: { filePath: 'src/modules/planning/x/x.ts', code: importing('../../families/families.commands') },
+    contextUsesIndex: { filePath: 'src/modules/planning/x/x.ts', code: importing('../../families') },
+    contextUsesOwnFiles: { filePath: 'src/modules/planning/x/x.ts', code: importing('../allocation/allocation.commands') },
+    moduleReadsQueries: { filePath: 'src/modules/planning/x/x.ts', code: importing('../../../../projections/catalog/catalog.queries') },
+    readModelImportsAdapter: { filePath: 'projections/x/x.queries.ts', code: importing('../../src/platform/commands/stream-command') },
+    readModelImportsController: {
+      filePath: 'projections/x/x.projection.ts',
+      code: importing('../../src/modules/families/read-family/read-family.controller'),
+    },
+    readModelImportsEvents: { filePath: 'projections/x/x.projection.ts', code: importing('../../src/modules/families/families.events') },
+    readModelImportsPorts: { filePath: 'projections/x/x.queries.ts', code: importing('../../src/platform/projections/read-models') },
+    specReachesInside: { filePath: 'src/modules/planning/x/x.spec.ts', code: importing('../../families/families.commands') },
+  };
+  let results: Record<string, Message[]>;
+  const layering = (messages: Message[]) => messages.filter((m) => m.ruleId === 'portail/layering');
+
+  beforeAll(async () => {
+    const keys = Object.keys(samples);
+    const answers = await lint(keys.map((k) => samples[k]));
+    results = Object.fromEntries(keys.map((k, i) => [k, answers[i]]));
+  });
+
+  it('refuses a platform file that imports a module or a read model', () => {
+    expect(layering(results.platformImportsModule)).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('platform imports no module') }),
+    ]);
+    expect(layering(results.platformImportsReadModel)).toHaveLength(1);
+  });
+
+  it("refuses a context that reaches inside another, and allows the other's index, its own files and the read models' queries", () => {
+    expect(layering(results.contextReachesInside)).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("'src/modules/families'") }),
+    ]);
+    expect(layering(results.contextUsesIndex)).toEqual([]);
+    expect(layering(results.contextUsesOwnFiles)).toEqual([]);
+    expect(layering(results.moduleReadsQueries)).toEqual([]);
+  });
+
+  it('lets a read model import events, types and the ports it reads through, and nothing else', () => {
+    expect(layering(results.readModelImportsAdapter)).toHaveLength(1);
+    expect(layering(results.readModelImportsController)).toHaveLength(1);
+    expect(layering(results.readModelImportsEvents)).toEqual([]);
+    expect(layering(results.readModelImportsPorts)).toEqual([]);
+  });
+
+  it('leaves specs free to use fixtures from elsewhere', () => {
+    expect(layering(results.specReachesInside)).toEqual([]);
+  });
+});

@@ -3,11 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SettableClock } from '../../src/platform/clock/clock';
 import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
+import type { EventStore, Subscription, SubscriptionOptions } from '../../src/platform/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
 import { EventSerializer } from '../../src/platform/events/event-serializer';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
-import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import {
+  CheckpointRefusedError,
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+  RebuildInProgressError,
+} from '../../src/platform/projections/projection-runner';
 import { waitFor } from '../support/wait-for';
 
 type Tally = { stream: string; count: number; total: number };
@@ -35,10 +42,13 @@ describe('ProjectionRunner', () => {
     { type: 'Ignored', version: 1, personalData: [] },
   ]);
   const runners: ProjectionRunner[] = [];
-  const runner = (definition: ProjectionDefinition<Tally>, batchSize = 50) => {
-    const r = new ProjectionRunner(events, documents, serializer, { batchSize, backoff: { initialMs: 10, maxMs: 50 } }).register(
-      definition as unknown as ProjectionDefinition,
-    );
+  const runner = (definition: ProjectionDefinition<Tally>, batchSize = 50, options: ProjectionRunnerOptions = {}) => {
+    const r = new ProjectionRunner(events, documents, serializer, {
+      batchSize,
+      backoff: { initialMs: 10, maxMs: 50 },
+      pollMs: 20,
+      ...options,
+    }).register(definition as unknown as ProjectionDefinition);
     runners.push(r);
     return r;
   };
@@ -76,7 +86,7 @@ describe('ProjectionRunner', () => {
     expect(status).toMatchObject({ lagPositions: 0, lagSeconds: 0, running: true });
   });
 
-  it('handling the same events twice changes nothing (checkpoint and per-document position guards)', async () => {
+  it('handling the same events twice changes nothing, and says so (the checkpoint refuses the replay)', async () => {
     await add('s', 1, 2, 3);
     const r = runner(tally());
     await r.initialize();
@@ -84,8 +94,9 @@ describe('ProjectionRunner', () => {
     const collection = await r.collectionOf('tally');
     const definition = tally() as unknown as ProjectionDefinition;
     await r.applyBatch(definition, collection, all);
-    await r.applyBatch(definition, collection, all);
-    await r.applyBatch(definition, collection, all.slice(1));
+    // replays are refused by the checkpoint, loudly (the caller restarts from the stored checkpoint)
+    await expect(r.applyBatch(definition, collection, all)).rejects.toThrow(CheckpointRefusedError);
+    await expect(r.applyBatch(definition, collection, all.slice(1))).rejects.toThrow(CheckpointRefusedError);
     expect(await read(r, 's')).toMatchObject({ count: 3, total: 6 });
   });
 
@@ -122,7 +133,8 @@ describe('ProjectionRunner', () => {
   it('rebuilds into a new collection from position zero and switches readers to it', async () => {
     await add('a', 1, 2);
     await add('b', 10);
-    const r = runner(tally());
+    const clock = new SettableClock('2026-11-16T09:00:00Z');
+    const r = runner(tally(), 50, { clock, retireGraceMs: 5000 });
     await r.start();
     await r.waitForPosition(await events.headPosition());
     const before = await r.collectionOf('tally');
@@ -131,10 +143,51 @@ describe('ProjectionRunner', () => {
     expect(after).not.toBe(before);
     expect(status.checkpoint).toBe(await events.headPosition());
     expect(await read(r, 'a')).toMatchObject({ count: 2, total: 3 });
-    expect(await documents.count(before)).toBe(0);
+    // the replaced collection stays readable a moment (other processes cache its name for up to a second)…
+    expect(await documents.count(before)).toBe(2);
+    clock.advance(5000);
+    // …then goes, with its checkpoint
+    await waitFor(async () => (await documents.count(before)) === 0, { timeoutMs: 2000, intervalMs: 10 });
+    expect(await documents.getCheckpoint(before)).toBeUndefined();
     await add('b', 5);
     await r.waitForPosition(await events.headPosition());
     expect(await read(r, 'b')).toMatchObject({ count: 2, total: 15 });
+  });
+
+  it('a rebuild retried after a failure starts clean: every document is back (not 2 of 6)', async () => {
+    for (let i = 0; i < 6; i++) await add(`s-${i}`, 1);
+    let failOnStream: string | undefined;
+    const definition: ProjectionDefinition<Tally> = {
+      ...tally(),
+      evolve: (doc, event, id) => {
+        if (event.streamId === failOnStream) {
+          failOnStream = undefined;
+          throw new Error('read model store unavailable');
+        }
+        return tally().evolve(doc, event, id);
+      },
+    };
+    const r = runner(definition, 2);
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    failOnStream = 's-4'; // the third page of the rebuild fails, after two pages were committed
+    await expect(r.rebuild('tally')).rejects.toThrow('read model store unavailable');
+    expect((await r.status('tally')).rebuilding).toBe(false);
+    await r.rebuild('tally');
+    const collection = await r.collectionOf('tally');
+    expect(await documents.count(collection)).toBe(6);
+    expect(await read(r, 's-0')).toMatchObject({ count: 1, total: 1 });
+  });
+
+  it('never takes a refused commit for a success', async () => {
+    await add('s', 1, 2);
+    const r = runner(tally());
+    await r.initialize();
+    const collection = await r.collectionOf('tally');
+    const all = await events.readAll();
+    // another writer already moved the checkpoint past these events
+    await documents.commitBatch([], { name: collection, position: all[all.length - 1].position });
+    await expect(r.applyBatch(tally() as unknown as ProjectionDefinition, collection, all)).rejects.toThrow(CheckpointRefusedError);
   });
 
   it('a new projection version rebuilds at start and takes over when caught up', async () => {
@@ -149,5 +202,263 @@ describe('ProjectionRunner', () => {
     await waitFor(async () => (await v2.collectionOf('tally')) !== oldCollection, { timeoutMs: 5000, intervalMs: 20 });
     await waitFor(async () => (await v2.status('tally')).version === 2, { timeoutMs: 5000, intervalMs: 20 });
     expect(await read(v2, 'a')).toMatchObject({ count: 3, total: 6 });
+  });
+});
+
+/**
+ * An event store whose subscriptions keep delivering a few events after stop(), as the EventStoreDB client
+ * does until its cancel lands (the events already on the wire).
+ */
+class LeakyEventStore implements EventStore {
+  constructor(private readonly inner: EventStore) {}
+  subscribeToAll(options: SubscriptionOptions): Subscription {
+    let last = options.fromPosition;
+    const sub = this.inner.subscribeToAll({
+      ...options,
+      onEvent: async (event) => {
+        last = event.position;
+        await options.onEvent(event);
+      },
+    });
+    return {
+      get lastPosition() {
+        return sub.lastPosition;
+      },
+      stop: async () => {
+        await sub.stop();
+        setImmediate(async () => {
+          try {
+            for (const event of await this.inner.readAll({ fromPosition: last, maxCount: 5 })) await options.onEvent(event);
+          } catch {
+            // the store closed meanwhile (end of a test)
+          }
+        });
+      },
+    };
+  }
+  appendToStream(...args: Parameters<EventStore['appendToStream']>) {
+    return this.inner.appendToStream(...args);
+  }
+  readStream(...args: Parameters<EventStore['readStream']>) {
+    return this.inner.readStream(...args);
+  }
+  readAll(...args: Parameters<EventStore['readAll']>) {
+    return this.inner.readAll(...args);
+  }
+  headPosition() {
+    return this.inner.headPosition();
+  }
+  ping() {
+    return this.inner.ping();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+describe('ProjectionRunner: stale subscriptions, abandoned rebuilds, rebuilds owned elsewhere', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let documents: SqliteDocumentStore;
+  const serializer = new EventSerializer().register([{ type: 'Added', version: 1, personalData: [] }]);
+  const runners: ProjectionRunner[] = [];
+  const clock = new SettableClock('2026-11-16T09:00:00Z');
+  const make = (definition: ProjectionDefinition<Tally>, options: ProjectionRunnerOptions = {}, store: EventStore = events) => {
+    const r = new ProjectionRunner(store, documents, serializer, {
+      batchSize: 3,
+      backoff: { initialMs: 10, maxMs: 50 },
+      pollMs: 20,
+      clock,
+      leaseMs: 30_000,
+      retireGraceMs: 0,
+      ...options,
+    }).register(definition as unknown as ProjectionDefinition);
+    runners.push(r);
+    return r;
+  };
+  const add = (stream: string, ...amounts: number[]) =>
+    events.appendToStream(
+      stream,
+      amounts.map((amount) => ({ id: randomUUID(), type: 'Added', data: { amount }, metadata: {} })),
+      'any',
+    );
+  const read = async (r: ProjectionRunner, id: string) => (await documents.get<Tally>(await r.collectionOf('tally'), id))?.data;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-'));
+    events = new SqliteEventStore(join(dir, 'events.sqlite'));
+    documents = new SqliteDocumentStore(join(dir, 'documents.sqlite'));
+    clock.set('2026-11-16T09:00:00Z');
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await events.close();
+    await documents.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never commits a batch from a subscription stopped after a failed batch (events delivered after stop)', async () => {
+    await add('s', ...Array.from({ length: 10 }, () => 1));
+    let failures = 1;
+    const r = make(
+      tally(1, () => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('read model store unavailable');
+        }
+      }),
+      {},
+      new LeakyEventStore(events),
+    );
+    await r.start();
+    await r.waitForPosition(await events.headPosition(), 5000);
+    expect(failures).toBe(0);
+    expect(await read(r, 's')).toMatchObject({ count: 10, total: 10 });
+  });
+
+  /** What a rebuild killed part-way leaves: its mark (as the previous code wrote it, or with an owner) and a half-filled collection. */
+  async function killedRebuild(r: ProjectionRunner, mark: Record<string, unknown>): Promise<string> {
+    const state = (await documents.get<Record<string, unknown>>('projection_state', 'tally'))!;
+    const half = 'rm_tally_v1_g2';
+    await documents.commitBatch([{ op: 'put', collection: half, id: 's-0', data: { stream: 's-0', count: 1, total: 1 } }], {
+      name: half,
+      position: 1,
+    });
+    await documents.put(
+      'projection_state',
+      'tally',
+      { ...state.data, rebuilding: { generation: 2, collection: half, ...mark } },
+      state.version,
+    );
+    expect(r.names()).toEqual(['tally']);
+    return half;
+  }
+
+  it('a rebuild mark left by a killed process expires with its lease: the rebuild is refused only while it is live', async () => {
+    for (let i = 0; i < 4; i++) await add(`s-${i}`, 1);
+    const r = make(tally());
+    await r.initialize();
+    await killedRebuild(r, { startedAt: clock.now().toISOString(), owner: 'host:4242:dead', heartbeatAt: clock.now().toISOString() });
+    await expect(r.rebuild('tally')).rejects.toThrow(RebuildInProgressError);
+    expect(await r.status('tally')).toMatchObject({ rebuilding: true, rebuild: { owner: 'host:4242:dead', stale: false } });
+    clock.advance(30_001);
+    expect(await r.status('tally')).toMatchObject({ rebuilding: false, rebuild: { stale: true } });
+    const status = await r.rebuild('tally');
+    expect(status).toMatchObject({ rebuilding: false, checkpoint: await events.headPosition() });
+    expect(status.rebuild).toBeUndefined();
+    expect(await documents.count(status.collection)).toBe(4);
+  });
+
+  it('a new version whose previous rebuild was killed (a mark without owner, as older code wrote) runs again at start', async () => {
+    for (let i = 0; i < 4; i++) await add(`s-${i}`, 1);
+    const v1 = make(tally(1));
+    await v1.initialize();
+    await killedRebuild(v1, { startedAt: clock.now().toISOString() });
+    clock.advance(60_000);
+    const v2 = make(tally(2));
+    await v2.start();
+    await waitFor(async () => (await v2.status('tally')).version === 2, { timeoutMs: 5000, intervalMs: 20 });
+    await v2.waitForPosition(await events.headPosition());
+    expect(await documents.count(await v2.collectionOf('tally'))).toBe(4);
+    expect(await documents.count('rm_tally_v1_g2')).toBe(0);
+    await add('s-0', 5);
+    await v2.waitForPosition(await events.headPosition());
+    expect(await read(v2, 's-0')).toMatchObject({ count: 2, total: 6 });
+  });
+
+  it('the owner follows a collection switched by a rebuild run in another process', async () => {
+    await add('a', 1, 2);
+    const owner = make(tally());
+    await owner.start();
+    await owner.waitForPosition(await events.headPosition());
+    const other = make(tally()); // e.g. a CLI process, not started
+    const status = await other.rebuild('tally');
+    await other.stop(); // the CLI exits
+    await add('a', 10);
+    await owner.waitForPosition(await events.headPosition());
+    expect((await documents.get<Tally>(status.collection, 'a'))?.data).toMatchObject({ count: 3, total: 13 });
+  });
+
+  it('a rebuild requested in a process that does not own the projections is carried out by the owner', async () => {
+    await add('a', 1, 2);
+    const owner = make(tally());
+    await owner.start();
+    await owner.waitForPosition(await events.headPosition());
+    const api = make(tally()); // an API process: RUN_PROJECTIONS=false
+    await api.initialize();
+    expect(await api.ownerAlive()).toBe(true);
+    const request = await api.requestRebuild('tally', 'admin');
+    await expect(api.requestRebuild('tally')).rejects.toThrow(RebuildInProgressError);
+    const done = await api.waitForRebuild(request.id, 5000);
+    expect(done).toMatchObject({ status: 'done', owner: owner.ownerId, requestedBy: 'admin' });
+    expect(await api.collectionOf('tally')).toBe(done.collection);
+    await add('a', 10);
+    await owner.waitForPosition(await events.headPosition());
+    expect(await read(api, 'a')).toMatchObject({ count: 3, total: 13 });
+  });
+
+  /** An event store whose readAll pages take a while: a rebuild that lasts several heartbeats. */
+  const slow = (ms: number): EventStore =>
+    Object.assign(Object.create(events) as EventStore, {
+      readAll: async (options?: Parameters<EventStore['readAll']>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return events.readAll(options);
+      },
+    });
+
+  it('keeps its lease through other writes to the state document, and stops when another runner took it over', async () => {
+    for (let i = 0; i < 8; i++) await add(`s-${i}`, 1);
+    const r = make(tally(), { batchSize: 1, leaseMs: 60 }, slow(15));
+    await r.initialize();
+    const rebuilding = r.rebuild('tally');
+    await waitFor(async () => (await r.status('tally')).rebuilding, { timeoutMs: 2000, intervalMs: 5 });
+    // another write to the state document (e.g. another process dropping a retired collection)
+    const state = (await documents.get<Record<string, unknown>>('projection_state', 'tally'))!;
+    await documents.put('projection_state', 'tally', { ...state.data, retired: [] }, state.version);
+    const status = await rebuilding;
+    expect(await documents.count(status.collection)).toBe(8);
+
+    const again = r.rebuild('tally');
+    await waitFor(async () => (await r.status('tally')).rebuilding, { timeoutMs: 2000, intervalMs: 5 });
+    const marked = (await documents.get<{ rebuilding: Record<string, unknown> }>('projection_state', 'tally'))!;
+    await documents.put(
+      'projection_state',
+      'tally',
+      { ...marked.data, rebuilding: { ...marked.data.rebuilding, owner: 'another-runner', heartbeatAt: clock.now().toISOString() } },
+      marked.version,
+    );
+    await expect(again).rejects.toThrow(RebuildInProgressError);
+    expect(await r.collectionOf('tally')).toBe(status.collection); // it did not switch
+  });
+
+  it('tries a failing rebuild of a new version again with a growing delay, not at every poll', async () => {
+    await add('a', 1);
+    const v1 = make(tally(1));
+    await v1.start();
+    await v1.waitForPosition(await events.headPosition());
+    await v1.stop();
+    let attempts = 0;
+    const v2 = make(
+      tally(2, () => {
+        attempts += 1;
+        throw new Error('bug in the new version');
+      }),
+    );
+    await v2.start();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // 20 polls
+    expect(attempts).toBe(1);
+    expect((await v2.status('tally')).version).toBe(1);
+  });
+
+  it('without a live owner, requests wait; runRebuildRequests carries them out here', async () => {
+    await add('a', 1, 2);
+    const cli = make(tally());
+    await cli.initialize();
+    expect(await cli.ownerAlive()).toBe(false);
+    const request = await cli.requestRebuild('tally');
+    expect((await cli.waitForRebuild(request.id, 100)).status).toBe('pending');
+    await cli.runRebuildRequests();
+    expect(await cli.rebuildRequest(request.id)).toMatchObject({ status: 'done' });
+    expect(await read(cli, 'a')).toMatchObject({ count: 2, total: 3 });
   });
 });

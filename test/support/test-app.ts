@@ -56,10 +56,16 @@ export async function startTestApp(env: Record<string, string> = {}, clock = new
   const runner = app.get(ProjectionRunner);
   const workflows = app.get(WorkflowRunner);
   // Workflows append events of their own (places allocated, days closed): wait until the log is still.
+  // A workflow that keeps appending (a loop between two of them) fails here with the workflows' state,
+  // instead of running into the test's timeout.
   const settle = async () => {
-    for (let head = -1; ;) {
+    for (let head = -1, rounds = 0; ; rounds++) {
       const now = await events.headPosition();
       if (now === head) return;
+      if (rounds >= 50) {
+        const statuses = JSON.stringify(await workflows.statuses());
+        throw new Error(`The event log does not settle: still growing after ${rounds} rounds (head ${now}); workflows: ${statuses}`);
+      }
       head = now;
       await workflows.waitForPosition(head);
       await runner.waitForPosition(await events.headPosition());

@@ -5,8 +5,8 @@ import { Roles } from '../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
 import type { EventStore } from '../../platform/event-store/event-store.port';
 import type { AuthenticatedRequest } from '../../platform/http/command-http';
+import { FamilyIdParam } from '../../platform/http/command-http';
 import { EVENT_STORE } from '../../platform/tokens';
-import { FamilyIdParam } from '../families/family-commands/family-id.param';
 import { accessLogStream } from './audit.events';
 
 @ApiTags('Audit')

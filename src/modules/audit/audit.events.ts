@@ -1,4 +1,4 @@
-import type { DomainEvent, EventTypeDefinition } from '../../platform/domain/decider';
+import { type EventOf, eventTable } from '../../platform/domain/event-table';
 
 /** One stream per family for the reads of its sensitive data by staff and auditors. */
 export function accessLogStream(familyId: string): string {
@@ -22,6 +22,10 @@ export type SensitiveDataReadData = {
   readAt: string;
   correlationId: string;
 };
-export type SensitiveDataRead = DomainEvent<'SensitiveDataRead', SensitiveDataReadData>;
+type AuditEventData = { SensitiveDataRead: SensitiveDataReadData };
 
-export const auditEventTypes: EventTypeDefinition[] = [{ type: 'SensitiveDataRead', version: 1, personalData: [] }];
+export const auditEvents = eventTable<AuditEventData>({
+  SensitiveDataRead: { version: 1, personalData: [] },
+});
+
+export type SensitiveDataRead = EventOf<AuditEventData, 'SensitiveDataRead'>;

@@ -1,5 +1,6 @@
 import { electronicFormatIBAN, extractBIC, isValidBIC, isValidIBAN } from 'ibantools';
 
+import { type CommandMeta, type Role, STAFF_ROLES } from '../../platform/domain/command-target';
 import type { Decider } from '../../platform/domain/decider';
 import { DomainError } from '../../platform/domain/domain-error';
 import { assertNever, jsonEqual } from '../../platform/domain/exhaustive';
@@ -38,20 +39,11 @@ import {
 // Commands
 // ---------------------------------------------------------------------------------------------------
 
-export type Actor = { userId: string; role: string };
-
 /** Filled by the server for every command: the family concerned, when, and who. */
-export type FamilyCommandMeta = {
-  familyId: string;
-  /** ISO instant at which the command is handled */
-  at: string;
-  actor: Actor;
-};
+export type FamilyCommandMeta = CommandMeta & { familyId: string };
 
-/** Roles allowed to run the staff commands (register, add a child, accept, refuse). */
-export const FAMILY_STAFF_ROLES: readonly string[] = ['staff', 'admin', 'system'];
 /** Roles that may read but never change anything. */
-export const READ_ONLY_ROLES: readonly string[] = ['auditor'];
+const READ_ONLY_ROLES: readonly Role[] = ['auditor'];
 
 export type RegisterFamily = FamilyCommandMeta & {
   type: 'RegisterFamily';
@@ -147,8 +139,6 @@ export type FamilyCommand =
   | RequestHealthDataChange
   | AcceptChangeRequest
   | RefuseChangeRequest;
-
-export type FamilyCommandType = FamilyCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State
@@ -729,7 +719,7 @@ function refuseChangeRequest(command: RefuseChangeRequest, state: FamilyState): 
 // --- shared guards -----------------------------------------------------------------------------------
 
 function requireStaff(command: FamilyCommand): void {
-  if (!FAMILY_STAFF_ROLES.includes(command.actor.role)) {
+  if (!STAFF_ROLES.includes(command.actor.role)) {
     throw new DomainError('STAFF_ONLY', 'Cette action est réservée aux agents de la commune.', 'forbidden');
   }
 }

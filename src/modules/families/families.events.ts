@@ -1,4 +1,4 @@
-import type { DomainEvent, EventTypeDefinition } from '../../platform/domain/decider';
+import { type EventOf, eventTable } from '../../platform/domain/event-table';
 import type { Adult, ChangePayload, Child, Guardian } from './families.types';
 
 /** One stream per family: the record and every change request about it. */
@@ -25,14 +25,12 @@ export type FamilyRegisteredData = {
   registeredAt: string;
   registeredBy: string;
 };
-export type FamilyRegistered = DomainEvent<'FamilyRegistered', FamilyRegisteredData>;
 
 export type ChildAddedData = {
   child: Child;
   addedAt: string;
   addedBy: string;
 };
-export type ChildAdded = DomainEvent<'ChildAdded', ChildAddedData>;
 
 /**
  * A parent asked for a change. `familyNumber`, `requesterName` and `childName` are copied from the
@@ -54,7 +52,6 @@ export type ChangeRequestedData = ChangePayload & {
   /** the concerned child's first name (or the announced child's, for a 'child' request) */
   childName?: string;
 };
-export type ChangeRequested = DomainEvent<'ChangeRequested', ChangeRequestedData>;
 
 export type ChangeRequestAcceptedData = ChangePayload & {
   requestId: string;
@@ -64,7 +61,6 @@ export type ChangeRequestAcceptedData = ChangePayload & {
   /** for a 'child' request: the id of the child added to the record */
   addedChildId?: string;
 };
-export type ChangeRequestAccepted = DomainEvent<'ChangeRequestAccepted', ChangeRequestAcceptedData>;
 
 export type ChangeRequestRefusedData = {
   requestId: string;
@@ -75,18 +71,15 @@ export type ChangeRequestRefusedData = {
   refusedAt: string;
   refusedBy: string;
 };
-export type ChangeRequestRefused = DomainEvent<'ChangeRequestRefused', ChangeRequestRefusedData>;
 
-export type FamilyEvent = FamilyRegistered | ChildAdded | ChangeRequested | ChangeRequestAccepted | ChangeRequestRefused;
-export type FamilyEventType = FamilyEvent['type'];
-
-export const FAMILY_EVENT_TYPES: readonly FamilyEventType[] = [
-  'FamilyRegistered',
-  'ChildAdded',
-  'ChangeRequested',
-  'ChangeRequestAccepted',
-  'ChangeRequestRefused',
-];
+/** The events of a family stream, by type. */
+type FamilyEventData = {
+  FamilyRegistered: FamilyRegisteredData;
+  ChildAdded: ChildAddedData;
+  ChangeRequested: ChangeRequestedData;
+  ChangeRequestAccepted: ChangeRequestAcceptedData;
+  ChangeRequestRefused: ChangeRequestRefusedData;
+};
 
 /**
  * Personal data paths: each path names a subtree of `data` that the serializer encrypts as a whole
@@ -95,18 +88,19 @@ export const FAMILY_EVENT_TYPES: readonly FamilyEventType[] = [
  * them (names, addresses, phones, e-mails, IBAN, health data, authorized pickups...). Ids, categories,
  * instants and the family number stay in clear so that streams can be routed and projected.
  */
-export const familyEventTypes: EventTypeDefinition[] = [
-  { type: 'FamilyRegistered', version: 1, personalData: ['guardian', 'spouse', 'children'] },
-  { type: 'ChildAdded', version: 1, personalData: ['child'] },
-  { type: 'ChangeRequested', version: 1, personalData: ['changes', 'requesterName', 'childName'] },
-  { type: 'ChangeRequestAccepted', version: 1, personalData: ['changes'] },
+export const familyEvents = eventTable<FamilyEventData>({
+  FamilyRegistered: { version: 1, personalData: ['guardian', 'spouse', 'children'] },
+  ChildAdded: { version: 1, personalData: ['child'] },
+  ChangeRequested: { version: 1, personalData: ['changes', 'requesterName', 'childName'] },
+  ChangeRequestAccepted: { version: 1, personalData: ['changes'] },
   // A refusal reason is free text written about the family and may name people.
-  { type: 'ChangeRequestRefused', version: 1, personalData: ['reason'] },
-];
+  ChangeRequestRefused: { version: 1, personalData: ['reason'] },
+});
 
-/** Narrows a stored event (type + plain JSON data, already upcast) to a family event, or null. */
-export function asFamilyEvent(event: { type: string; data: Record<string, unknown> }): FamilyEvent | null {
-  return (FAMILY_EVENT_TYPES as readonly string[]).includes(event.type)
-    ? ({ type: event.type, data: event.data } as unknown as FamilyEvent)
-    : null;
-}
+export type FamilyEvent = EventOf<FamilyEventData>;
+export type FamilyEventType = FamilyEvent['type'];
+export type FamilyRegistered = EventOf<FamilyEventData, 'FamilyRegistered'>;
+export type ChildAdded = EventOf<FamilyEventData, 'ChildAdded'>;
+export type ChangeRequested = EventOf<FamilyEventData, 'ChangeRequested'>;
+export type ChangeRequestAccepted = EventOf<FamilyEventData, 'ChangeRequestAccepted'>;
+export type ChangeRequestRefused = EventOf<FamilyEventData, 'ChangeRequestRefused'>;

@@ -1,14 +1,20 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 
+import { FamilyAccessPolicy } from '../../platform/auth/family-access';
+import { FAMILY_DIRECTORY } from '../../platform/tokens';
 import { DecideChangeRequestController } from './decide-change-request/decide-change-request.controller';
-import { FamilyEndpoint } from './family-commands/family-endpoint';
+import { FamilyDirectory } from './family-directory';
+import { FamilyEndpoint } from './family-endpoint';
 import { FamilyHistoryController } from './family-history/family-history.controller';
-import { GetFamilyRecordHandler, ListFamilyRequestsHandler, ListPendingRequestsHandler } from './read-family/family-queries.handlers';
 import { ReadFamilyController } from './read-family/read-family.controller';
 import { RegisterFamilyController } from './register-family/register-family.controller';
 import { RequestChangeController } from './request-change/request-change.controller';
 
-/** Bounded context "families": the family record ("Mon compte", "Mes enfants") and its change requests. */
+/**
+ * Bounded context "families": the family record ("Mon compte", "Mes enfants") and its change requests.
+ * Global: it provides the family directory behind the platform's access policy, which every context uses.
+ */
+@Global()
 @Module({
   controllers: [
     RegisterFamilyController,
@@ -17,6 +23,7 @@ import { RequestChangeController } from './request-change/request-change.control
     ReadFamilyController,
     FamilyHistoryController,
   ],
-  providers: [FamilyEndpoint, GetFamilyRecordHandler, ListFamilyRequestsHandler, ListPendingRequestsHandler],
+  providers: [FamilyEndpoint, { provide: FAMILY_DIRECTORY, useClass: FamilyDirectory }, FamilyAccessPolicy],
+  exports: [FamilyAccessPolicy],
 })
 export class FamiliesModule {}

@@ -185,9 +185,6 @@ export const CHANGE_CATEGORY_LABELS: Record<ChangeCategory, string> = {
   health: 'Données sanitaires',
 };
 
-/** Categories that concern one child (the request carries a childId). */
-export const CHILD_SCOPED_CATEGORIES: readonly ChangeCategory[] = ['authorizations', 'health'];
-
 export type AdultPerson = 'guardian' | 'spouse';
 
 /**

@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../../../test/support/decider-specification';
+import type { Actor } from '../../platform/domain/command-target';
 import { fold } from '../../platform/domain/decider';
 import {
-  type Actor,
   canLogin,
   type ChangeAccountScope,
   type CreateAccount,
@@ -14,10 +14,8 @@ import {
   type AccountCreated,
   accountIdFromStream,
   accountStream,
-  asIdentityEvent,
-  IDENTITY_EVENT_TYPES,
   type IdentityEvent,
-  identityEventTypes,
+  identityEvents,
   type PasswordSetVia,
 } from './identity.events';
 import { type Account, LOGIN_PATTERN, normalizeLogin } from './identity.types';
@@ -1004,9 +1002,19 @@ describe('identity events and logins', () => {
   });
 
   it('describes every event type once, version 1, with the secrets and personal data marked', () => {
-    expect(identityEventTypes.map((t) => t.type).sort()).toEqual([...IDENTITY_EVENT_TYPES].sort());
-    expect(identityEventTypes.every((t) => t.version === 1)).toBe(true);
-    const personal = Object.fromEntries(identityEventTypes.map((t) => [t.type, t.personalData]));
+    expect(identityEvents.definitions.map((t) => t.type)).toEqual([
+      'AccountCreated',
+      'ActivationTokenIssued',
+      'AccountActivated',
+      'PasswordSet',
+      'PasswordResetRequested',
+      'PasswordResetCompleted',
+      'AccountDisabled',
+      'AccountEnabled',
+      'AccountScopeChanged',
+    ]);
+    expect(identityEvents.definitions.every((t) => t.version === 1)).toBe(true);
+    const personal = Object.fromEntries(identityEvents.definitions.map((t) => [t.type, t.personalData]));
     expect(personal.AccountCreated).toEqual(expect.arrayContaining(['email', 'displayName']));
     expect(personal.PasswordSet).toEqual(['passwordHash']);
     expect(personal.ActivationTokenIssued).toEqual(['tokenHash']);
@@ -1015,8 +1023,8 @@ describe('identity events and logins', () => {
   });
 
   it('narrows stored events to identity events', () => {
-    expect(asIdentityEvent({ type: 'AccountActivated', data: { activatedAt: ACTIVATED_AT } })).toEqual(jeanActivated);
-    expect(asIdentityEvent({ type: 'FamilyRegistered', data: {} })).toBeNull();
+    expect(identityEvents.narrow({ type: 'AccountActivated', data: { activatedAt: ACTIVATED_AT } })).toEqual(jeanActivated);
+    expect(identityEvents.narrow({ type: 'FamilyRegistered', data: {} })).toBeNull();
   });
 
   it('normalizes a login by trimming and lower-casing it', () => {

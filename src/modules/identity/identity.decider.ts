@@ -1,3 +1,4 @@
+import type { Actor, CommandMeta } from '../../platform/domain/command-target';
 import type { Decider } from '../../platform/domain/decider';
 import { DomainError } from '../../platform/domain/domain-error';
 import { assertNever } from '../../platform/domain/exhaustive';
@@ -23,17 +24,11 @@ import {
 // Commands
 // ---------------------------------------------------------------------------------------------------
 
-/** Who sends the command: a session's userId is the accountId of its account; 'system' for jobs and CLIs. */
-export type Actor = { userId: string; role: string };
-
-/** Filled by the server for every command: the account concerned, when, and who. */
-export type IdentityCommandMeta = {
-  /** the normalized login of the account concerned */
-  accountId: string;
-  /** ISO instant at which the command is handled */
-  at: string;
-  actor: Actor;
-};
+/**
+ * Filled by the server for every command: the account concerned (its normalized login), when, and who
+ * (a session's userId is the accountId of its account; 'system' for jobs and CLIs).
+ */
+export type IdentityCommandMeta = CommandMeta & { accountId: string };
 
 export type CreateAccount = IdentityCommandMeta & {
   type: 'CreateAccount';
@@ -117,8 +112,6 @@ export type IdentityCommand =
   | DisableAccount
   | EnableAccount
   | ChangeAccountScope;
-
-export type IdentityCommandType = IdentityCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State and limits

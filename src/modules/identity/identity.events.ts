@@ -1,4 +1,4 @@
-import type { DomainEvent, EventTypeDefinition } from '../../platform/domain/decider';
+import { type EventOf, eventTable } from '../../platform/domain/event-table';
 import type { AccountRole } from './identity.types';
 
 /** One stream per account, named by the normalized login. */
@@ -28,7 +28,6 @@ export type AccountCreatedData = {
   /** userId of the staff member, admin or system job that created the account */
   createdBy: string;
 };
-export type AccountCreated = DomainEvent<'AccountCreated', AccountCreatedData>;
 
 export type ActivationTokenIssuedData = {
   /** SHA-256 of the token sent in the activation link (never the token itself) */
@@ -37,10 +36,8 @@ export type ActivationTokenIssuedData = {
   issuedAt: string;
   issuedBy: string;
 };
-export type ActivationTokenIssued = DomainEvent<'ActivationTokenIssued', ActivationTokenIssuedData>;
 
 export type AccountActivatedData = { activatedAt: string };
-export type AccountActivated = DomainEvent<'AccountActivated', AccountActivatedData>;
 
 export type PasswordSetVia = 'activation' | 'reset' | 'change' | 'admin';
 
@@ -52,7 +49,6 @@ export type PasswordSetData = {
   /** the account's credentials version from this event on: older sessions are invalid */
   credentialsVersion: number;
 };
-export type PasswordSet = DomainEvent<'PasswordSet', PasswordSetData>;
 
 export type PasswordResetRequestedData = {
   /** SHA-256 of the token sent in the reset link */
@@ -60,10 +56,8 @@ export type PasswordResetRequestedData = {
   expiresAt: string;
   requestedAt: string;
 };
-export type PasswordResetRequested = DomainEvent<'PasswordResetRequested', PasswordResetRequestedData>;
 
 export type PasswordResetCompletedData = { completedAt: string };
-export type PasswordResetCompleted = DomainEvent<'PasswordResetCompleted', PasswordResetCompletedData>;
 
 export type AccountDisabledData = {
   /** French, free text written by staff */
@@ -71,10 +65,8 @@ export type AccountDisabledData = {
   disabledAt: string;
   disabledBy: string;
 };
-export type AccountDisabled = DomainEvent<'AccountDisabled', AccountDisabledData>;
 
 export type AccountEnabledData = { enabledAt: string; enabledBy: string };
-export type AccountEnabled = DomainEvent<'AccountEnabled', AccountEnabledData>;
 
 /** The account's whole assignment after the change: an absent field is removed from the account. */
 export type AccountScopeChangedData = {
@@ -85,31 +77,19 @@ export type AccountScopeChangedData = {
   changedAt: string;
   changedBy: string;
 };
-export type AccountScopeChanged = DomainEvent<'AccountScopeChanged', AccountScopeChangedData>;
 
-export type IdentityEvent =
-  | AccountCreated
-  | ActivationTokenIssued
-  | AccountActivated
-  | PasswordSet
-  | PasswordResetRequested
-  | PasswordResetCompleted
-  | AccountDisabled
-  | AccountEnabled
-  | AccountScopeChanged;
-export type IdentityEventType = IdentityEvent['type'];
-
-export const IDENTITY_EVENT_TYPES: readonly IdentityEventType[] = [
-  'AccountCreated',
-  'ActivationTokenIssued',
-  'AccountActivated',
-  'PasswordSet',
-  'PasswordResetRequested',
-  'PasswordResetCompleted',
-  'AccountDisabled',
-  'AccountEnabled',
-  'AccountScopeChanged',
-];
+/** The events of this file's streams, by type. */
+type IdentityEventData = {
+  AccountCreated: AccountCreatedData;
+  ActivationTokenIssued: ActivationTokenIssuedData;
+  AccountActivated: AccountActivatedData;
+  PasswordSet: PasswordSetData;
+  PasswordResetRequested: PasswordResetRequestedData;
+  PasswordResetCompleted: PasswordResetCompletedData;
+  AccountDisabled: AccountDisabledData;
+  AccountEnabled: AccountEnabledData;
+  AccountScopeChanged: AccountScopeChangedData;
+};
 
 /**
  * Personal data and secrets, encrypted by the serializer under the account's key (crypto-shredding).
@@ -124,21 +104,25 @@ export const IDENTITY_EVENT_TYPES: readonly IdentityEventType[] = [
  * also names the stream), role, scope, instants and authors. The free-text disabling reason is written
  * about the person and is marked too.
  */
-export const identityEventTypes: EventTypeDefinition[] = [
-  { type: 'AccountCreated', version: 1, personalData: ['email', 'displayName'] },
-  { type: 'ActivationTokenIssued', version: 1, personalData: ['tokenHash'] },
-  { type: 'AccountActivated', version: 1, personalData: [] },
-  { type: 'PasswordSet', version: 1, personalData: ['passwordHash'] },
-  { type: 'PasswordResetRequested', version: 1, personalData: ['tokenHash'] },
-  { type: 'PasswordResetCompleted', version: 1, personalData: [] },
-  { type: 'AccountDisabled', version: 1, personalData: ['reason'] },
-  { type: 'AccountEnabled', version: 1, personalData: [] },
-  { type: 'AccountScopeChanged', version: 1, personalData: [] },
-];
+export const identityEvents = eventTable<IdentityEventData>({
+  AccountCreated: { version: 1, personalData: ['email', 'displayName'] },
+  ActivationTokenIssued: { version: 1, personalData: ['tokenHash'] },
+  AccountActivated: { version: 1, personalData: [] },
+  PasswordSet: { version: 1, personalData: ['passwordHash'] },
+  PasswordResetRequested: { version: 1, personalData: ['tokenHash'] },
+  PasswordResetCompleted: { version: 1, personalData: [] },
+  AccountDisabled: { version: 1, personalData: ['reason'] },
+  AccountEnabled: { version: 1, personalData: [] },
+  AccountScopeChanged: { version: 1, personalData: [] },
+});
 
-/** Narrows a stored event (type + plain JSON data, already upcast) to an identity event, or null. */
-export function asIdentityEvent(event: { type: string; data: Record<string, unknown> }): IdentityEvent | null {
-  return (IDENTITY_EVENT_TYPES as readonly string[]).includes(event.type)
-    ? ({ type: event.type, data: event.data } as unknown as IdentityEvent)
-    : null;
-}
+export type IdentityEvent = EventOf<IdentityEventData>;
+export type AccountCreated = EventOf<IdentityEventData, 'AccountCreated'>;
+export type ActivationTokenIssued = EventOf<IdentityEventData, 'ActivationTokenIssued'>;
+export type AccountActivated = EventOf<IdentityEventData, 'AccountActivated'>;
+export type PasswordSet = EventOf<IdentityEventData, 'PasswordSet'>;
+export type PasswordResetRequested = EventOf<IdentityEventData, 'PasswordResetRequested'>;
+export type PasswordResetCompleted = EventOf<IdentityEventData, 'PasswordResetCompleted'>;
+export type AccountDisabled = EventOf<IdentityEventData, 'AccountDisabled'>;
+export type AccountEnabled = EventOf<IdentityEventData, 'AccountEnabled'>;
+export type AccountScopeChanged = EventOf<IdentityEventData, 'AccountScopeChanged'>;

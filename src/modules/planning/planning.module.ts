@@ -1,52 +1,45 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
-import { WorkflowRunner } from '../../platform/workflows/workflow-runner';
-import { ActivityDaysController } from './http/activity-days.controller';
-import {
-  AllocationFollowUpWorkflow,
-  AllocationWorkflow,
-  CapacityWorkflow,
-  ClosureWorkflow,
-  RegularContractWorkflow,
-  ReservationOutcomeWorkflow,
-} from './http/allocation.workflow';
-import { BulkReservations } from './http/bulk-reservations';
-import { CatalogController } from './http/catalog.controller';
-import { CatalogRepository } from './http/catalog-repository';
-import { FamilyPlanningController } from './http/family-planning.controller';
-import { PlanningFacts } from './http/planning-facts';
-import { PlanningGridController } from './http/planning-grid.controller';
-import { SchoolCalendarController } from './http/school-calendar.controller';
+import { ActivityDaysController } from './allocation/activity-days.controller';
+import { ActivityDaysInScope } from './allocation/activity-days-in-scope';
+import { OfferExpiryJob } from './allocation/offer-expiry.job';
+import { OffersController } from './allocation/offers.controller';
+import { PlanningNoticeJob } from './allocation/planning-notice.job';
+import { AttendanceController } from './attendance/attendance.controller';
+import { SchoolCalendarController } from './calendar/school-calendar.controller';
+import { CatalogController } from './catalog/catalog.controller';
+import { CatalogLookup } from './catalog/catalog-lookup';
+import { AbsencesController } from './family-planning/absences.controller';
+import { BulkReservations } from './family-planning/bulk-reservations';
+import { EnrolmentsController } from './family-planning/enrolments.controller';
+import { ReservationLookup } from './family-planning/reservation-lookup';
+import { ReservationsController } from './family-planning/reservations.controller';
+import { PlanningGridController } from './grid/planning-grid.controller';
+import { PlanningWorkflows } from './planning.workflows';
+import { PlanningFacts } from './planning-facts';
 
-/** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences. */
+/** Bounded context "planning": facilities and activities, enrolments, reservations, places, absences, attendance. */
 @Module({
-  controllers: [CatalogController, FamilyPlanningController, ActivityDaysController, PlanningGridController, SchoolCalendarController],
-  providers: [
-    CatalogRepository,
-    PlanningFacts,
-    BulkReservations,
-    AllocationWorkflow,
-    AllocationFollowUpWorkflow,
-    ClosureWorkflow,
-    CapacityWorkflow,
-    RegularContractWorkflow,
-    ReservationOutcomeWorkflow,
+  controllers: [
+    CatalogController,
+    SchoolCalendarController,
+    EnrolmentsController,
+    ReservationsController,
+    AbsencesController,
+    OffersController,
+    ActivityDaysController,
+    AttendanceController,
+    PlanningGridController,
   ],
-  exports: [CatalogRepository],
+  providers: [
+    CatalogLookup,
+    PlanningFacts,
+    ReservationLookup,
+    BulkReservations,
+    ActivityDaysInScope,
+    PlanningWorkflows,
+    OfferExpiryJob,
+    PlanningNoticeJob,
+  ],
 })
-export class PlanningModule implements OnModuleInit {
-  constructor(
-    private readonly workflows: WorkflowRunner,
-    private readonly allocation: AllocationWorkflow,
-    private readonly followUps: AllocationFollowUpWorkflow,
-    private readonly closures: ClosureWorkflow,
-    private readonly capacity: CapacityWorkflow,
-    private readonly contracts: RegularContractWorkflow,
-    private readonly outcomes: ReservationOutcomeWorkflow,
-  ) {}
-
-  onModuleInit(): void {
-    this.followUps.registerJobs();
-    this.workflows.register(this.allocation, this.followUps, this.closures, this.capacity, this.contracts, this.outcomes);
-  }
-}
+export class PlanningModule {}

@@ -321,10 +321,6 @@ export function isWeekday(value: unknown): value is Weekday {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 7;
 }
 
-export function isZone(value: unknown): value is Zone {
-  return typeof value === 'string' && (ZONES as readonly string[]).includes(value);
-}
-
 export function isFacilityScope(scope: ClosureScope): scope is { facilityId: string } {
   return 'facilityId' in scope;
 }

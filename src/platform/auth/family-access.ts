@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal } from '../commands/command-context';
-import type { DocumentStore } from '../document-store/document-store.port';
 import { DomainError } from '../domain/domain-error';
-import { ProjectionRunner } from '../projections/projection-runner';
-import { DOCUMENT_STORE } from '../tokens';
+import { FAMILY_DIRECTORY } from '../tokens';
+
+/**
+ * Where the access policy learns which commune a family belongs to. Provided by the families context
+ * (from its family record), so the platform's policy imports no module.
+ */
+export interface FamilyDirectory {
+  /** the family's commune, or undefined when the family does not exist */
+  communeOf(familyId: string): Promise<string | undefined>;
+}
 
 /** True when a staff member's or auditor's scope covers this commune. */
 export function scopeCovers(scope: string[] | undefined, commune: string): boolean {
@@ -30,10 +37,7 @@ export function familyNotFound(): DomainError {
  */
 @Injectable()
 export class FamilyAccessPolicy {
-  constructor(
-    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    private readonly projections: ProjectionRunner,
-  ) {}
+  constructor(@Inject(FAMILY_DIRECTORY) private readonly directory: FamilyDirectory) {}
 
   async assertCanReach(principal: Principal, familyId: string): Promise<void> {
     switch (principal.role) {
@@ -45,7 +49,7 @@ export class FamilyAccessPolicy {
         return;
       case 'staff':
       case 'auditor': {
-        const commune = await this.communeOf(familyId);
+        const commune = await this.directory.communeOf(familyId);
         if (commune === undefined || !scopeCovers(principal.scope, commune)) throw familyNotFound();
         return;
       }
@@ -75,10 +79,5 @@ export class FamilyAccessPolicy {
     if (!scopeCovers(principal.scope, commune)) {
       throw new DomainError('OUT_OF_SCOPE', `La commune « ${commune} » ne fait pas partie de votre périmètre.`, 'forbidden');
     }
-  }
-
-  private async communeOf(familyId: string): Promise<string | undefined> {
-    const document = await this.documents.get<{ commune?: string }>(await this.projections.collectionOf('family-record'), familyId);
-    return document?.data.commune;
   }
 }

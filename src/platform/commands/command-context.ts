@@ -1,6 +1,7 @@
 /** Who sends a command, and the tracing it carries. Built by the HTTP layer (or a workflow/CLI). */
-/** 'anonymous': the holder of an activation or reset link, not logged in; 'system': the application itself. */
-export type Role = 'parent' | 'staff' | 'auditor' | 'admin' | 'system' | 'anonymous';
+import type { Actor, Role } from '../domain/command-target';
+
+export type { Role } from '../domain/command-target';
 
 export interface Principal {
   userId: string;
@@ -14,6 +15,11 @@ export interface Principal {
   displayName?: string;
   /** the session the request runs under (absent for system work) */
   sessionId?: string;
+}
+
+/** The actor a principal acts as in commands and events. */
+export function actorOf(principal: Principal): Actor {
+  return { userId: principal.userId, role: principal.role };
 }
 
 export interface CommandContext {

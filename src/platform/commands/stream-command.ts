@@ -1,26 +1,60 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 
-import type { Decider, DomainEvent } from '../domain/decider';
+import type { CommandMeta, CommandTarget, WithoutMeta } from '../domain/command-target';
+import type { Decider, Decision, DomainEvent } from '../domain/decider';
 import { MetricsService } from '../observability/metrics.service';
-import type { CommandContext } from './command-context';
-import { CommandExecutor, ExecuteResult } from './command-executor';
+import { actorOf, type CommandContext } from './command-context';
+import { CommandExecutor, type ExecuteRequest, ExecuteResult } from './command-executor';
 
 /**
  * The bus message of every command on an event stream: which stream, which decider, the domain command
- * (built with the instant the pipeline accepts it: deciders read no clock) and who sends it.
- * Contexts subclass it to name their streams (FamilyCommandMessage, IdentityCommandMessage...); one
- * handler serves them all.
+ * (built with the instant the pipeline accepts it: deciders read no clock) and who sends it. Built from a
+ * command target (`StreamCommand.to`), which names the stream and the decider once for each kind of stream;
+ * one handler serves them all.
  */
-export class StreamCommand<C extends { type: string } = { type: string }, E extends DomainEvent = DomainEvent, S = unknown> extends Command<
-  ExecuteResult<E, S>
-> {
+export class StreamCommand<C = unknown, E extends DomainEvent = DomainEvent, S = unknown> extends Command<ExecuteResult<E, S>> {
   constructor(
     readonly streamId: string,
-    readonly decider: Decider<C, E, S>,
+    readonly decider: Decider<C, E, S, E[] | Decision<E>>,
     readonly build: (at: string) => C,
     readonly context: CommandContext,
+    readonly source: { prelude?: ExecuteRequest<C, E, S>['prelude']; snapshotVersion?: number } = {},
   ) {
     super();
+  }
+
+  /** The command `payload` for the stream of `target` named by `key`, sent with `context`. */
+  static to<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey>(
+    target: CommandTarget<K, C, E, S, F>,
+    key: K,
+    payload: WithoutMeta<C, F>,
+    context: CommandContext,
+  ): StreamCommand<C, E, S> {
+    const actor = actorOf(context.principal);
+    const fields = target.keyFields(key);
+    return new StreamCommand(
+      target.streamId(key),
+      target.decider,
+      (at) => ({ ...payload, ...fields, at, actor }) as unknown as C,
+      { ...context, familyId: context.familyId ?? target.familyId(key) },
+      { prelude: target.prelude?.(key), snapshotVersion: target.snapshotVersion },
+    );
+  }
+}
+
+/** Sends commands through the bus: `commands.send(target, key, payload, context)`. */
+@Injectable()
+export class Commands {
+  constructor(private readonly bus: CommandBus) {}
+
+  send<K, C extends CommandMeta, E extends DomainEvent, S, F extends PropertyKey>(
+    target: CommandTarget<K, C, E, S, F>,
+    key: K,
+    payload: WithoutMeta<C, F>,
+    context: CommandContext,
+  ): Promise<ExecuteResult<E, S>> {
+    return this.bus.execute(StreamCommand.to(target, key, payload, context));
   }
 }
 
@@ -38,9 +72,11 @@ export class StreamCommandHandler implements ICommandHandler<StreamCommand> {
       const result = await this.executor.execute({
         streamId: message.streamId,
         decider: message.decider,
+        prelude: message.source.prelude,
+        snapshotVersion: message.source.snapshotVersion,
         command: (at) => {
           const command = message.build(at);
-          type = command.type;
+          type = (command as { type?: string }).type ?? 'unknown';
           return command;
         },
         context: message.context,

@@ -59,6 +59,8 @@ interface CommonConfig {
   readonly commandRetries: number;
   /** run the projection runner in this process (false on API processes when a separate projector runs) */
   readonly runProjections: boolean;
+  /** the projector process's health listener (liveness, readiness, metrics), on HOST */
+  readonly projectorHealthPort: number;
   /** time given to in-flight requests, jobs and subscriptions to finish on SIGTERM */
   readonly shutdownTimeoutMs: number;
   /**
@@ -114,6 +116,7 @@ const VARIABLES = [
   'PUBLIC_BASE_URL',
   'COMMAND_MAX_RETRIES',
   'RUN_PROJECTIONS',
+  'PROJECTOR_HEALTH_PORT',
   'SHUTDOWN_TIMEOUT_MS',
   'CLOCK_START',
 ] as const;
@@ -221,6 +224,7 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       .optional(),
     COMMAND_MAX_RETRIES: integer(0, 100).optional(),
     RUN_PROJECTIONS: boolean().optional(),
+    PROJECTOR_HEALTH_PORT: integer(1, 65535).optional(),
     // At least 100 ms, or shutdown hooks never get to run; at most 10 minutes.
     SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).optional(),
     // A demo clock in production would date every event wrongly: server mode refuses it.
@@ -305,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     commandRetries: v.COMMAND_MAX_RETRIES ?? 5,
     runProjections: v.RUN_PROJECTIONS ?? true,
+    projectorHealthPort: v.PROJECTOR_HEALTH_PORT ?? 3001,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     clockStart: v.CLOCK_START,
   };
@@ -319,16 +324,4 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     return Object.freeze({ ...common, mode, esdbUrl, mongoUrl, redisUrl });
   }
   return Object.freeze({ ...common, mode });
-}
-
-/** The configuration as it can be logged at start-up: connection strings with their credentials masked. */
-export function describeConfig(config: AppConfig): Record<string, unknown> {
-  const mask = (url: string | undefined) => (url === undefined ? undefined : maskCredentials(url));
-  return {
-    ...config,
-    esdbUrl: mask(config.esdbUrl),
-    mongoUrl: mask(config.mongoUrl),
-    redisUrl: mask(config.redisUrl),
-    smtpUrl: mask(config.smtpUrl),
-  };
 }

@@ -51,9 +51,29 @@ export interface Checkpoint {
   position: number;
 }
 
+/**
+ * A collection whose documents expire (sessions, idempotency answers): each document expires at the earliest
+ * instant found in `fields` (ISO strings in its data; a missing or unreadable one is ignored), plus `afterMs`.
+ * A document with none of them never expires. Expired documents are purged in the background (MongoDB: a TTL
+ * index, its monitor runs every minute; SQLite: a purge every minute) and by purgeExpired(). Until then they can
+ * still be read: whoever reads them checks their expiry as before.
+ */
+export interface CollectionExpiry {
+  fields: string[];
+  afterMs?: number;
+}
+
+export interface CollectionOptions {
+  expiry?: CollectionExpiry;
+}
+
 export interface DocumentStore {
-  /** Declare the fields a collection is queried on (idempotent; adapters create indexes). */
-  ensureCollection(collection: string, indexedFields: string[]): Promise<void>;
+  /**
+   * Declare the fields a collection is queried on (idempotent; adapters create indexes), and how its documents
+   * expire. Every process that writes an expiring collection declares it at start (MongoDB computes a document's
+   * expiry when it is written).
+   */
+  ensureCollection(collection: string, indexedFields: string[], options?: CollectionOptions): Promise<void>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null>;
   /** Insert or replace; returns the new version. Throws VersionConflictError when the guard fails. */
   put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number>;
@@ -69,8 +89,13 @@ export interface DocumentStore {
    */
   commitBatch(ops: WriteOp[], checkpoint?: Checkpoint): Promise<boolean>;
   getCheckpoint(name: string): Promise<number | undefined>;
-  /** Delete a whole collection (used when a rebuilt projection takes over). */
+  /**
+   * Delete a whole collection and the checkpoint of the same name (used when a rebuilt projection takes over, and
+   * before a rebuild fills a collection again: a checkpoint left behind would make it skip what it lost).
+   */
   dropCollection(collection: string): Promise<void>;
+  /** Delete the expired documents of the collections declared with an expiry now; returns how many. */
+  purgeExpired(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

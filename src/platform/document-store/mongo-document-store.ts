@@ -10,8 +10,11 @@
  */
 import { type Collection, type Db, type Filter, MongoClient, type MongoClientOptions, MongoServerError, type Sort } from 'mongodb';
 
+import { type Clock, SystemClock } from '../clock/clock';
 import {
   type Checkpoint,
+  type CollectionExpiry,
+  type CollectionOptions,
   type Document,
   type DocumentStore,
   type ExpectedVersion,
@@ -27,6 +30,8 @@ interface StoredDocument {
   _id: string;
   version: number;
   data: Record<string, unknown>;
+  /** collections declared with an expiry: when the document expires (a BSON date, for the TTL index) */
+  _expiresAt?: Date;
 }
 
 interface StoredCheckpoint {
@@ -39,6 +44,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
+const EXPIRES_AT = '_expiresAt';
 
 /** Keyset cursor: the sort values of the last returned document, then its id. */
 interface CursorState {
@@ -155,15 +161,33 @@ function keysetFilter(keys: { path: string; direction: Direction }[], values: Sc
   return branches.length > 0 ? { $or: branches } : { _id: { $in: [] } };
 }
 
+/** The earliest instant among the expiry fields of `data`, plus afterMs; undefined when none is readable. */
+function expiresAt(data: Record<string, unknown>, expiry: CollectionExpiry): Date | undefined {
+  const instants = expiry.fields
+    .map((field) => getPath(data, field))
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => Date.parse(v))
+    .filter((t) => Number.isFinite(t));
+  if (instants.length === 0) return undefined;
+  return new Date(Math.min(...instants) + (expiry.afterMs ?? 0));
+}
+
 export class MongoDocumentStore implements DocumentStore {
   private readonly client: MongoClient;
   private readonly db: Db;
+  /** collections declared with an expiry in this process (ensureCollection) */
+  private readonly expiring = new Map<string, CollectionExpiry>();
 
   /**
    * @param url mongodb:// connection string
    * @param dbName database; default: the one named in the URL, else the driver's default ("test")
    */
-  constructor(url: string, dbName?: string, options: MongoClientOptions = {}) {
+  constructor(
+    url: string,
+    dbName?: string,
+    options: MongoClientOptions = {},
+    private readonly clock: Clock = new SystemClock(),
+  ) {
     // ignoreUndefined: `{ a: undefined }` is stored without `a`, as JSON (and the SQLite adapter) would do.
     // The driver connects lazily on the first operation.
     this.client = new MongoClient(url, { ignoreUndefined: true, serverSelectionTimeoutMS: 10_000, ...options });
@@ -181,11 +205,36 @@ export class MongoDocumentStore implements DocumentStore {
     return this.db.collection<StoredCheckpoint>(CHECKPOINTS);
   }
 
-  async ensureCollection(collection: string, indexedFields: string[]): Promise<void> {
+  async ensureCollection(collection: string, indexedFields: string[], options: CollectionOptions = {}): Promise<void> {
     // createIndex is idempotent for an identical index (and creates the collection); without indexed fields the
     // collection simply appears with its first document
     const paths = indexedFields.map(fieldPath);
     for (const path of paths) await this.collection(collection).createIndex({ [path]: 1 });
+    if (options.expiry) {
+      const { fields, afterMs = 0 } = options.expiry;
+      if (fields.length === 0) throw new Error('An expiry needs at least one field');
+      fields.forEach(fieldPath);
+      if (!(Number.isFinite(afterMs) && afterMs >= 0)) throw new Error(`Invalid expiry delay ${afterMs}`);
+      // A TTL index on the expiry instant computed at each write (expireAfterSeconds 0: the instant already carries
+      // the delay, so a change of delay needs no collMod). MongoDB's TTL monitor deletes expired documents every 60 s.
+      await this.collection(collection).createIndex({ [EXPIRES_AT]: 1 }, { expireAfterSeconds: 0, name: 'expiry_ttl' });
+      this.expiring.set(collection, { fields: [...fields], afterMs });
+    }
+  }
+
+  /** The `_expiresAt` of a document about to be written ($unset when the collection expires but this one does not). */
+  private expiryOf(collection: string, data: Record<string, unknown>): { set?: Date; expiring: boolean } {
+    const expiry = this.expiring.get(collection);
+    return expiry ? { set: expiresAt(data, expiry), expiring: true } : { expiring: false };
+  }
+
+  async purgeExpired(): Promise<number> {
+    let purged = 0;
+    for (const collection of this.expiring.keys()) {
+      const result = await this.collection(collection).deleteMany({ [EXPIRES_AT]: { $lte: this.clock.now() } });
+      purged += result.deletedCount;
+    }
+    return purged;
   }
 
   async get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null> {
@@ -200,9 +249,11 @@ export class MongoDocumentStore implements DocumentStore {
 
   async put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number> {
     const documents = this.collection(collection);
+    const expiry = this.expiryOf(collection, data);
+    const expires = expiry.set ? { [EXPIRES_AT]: expiry.set } : {};
     if (expectedVersion === 'absent') {
       try {
-        await documents.insertOne({ _id: id, version: 1, data });
+        await documents.insertOne({ _id: id, version: 1, data, ...expires });
         return 1;
       } catch (error) {
         if (isDuplicateKey(error))
@@ -212,7 +263,7 @@ export class MongoDocumentStore implements DocumentStore {
     }
     if (typeof expectedVersion === 'number') {
       // compare-and-set on the version: the filter only matches the document at exactly that version
-      const result = await documents.replaceOne({ _id: id, version: expectedVersion }, { version: expectedVersion + 1, data });
+      const result = await documents.replaceOne({ _id: id, version: expectedVersion }, { version: expectedVersion + 1, data, ...expires });
       if (result.matchedCount === 0) {
         throw new VersionConflictError(collection, id, expectedVersion, await this.actualVersion(collection, id));
       }
@@ -224,7 +275,11 @@ export class MongoDocumentStore implements DocumentStore {
       try {
         const updated = await documents.findOneAndUpdate(
           { _id: id },
-          { $set: { data }, $inc: { version: 1 } },
+          {
+            $set: { data, ...expires },
+            $inc: { version: 1 },
+            ...(expiry.expiring && !expiry.set ? { $unset: { [EXPIRES_AT]: '' as const } } : {}),
+          },
           { upsert: true, returnDocument: 'after', projection: { version: 1 } },
         );
         if (!updated) throw new Error(`Upsert of ${collection}/${id} returned no document`);
@@ -363,9 +418,11 @@ export class MongoDocumentStore implements DocumentStore {
       await this.collection(collection).drop();
     } catch (error) {
       // dropping a collection that does not exist is fine (older servers answer "ns not found", code 26)
-      if (error instanceof MongoServerError && (error.code === NAMESPACE_NOT_FOUND || /ns not found/i.test(error.message))) return;
-      throw error;
+      if (!(error instanceof MongoServerError && (error.code === NAMESPACE_NOT_FOUND || /ns not found/i.test(error.message)))) throw error;
     }
+    // its checkpoint goes with it: a collection filled again must not skip what it lost. (A crash between the two
+    // leaves a checkpoint without documents; a rebuild drops its collection before filling it, which removes it.)
+    await this.checkpoints.deleteOne({ _id: collection });
   }
 
   async ping(): Promise<void> {

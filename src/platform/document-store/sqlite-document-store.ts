@@ -23,6 +23,8 @@ import { type Clock, SystemClock } from '../clock/clock';
 import { openDatabase, SqliteDatabase, writeProbe } from '../sqlite/open-database';
 import {
   Checkpoint,
+  CollectionExpiry,
+  CollectionOptions,
   Document,
   DocumentStore,
   ExpectedVersion,
@@ -42,6 +44,8 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 /** prepared statements kept per collection; find() builds one per where/sort shape, so this is a safety cap */
 const MAX_STATEMENTS_PER_COLLECTION = 200;
+/** how often expired documents are purged (MongoDB's TTL monitor runs every 60 s) */
+const PURGE_EVERY_MS = 60_000;
 
 type SqlValue = string | number | null;
 type Direction = 'asc' | 'desc';
@@ -74,6 +78,15 @@ function checkField(field: string): string {
 }
 
 /** The quoted table name; safe because the name was checked against COLLECTION_PATTERN (no quote possible). */
+function checkExpiry(expiry: CollectionExpiry): CollectionExpiry {
+  if (expiry.fields.length === 0) throw new Error('An expiry needs at least one field');
+  expiry.fields.forEach(checkField);
+  if (expiry.afterMs !== undefined && !(Number.isFinite(expiry.afterMs) && expiry.afterMs >= 0)) {
+    throw new Error(`Invalid expiry delay ${expiry.afterMs}`);
+  }
+  return { fields: [...expiry.fields], afterMs: expiry.afterMs ?? 0 };
+}
+
 const tableOf = (collection: string): string => `"doc_${checkCollection(collection)}"`;
 const pathOf = (field: string): string => `'$.${checkField(field)}'`;
 const extract = (field: string): string => `json_extract(data, ${pathOf(field)})`;
@@ -174,8 +187,12 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly statements = new Map<string, Map<string, Statement>>();
   private readonly getCheckpointStmt: Statement<[string], { position: number }>;
   private readonly setCheckpointStmt: Statement<[string, number, string]>;
+  private readonly deleteCheckpointStmt: Statement<[string]>;
   private readonly tableExistsStmt: Statement<[string], { found: number }>;
   private readonly commitTransaction: (ops: WriteOp[], checkpoint: Checkpoint | undefined) => boolean;
+  /** collections declared with an expiry (ensureCollection), purged every minute as MongoDB's TTL monitor does */
+  private readonly expiring = new Map<string, CollectionExpiry>();
+  private readonly purgeTimer: NodeJS.Timeout;
 
   constructor(
     filename: string,
@@ -195,13 +212,21 @@ export class SqliteDocumentStore implements DocumentStore {
       `INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     );
+    this.deleteCheckpointStmt = this.db.prepare('DELETE FROM checkpoints WHERE name = ?');
     this.tableExistsStmt = this.db.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE");
     const transaction = this.db.transaction((ops: WriteOp[], checkpoint: Checkpoint | undefined) => this.commit(ops, checkpoint));
     this.commitTransaction = (ops, checkpoint) => transaction.immediate(ops, checkpoint);
+    this.purgeTimer = setInterval(() => {
+      if (this.expiring.size === 0 || !this.db.open) return;
+      // a busy or full database: the next minute tries again
+      this.purgeExpired().catch(() => undefined);
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
   }
 
-  async ensureCollection(collection: string, indexedFields: string[]): Promise<void> {
+  async ensureCollection(collection: string, indexedFields: string[], options: CollectionOptions = {}): Promise<void> {
     const fields = indexedFields.map(checkField);
+    if (options.expiry) this.expiring.set(checkCollection(collection), checkExpiry(options.expiry));
     this.retryOnMissingTable(() => {
       this.ensureTable(collection);
       for (const field of fields) {
@@ -332,7 +357,31 @@ export class SqliteDocumentStore implements DocumentStore {
     const table = tableOf(collection);
     this.statements.delete(collection.toLowerCase());
     this.knownTables.delete(collection.toLowerCase());
-    this.db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes too
+    // the collection's checkpoint goes with it: a collection filled again must not skip what it lost
+    this.db
+      .transaction(() => {
+        this.db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes too
+        this.deleteCheckpointStmt.run(collection);
+      })
+      .immediate();
+  }
+
+  async purgeExpired(): Promise<number> {
+    const now = this.clock.now().getTime();
+    let purged = 0;
+    for (const [collection, expiry] of this.expiring) {
+      // the earliest instant among the fields, in ms since the epoch; a missing or unreadable one counts as never
+      const instants = expiry.fields.map((f) => `coalesce(unixepoch(${extract(f)}, 'subsec') * 1000.0, 1e18)`);
+      const earliest = instants.length === 1 ? instants[0] : `min(${instants.join(', ')})`;
+      purged += this.retryOnMissingTable(() => {
+        if (!this.tableExists(collection)) return 0;
+        return this.statement<[number, number], never>(collection, `DELETE FROM ${tableOf(collection)} WHERE ${earliest} + ? <= ?`).run(
+          expiry.afterMs ?? 0,
+          now,
+        ).changes;
+      });
+    }
+    return purged;
   }
 
   async ping(): Promise<void> {
@@ -345,6 +394,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.purgeTimer);
     if (this.db.open) this.db.close();
   }
 

@@ -1,17 +1,32 @@
 /**
  * The shape of every pure domain decider (no framework, no I/O, no clock: time and ids arrive in the command).
- *   decide(command, state) -> events      (throws DomainError to refuse)
+ *   decide(command, state) -> events, or { events, answer }   (throws DomainError to refuse)
  *   evolve(state, event)   -> state
+ *
+ * A decision may carry an answer beside its events (a bulk request answers day by day). The answer is what
+ * the caller is told; the events are what is stored.
  */
 export interface DomainEvent<T extends string = string, D = Record<string, unknown>> {
   type: T;
   data: D;
 }
 
-export interface Decider<C, E extends DomainEvent, S> {
+/** Events with an answer for the caller. */
+export interface Decision<E, A = unknown> {
+  events: E[];
+  answer: A;
+}
+
+/** `R` is what decide returns: events (the default), or a Decision when some commands answer beside their events. */
+export interface Decider<C, E extends DomainEvent, S, R extends E[] | Decision<E> = E[]> {
   initialState(): S;
   evolve(state: S, event: E): S;
-  decide(command: C, state: S): E[];
+  decide(command: C, state: S): R;
+}
+
+/** The events and the answer of a decision, whichever form the decider returned. */
+export function decisionOf<E>(result: E[] | Decision<E>): Decision<E, unknown> {
+  return Array.isArray(result) ? { events: result, answer: undefined } : result;
 }
 
 /** Fold a stream's events into a state. */
@@ -22,6 +37,7 @@ export function fold<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E,
 /**
  * Describes an event type once: its current schema version, the paths in `data` that hold personal data
  * (encrypted per family by the serializer when crypto-shredding lands), and upcasters from older versions.
+ * Contexts declare them through an event table (event-table.ts), never by hand.
  */
 export interface EventTypeDefinition {
   type: string;

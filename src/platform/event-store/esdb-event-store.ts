@@ -134,13 +134,23 @@ function sleep(ms: number, signal: { cancel?: () => void }): Promise<void> {
   });
 }
 
-export class EsdbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
-  private readonly subscriptions = new Set<Subscription>();
+/** The part of the client this adapter uses (tests hand in a double shaped like it). */
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
-  /** @param connectionString e.g. `esdb://localhost:2113?tls=false` */
-  constructor(connectionString: string) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+export interface EsdbEventStoreOptions {
+  /** readiness ping: longest wait for the server's answer (default 2000 ms) */
+  pingTimeoutMs?: number;
+}
+
+export class EsdbEventStore implements EventStore {
+  private readonly client: EsdbClient;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pingTimeoutMs: number;
+
+  /** @param connection e.g. `esdb://localhost:2113?tls=false`, or a client (tests) */
+  constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
   }
 
   async appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -250,14 +260,33 @@ export class EsdbEventStore implements EventStore {
     return 0;
   }
 
+  /**
+   * One event from the end of $all: cheap, works on an empty store (the server always has system events) and fails
+   * when the server cannot be reached.
+   *
+   * A real deadline, enforced here: the client's streaming reads ignore the `deadline` option (readAll passes
+   * `deadline: Infinity` as a call option, which wins over the caller's, see @eventstore/db-client
+   * dist/streams/readAll.js and Client#callArguments), so a half-open connection would hang the probe forever.
+   * The read is raced against a timer; on timeout it is cancelled (not awaited: cancel() itself waits for the
+   * gRPC call to exist) and the ping rejects.
+   */
   async ping(): Promise<void> {
-    // one event from the end of $all: cheap, works on an empty store (the server always has system events) and
-    // fails when the server cannot be reached
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: 5000 });
-    try {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    read.on('error', () => undefined); // the iterator below reports errors; a late one after a timeout is dropped
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    const probe = (async () => {
       for await (const _ of read) break;
+    })();
+    try {
+      await Promise.race([probe, timeout]);
     } finally {
-      await read.cancel();
+      clearTimeout(timer);
+      probe.catch(() => undefined);
+      void read.cancel().catch(() => undefined);
+      if (!read.destroyed) read.destroy();
     }
   }
 
@@ -277,12 +306,14 @@ class EsdbCatchUpSubscription implements Subscription {
   private delivered = false;
   private handledSinceSubscribe = false;
   private stopped = false;
+  /** incremented by every subscription lifetime and by stop(): a lifetime delivers only while it is the current one */
+  private generation = 0;
   private current: AllStreamSubscription | undefined;
   private readonly backoff: { cancel?: () => void } = {};
   readonly done: Promise<void>;
 
   constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly client: EsdbClient,
     private readonly options: SubscriptionOptions,
     private readonly headPosition: () => Promise<number>,
   ) {
@@ -297,6 +328,7 @@ class EsdbCatchUpSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation += 1;
     this.backoff.cancel?.();
     const current = this.current;
     if (current) {
@@ -340,6 +372,7 @@ class EsdbCatchUpSubscription implements Subscription {
    * error or a failing handler (the failed event is not counted as handled and is delivered again on resubscribe).
    */
   private async consume(): Promise<void> {
+    const generation = ++this.generation;
     const from = this.position;
     const prefixes = this.options.eventTypes?.filter((t) => t.length > 0);
     const filter: Filter = prefixes && prefixes.length > 0 ? eventTypeFilter({ prefixes }) : excludeSystemEvents();
@@ -356,8 +389,12 @@ class EsdbCatchUpSubscription implements Subscription {
     let caughtUp = false;
     let handling = false;
     let bufferedBeforeLive: number | undefined;
+    // Unsubscribing cancels the gRPC call only in a later setImmediate (see the client's Subscription#unsubscribe),
+    // so events already received, or arriving meanwhile, still come out of the stream after stop(): none of them
+    // may reach onEvent. A lifetime that is no longer the current one (stopped, or replaced) delivers nothing.
+    const current = (): boolean => !this.stopped && generation === this.generation;
     const fireCaughtUp = (): void => {
-      if (caughtUp) return;
+      if (caughtUp || !current()) return;
       caughtUp = true;
       this.options.onCaughtUp?.();
     };
@@ -378,6 +415,7 @@ class EsdbCatchUpSubscription implements Subscription {
 
     try {
       for await (const resolved of subscription) {
+        if (!current()) break;
         if (bufferedBeforeLive !== undefined && bufferedBeforeLive > 0) bufferedBeforeLive -= 1;
         const event = resolved.event;
         if (event && !isSystem(event)) {
@@ -396,8 +434,8 @@ class EsdbCatchUpSubscription implements Subscription {
           }
           if (position >= head) fireCaughtUp();
         }
+        if (!current()) break;
         if (bufferedBeforeLive === 0) fireCaughtUp();
-        if (this.stopped) break;
       }
     } finally {
       this.current = undefined;

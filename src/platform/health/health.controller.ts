@@ -11,9 +11,15 @@ import { MetricsService } from '../observability/metrics.service';
 import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
 import { StorageHealth } from '../storage/storage-health';
 import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
+import { WorkflowRunner, WorkflowStatus } from '../workflows/workflow-runner';
 
-/** A projection further behind than this makes the process not ready (it still answers, from older data). */
+/** A projection or workflow further behind than this makes the process not ready (it still answers, from older data). */
 export const READINESS_MAX_LAG_SECONDS = 60;
+
+export interface Readiness {
+  ok: boolean;
+  body: Record<string, unknown>;
+}
 
 @ApiTags('Exploitation')
 @Controller()
@@ -23,6 +29,7 @@ export class HealthController {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     private readonly projections: ProjectionRunner,
+    private readonly workflows: WorkflowRunner,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly storage: StorageHealth,
@@ -37,8 +44,15 @@ export class HealthController {
 
   @Public()
   @Get(['health', 'health/ready'])
-  @ApiOperation({ summary: 'Readiness: stores reachable, not full nor corrupt, and projections caught up (503 otherwise)' })
+  @ApiOperation({ summary: 'Readiness: stores reachable, not full nor corrupt, projections and workflows caught up (503 otherwise)' })
   async ready(@Res({ passthrough: true }) response: Response) {
+    const { ok, body } = await this.readiness();
+    response.status(ok ? 200 : 503);
+    return body;
+  }
+
+  /** What /health/ready answers (also served by the projector's health listener). */
+  async readiness(): Promise<Readiness> {
     // a store that was full or failing is tried again here, so readiness recovers without traffic
     await this.storage.recheck();
     const check = async (fn: () => Promise<unknown>) => {
@@ -56,16 +70,17 @@ export class HealthController {
       check(() => this.jobs.ping()),
     ]);
     let projections: ProjectionStatus[] = [];
+    let workflows: WorkflowStatus[] = [];
     let projectionError: string | undefined;
     if (eventStore.status === 'up' && documentStore.status === 'up') {
       try {
-        projections = await this.projections.statuses();
-        this.recordLag(projections);
+        [projections, workflows] = await Promise.all([this.projections.statuses(), this.workflows.statuses()]);
+        this.recordLag(projections, workflows);
       } catch (error) {
         projectionError = error instanceof Error ? error.message : String(error);
       }
     }
-    const lagging = projections.filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
+    const lagging = [...projections, ...workflows].filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
     const storage = this.storage.current().map((p) => ({
       store: p.store,
       code: p.code,
@@ -79,8 +94,7 @@ export class HealthController {
       jobScheduler.status === 'up' &&
       !projectionError &&
       lagging.length === 0;
-    response.status(ok ? 200 : 503);
-    return {
+    const body = {
       status: ok ? 'ok' : 'unavailable',
       checks: { eventStore, documentStore, jobScheduler },
       ...(storage.length > 0 ? { storage } : {}),
@@ -95,9 +109,19 @@ export class HealthController {
         running: p.running,
         lastError: p.lastError,
       })),
+      workflows: workflows.map((w) => ({
+        name: w.name,
+        checkpoint: w.checkpoint,
+        head: w.head,
+        lagPositions: w.lagPositions,
+        lagSeconds: Math.round(w.lagSeconds * 1000) / 1000,
+        running: w.running,
+        lastError: w.lastError,
+      })),
       ...(projectionError ? { projectionError } : {}),
       maxLagSeconds: READINESS_MAX_LAG_SECONDS,
     };
+    return { ok, body };
   }
 
   @Public()
@@ -113,17 +137,21 @@ export class HealthController {
   /** The Prometheus exposition, projection lag refreshed. */
   async metricsText(): Promise<string> {
     try {
-      this.recordLag(await this.projections.statuses());
+      this.recordLag(...(await Promise.all([this.projections.statuses(), this.workflows.statuses()])));
     } catch {
       // stores down: the metrics still answer, readiness says what is wrong
     }
     return this.metrics.registry.metrics();
   }
 
-  private recordLag(statuses: ProjectionStatus[]): void {
+  private recordLag(statuses: ProjectionStatus[], workflows: WorkflowStatus[]): void {
     for (const s of statuses) {
       this.metrics.projectionLagPositions.set({ projection: s.name }, s.lagPositions);
       this.metrics.projectionLagSeconds.set({ projection: s.name }, s.lagSeconds);
+    }
+    for (const w of workflows) {
+      this.metrics.workflowLagPositions.set({ workflow: w.name }, w.lagPositions);
+      this.metrics.workflowLagSeconds.set({ workflow: w.name }, w.lagSeconds);
     }
   }
 }

@@ -11,6 +11,14 @@ import { DomainError } from '../domain/domain-error';
 import { CLOCK, DOCUMENT_STORE } from '../tokens';
 
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
+/**
+ * How long an answer is kept for its key: a client retries within seconds or minutes (Stripe keeps keys 24 h,
+ * the IETF Idempotency-Key draft leaves it to the server). After that the key is forgotten (purged) and a
+ * request carrying it again is a new request.
+ */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** The collection's declaration: answers expire IDEMPOTENCY_RETENTION_MS after their createdAt. */
+export const IDEMPOTENCY_EXPIRY = { fields: ['createdAt'], afterMs: IDEMPOTENCY_RETENTION_MS };
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 interface StoredAnswer extends Record<string, unknown> {

@@ -41,6 +41,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly workflowLagPositions = new Gauge({
+    name: 'workflow_lag_positions',
+    help: 'Log positions between the head of the event log and the workflow checkpoint (events, on the embedded store)',
+    labelNames: ['workflow'] as const,
+    registers: [this.registry],
+  });
+
+  readonly workflowLagSeconds = new Gauge({
+    name: 'workflow_lag_seconds',
+    help: 'Age of the oldest event a workflow has not handled yet',
+    labelNames: ['workflow'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

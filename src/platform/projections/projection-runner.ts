@@ -1,9 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import { type Clock, SystemClock } from '../clock/clock';
 import type { Document, DocumentStore, WriteOp } from '../document-store/document-store.port';
 import { VersionConflictError } from '../document-store/document-store.port';
 import type { EventStore, StoredEvent, Subscription } from '../event-store/event-store.port';
 import type { EventSerializer } from '../events/event-serializer';
 import type { ProjectedEvent, ProjectionDefinition } from './projection';
+
+/**
+ * A rebuild in progress, held by one runner (`owner`) as a lease: the owner renews `heartbeatAt` while it works;
+ * a mark whose heartbeat is older than the lease belongs to a runner that died (kill -9, crash, lost host) and is
+ * taken over by the next one that looks.
+ */
+interface RebuildMark {
+  generation: number;
+  collection: string;
+  startedAt: string;
+  /** absent on marks written before leases existed: they expire `leaseMs` after startedAt */
+  owner?: string;
+  heartbeatAt?: string;
+}
 
 /** Where a projection's live documents are: kept in the `projection_state` collection. */
 interface ProjectionState extends Record<string, unknown> {
@@ -12,7 +29,29 @@ interface ProjectionState extends Record<string, unknown> {
   generation: number;
   collection: string;
   /** set while a rebuild fills a new collection */
-  rebuilding?: { generation: number; collection: string; startedAt: string };
+  rebuilding?: RebuildMark;
+  /** collections replaced by a rebuild, dropped once readers of other processes have switched (retireGraceMs) */
+  retired?: { collection: string; at: string }[];
+}
+
+/**
+ * A rebuild asked for by an operator (admin endpoint, CLI) and carried out by the runner that owns the live
+ * projections (the one started with `start()`), wherever the request was made: kept in `projection_rebuilds`.
+ */
+export interface RebuildRequest extends Record<string, unknown> {
+  id: string;
+  projection: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  requestedAt: string;
+  requestedBy?: string;
+  /** the runner carrying it out */
+  owner?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** when done: the new collection and its checkpoint */
+  collection?: string;
+  checkpoint?: number;
+  error?: string;
 }
 
 export interface ProjectionStatus {
@@ -25,39 +64,71 @@ export interface ProjectionStatus {
   lagPositions: number;
   /** age of the oldest event not yet projected, in seconds (0 when caught up) */
   lagSeconds: number;
+  /** a rebuild holds a live lease on this projection */
   rebuilding: boolean;
+  /** the rebuild mark, live or abandoned (stale: its owner stopped renewing it; the next runner takes it over) */
+  rebuild?: { owner?: string; startedAt: string; heartbeatAt?: string; stale: boolean };
+  /** this process runs the projection live */
   running: boolean;
   lastError?: string;
 }
 
+type Logger = { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
 export interface ProjectionRunnerOptions {
   /** events per read-model transaction while catching up */
   batchSize?: number;
-  logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  logger?: Logger;
   /** retry delays when a batch fails (ms) */
   backoff?: { initialMs: number; maxMs: number };
-  /** for rebuild marks and lag in seconds (default: the system clock) */
+  /** for rebuild marks, leases and lag in seconds (default: the system clock) */
   clock?: Clock;
+  /** how often a started runner looks for rebuild requests, switched collections and abandoned marks (default 1000 ms) */
+  pollMs?: number;
+  /** a rebuild mark or an owner heartbeat older than this is abandoned (default 30 s; renewed every third of it) */
+  leaseMs?: number;
+  /** how long a collection replaced by a rebuild is kept for readers still caching its name (default 5 s) */
+  retireGraceMs?: number;
+  /** names this runner in marks and requests (default host:pid:random) */
+  ownerId?: string;
 }
 
 const SYSTEM_CLOCK = new SystemClock();
 const STATE_COLLECTION = 'projection_state';
+export const REBUILD_REQUESTS_COLLECTION = 'projection_rebuilds';
+const OWNER_COLLECTION = 'projection_owner';
+const OWNER_DOCUMENT = 'owner';
 const DOC_POSITION = '_position';
+const REBUILD_RETRY_INITIAL_MS = 5_000;
+const REBUILD_RETRY_MAX_MS = 5 * 60_000;
 
 /**
  * Runs projections from the event log into the DocumentStore.
  * - one catch-up subscription per projection, from its checkpoint; events are applied in batches and each
  *   batch is committed with the checkpoint (commitBatch), so a crash anywhere replays to the same result;
  * - every document keeps the position of the last event applied to it, so an event seen twice changes nothing;
- * - a rebuild fills a new collection from position zero and takes over once caught up;
+ * - a rebuild fills a new collection from position zero and takes over once caught up; it holds a lease (mark
+ *   with owner and heartbeat), so a rebuild killed part-way is taken over instead of blocking the projection;
+ * - rebuilds run where the live projections run: any process records a request, the started runner (the
+ *   owner) carries it out, and follows a collection switched by another process;
  * - a failing batch restarts the subscription from the stored checkpoint with a growing delay, never silently.
  */
 export class ProjectionRunner {
   private readonly definitions = new Map<string, ProjectionDefinition>();
   private readonly live = new Map<string, LiveProjection>();
   private readonly activeCache = new Map<string, { collection: string; readAt: number }>();
+  /** rebuilds running in this process, by projection */
+  private readonly rebuilds = new Map<string, Promise<ProjectionStatus>>();
+  /** failed rebuilds of a new version: when to try again */
+  private readonly rebuildRetry = new Map<string, { failures: number; at: number }>();
   private readonly batchSize: number;
+  private readonly leaseMs: number;
+  readonly ownerId: string;
   private stopped = false;
+  private started = false;
+  private poller?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private wakeRequested = false;
 
   constructor(
     private readonly events: EventStore,
@@ -66,6 +137,8 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.ownerId = options.ownerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
   private now(): Date {
@@ -81,47 +154,59 @@ export class ProjectionRunner {
     return [...this.definitions.keys()];
   }
 
-  /** Prepare state documents and collections; starts a rebuild for any projection whose version changed. */
+  /** Prepare state documents and collections (every process calls it; start() too). */
   async initialize(): Promise<void> {
     await this.documents.ensureCollection(STATE_COLLECTION, []);
+    await this.documents.ensureCollection(REBUILD_REQUESTS_COLLECTION, ['status', 'projection']);
     for (const definition of this.definitions.values()) {
       const state = await this.state(definition.name);
       if (!state) {
         const collection = collectionName(definition, 1);
         await this.documents.ensureCollection(collection, definition.indexedFields);
-        await this.documents.put(STATE_COLLECTION, definition.name, {
-          name: definition.name,
-          version: definition.version,
-          generation: 1,
-          collection,
-        } satisfies ProjectionState);
+        await this.documents
+          .put(
+            STATE_COLLECTION,
+            definition.name,
+            { name: definition.name, version: definition.version, generation: 1, collection } satisfies ProjectionState,
+            'absent',
+          )
+          .catch((error) => {
+            if (!(error instanceof VersionConflictError)) throw error; // another process created it first
+          });
       } else {
         await this.documents.ensureCollection(state.collection, definition.indexedFields);
       }
     }
   }
 
-  /** Start live projection of every registered read model (the process that owns projections calls it). */
+  /**
+   * Own the projections: run every registered read model live, rebuild those whose version changed, and from
+   * then on (every pollMs) carry out rebuild requests, follow collections switched elsewhere and take over
+   * abandoned rebuild marks. The process that owns projections calls it (RUN_PROJECTIONS).
+   */
   async start(): Promise<void> {
     this.stopped = false;
+    this.started = true;
     await this.initialize();
-    for (const definition of this.definitions.values()) {
-      const state = (await this.state(definition.name))!;
-      if (state.version !== definition.version) {
-        // New code for this read model: serve the old collection until the new version has caught up.
-        void this.rebuild(definition.name).catch((error) =>
-          this.options.logger?.error({ projection: definition.name, err: error }, 'projection rebuild failed'),
-        );
-        continue;
-      }
-      this.startLive(definition, state.collection);
-    }
+    await this.tick();
+    const pollMs = this.options.pollMs ?? 1000;
+    this.poller = setInterval(() => void this.tick(), pollMs);
+    this.poller.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    await this.ticking;
+    await Promise.allSettled([...this.rebuilds.values()]);
     await Promise.all([...this.live.values()].map((p) => p.stop()));
     this.live.clear();
+    const owner = await this.documents.get<{ owner: string }>(OWNER_COLLECTION, OWNER_DOCUMENT).catch(() => null);
+    if (owner?.data.owner === this.ownerId) {
+      await this.documents.delete(OWNER_COLLECTION, OWNER_DOCUMENT, owner.version).catch(() => undefined);
+    }
   }
 
   /** The collection queries must read for a projection (cached briefly: another process may switch it). */
@@ -134,27 +219,272 @@ export class ProjectionRunner {
     return state.collection;
   }
 
+  // --- rebuild requests (any process) ------------------------------------------------------------------------
+
   /**
-   * Rebuild a projection from position zero into a new collection, then switch readers to it and drop the
-   * old one. Live projection continues on the old collection until the switch.
+   * Ask the owner of the projections to rebuild one. Throws RebuildInProgressError when a rebuild of it is
+   * requested, running, or holds a live mark. When this runner is the owner, it starts at once.
    */
-  async rebuild(name: string): Promise<ProjectionStatus> {
+  async requestRebuild(name: string, requestedBy?: string): Promise<RebuildRequest> {
+    if (!this.definitions.has(name)) throw new Error(`Unknown projection ${name}`);
+    const open = await this.openRequests(name);
+    if (open.length > 0) throw new RebuildInProgressError(name, open[0].id);
+    const state = await this.state(name);
+    if (state?.rebuilding && !this.isStale(state.rebuilding)) throw new RebuildInProgressError(name);
+    const request: RebuildRequest = {
+      id: randomUUID(),
+      projection: name,
+      status: 'pending',
+      requestedAt: this.now().toISOString(),
+      ...(requestedBy ? { requestedBy } : {}),
+    };
+    await this.documents.put(REBUILD_REQUESTS_COLLECTION, request.id, request, 'absent');
+    if (this.started) this.wake();
+    return request;
+  }
+
+  async rebuildRequest(id: string): Promise<RebuildRequest | undefined> {
+    return (await this.documents.get<RebuildRequest>(REBUILD_REQUESTS_COLLECTION, id))?.data;
+  }
+
+  /** The request once done or failed, or as it stands after `timeoutMs`. */
+  async waitForRebuild(id: string, timeoutMs: number): Promise<RebuildRequest> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const request = await this.rebuildRequest(id);
+      if (!request) throw new Error(`Unknown rebuild request ${id}`);
+      if (request.status === 'done' || request.status === 'failed' || performance.now() >= deadline) return request;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** This runner owns the projections (started). */
+  get owning(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  /** Whether a runner owning the projections (this one or another) has shown signs of life within the lease. */
+  async ownerAlive(): Promise<boolean> {
+    if (this.owning) return true;
+    const owner = await this.documents.get<{ heartbeatAt: string }>(OWNER_COLLECTION, OWNER_DOCUMENT);
+    return owner !== null && this.now().getTime() - Date.parse(owner.data.heartbeatAt) <= this.leaseMs;
+  }
+
+  /**
+   * Carry out the open rebuild requests here and now (the owner's tick does it; the CLI does it when no owner
+   * is alive, e.g. the embedded portal is stopped). Resolves when they are done or failed.
+   */
+  async runRebuildRequests(): Promise<void> {
+    const names = new Set((await this.openRequests()).map((r) => r.projection));
+    await Promise.allSettled([...names].filter((n) => this.definitions.has(n)).map((n) => this.rebuild(n)));
+  }
+
+  // --- the owner's loop ------------------------------------------------------------------------------------
+
+  private wake(): void {
+    if (this.ticking) {
+      this.wakeRequested = true;
+      return;
+    }
+    void this.tick();
+  }
+
+  private tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        do {
+          this.wakeRequested = false;
+          await this.reconcile();
+        } while (this.wakeRequested && !this.stopped);
+      } catch (error) {
+        this.options.logger?.error({ err: error }, 'projection runner: reconciliation failed; retrying at the next poll');
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** One look at every projection: what this owner should be doing about it. */
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    await this.heartbeatOwner();
+    const requests = await this.openRequests();
+    for (const definition of this.definitions.values()) {
+      if (this.stopped) return;
+      const name = definition.name;
+      if (this.rebuilds.has(name)) continue;
+      let state = await this.state(name);
+      if (!state) continue;
+      if (state.rebuilding && this.isStale(state.rebuilding)) {
+        state = await this.abandon(name, state);
+        if (!state) continue;
+      }
+      const requested = requests.some((r) => r.projection === name);
+      if (state.version !== definition.version || requested) {
+        // a live mark of another runner: it switches the collection when done, and this one follows then
+        if (state.rebuilding) continue;
+        // a new version whose rebuild failed is tried again with a growing delay (a request is answered at once)
+        const retry = this.rebuildRetry.get(name);
+        if (!requested && retry && performance.now() < retry.at) continue;
+        void this.rebuild(name).then(
+          () => this.rebuildRetry.delete(name),
+          (error) => {
+            if (error instanceof RebuildInProgressError || error instanceof RebuildStoppedError) return;
+            const failures = (this.rebuildRetry.get(name)?.failures ?? 0) + 1;
+            const delay = Math.min(REBUILD_RETRY_MAX_MS, REBUILD_RETRY_INITIAL_MS * 2 ** Math.min(failures - 1, 20));
+            this.rebuildRetry.set(name, { failures, at: performance.now() + delay });
+            this.options.logger?.error({ projection: name, err: error, attempt: failures, retryInMs: delay }, 'projection rebuild failed');
+          },
+        );
+        continue;
+      }
+      const live = this.live.get(name);
+      if (!live || live.collection !== state.collection) {
+        // first start, or another process switched the collection (a rebuild done elsewhere)
+        if (live) this.options.logger?.info({ projection: name, collection: state.collection }, 'projection switched elsewhere; following');
+        await live?.stop();
+        this.live.delete(name);
+        this.activeCache.delete(name);
+        if (!this.stopped) this.startLive(definition, state.collection);
+      }
+    }
+    await this.dropRetired();
+  }
+
+  private async heartbeatOwner(): Promise<void> {
+    const data = { owner: this.ownerId, pid: process.pid, host: hostname(), heartbeatAt: this.now().toISOString() };
+    const current = await this.documents.get<typeof data>(OWNER_COLLECTION, OWNER_DOCUMENT);
+    // renewed a third of the lease at a time (a write per poll would be a write a second for nothing)
+    if (current?.data.owner === this.ownerId && this.now().getTime() - Date.parse(current.data.heartbeatAt) < this.leaseMs / 3) return;
+    await this.documents.put(OWNER_COLLECTION, OWNER_DOCUMENT, data);
+  }
+
+  private isStale(mark: RebuildMark): boolean {
+    const beat = Date.parse(mark.heartbeatAt ?? mark.startedAt);
+    return !(this.now().getTime() - beat <= this.leaseMs);
+  }
+
+  /** Take over an abandoned rebuild mark: clear it and drop what its owner had half built. */
+  private async abandon(name: string, state: ProjectionState): Promise<ProjectionState | undefined> {
+    const stored = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+    const mark = stored?.data.rebuilding;
+    if (!stored || !mark || !this.isStale(mark)) return stored?.data;
+    const { rebuilding: _abandoned, ...rest } = stored.data;
+    try {
+      await this.documents.put(STATE_COLLECTION, name, rest, stored.version);
+    } catch (error) {
+      if (error instanceof VersionConflictError) return undefined; // someone else moved first: look again next time
+      throw error;
+    }
+    this.options.logger?.warn(
+      { projection: name, owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt },
+      'projection rebuild abandoned by its owner (no heartbeat within the lease); taken over',
+    );
+    if (mark.collection !== state.collection) await this.documents.dropCollection(mark.collection);
+    return rest as ProjectionState;
+  }
+
+  private async dropRetired(): Promise<void> {
+    const grace = this.options.retireGraceMs ?? 5000;
+    for (const name of this.definitions.keys()) {
+      const stored = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+      const retired = stored?.data.retired ?? [];
+      const due = retired.filter((r) => this.now().getTime() - Date.parse(r.at) >= grace);
+      if (!stored || due.length === 0) continue;
+      for (const r of due) if (r.collection !== stored.data.collection) await this.documents.dropCollection(r.collection);
+      const kept = retired.filter((r) => !due.includes(r));
+      const { retired: _old, ...rest } = stored.data;
+      await this.documents
+        .put(STATE_COLLECTION, name, kept.length > 0 ? { ...rest, retired: kept } : rest, stored.version)
+        .catch((error) => {
+          if (!(error instanceof VersionConflictError)) throw error; // dropped again next time: idempotent
+        });
+    }
+  }
+
+  private async openRequests(projection?: string): Promise<RebuildRequest[]> {
+    const where = { status: { in: ['pending', 'running'] }, ...(projection ? { projection } : {}) };
+    const page = await this.documents.find<RebuildRequest>(REBUILD_REQUESTS_COLLECTION, { where, limit: 1000 });
+    return page.items.map((d) => d.data);
+  }
+
+  // --- rebuild ---------------------------------------------------------------------------------------------
+
+  /**
+   * Rebuild a projection from position zero into a new collection, then switch readers to it (the replaced
+   * collection is dropped after retireGraceMs). Live projection continues on the old collection until the
+   * switch. Carries out, and answers, the open requests for this projection. Throws RebuildInProgressError when
+   * another runner holds a live mark on it, or this one is already rebuilding it.
+   */
+  rebuild(name: string): Promise<ProjectionStatus> {
+    const running = this.rebuilds.get(name);
+    if (running) return Promise.reject(new RebuildInProgressError(name));
+    const rebuild = this.runRebuild(name).finally(() => this.rebuilds.delete(name));
+    this.rebuilds.set(name, rebuild);
+    return rebuild;
+  }
+
+  private async runRebuild(name: string): Promise<ProjectionStatus> {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`Unknown projection ${name}`);
-    const state = (await this.state(name))!;
-    if (state.rebuilding) throw new RebuildInProgressError(name);
+    const stored = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+    if (!stored) throw new Error(`Unknown projection ${name}`);
+    const state = stored.data;
+    if (state.rebuilding && !this.isStale(state.rebuilding) && state.rebuilding.owner !== this.ownerId) {
+      throw new RebuildInProgressError(name);
+    }
+    if (state.rebuilding) {
+      this.options.logger?.warn({ projection: name, owner: state.rebuilding.owner }, 'projection rebuild mark abandoned; taken over');
+    }
+    const abandoned = state.rebuilding;
     const generation = state.generation + 1;
     const collection = collectionName(definition, generation);
-    await this.documents.dropCollection(collection);
-    await this.documents.ensureCollection(collection, definition.indexedFields);
-    const marked = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
-    await this.documents.put(
-      STATE_COLLECTION,
-      name,
-      { ...state, rebuilding: { generation, collection, startedAt: this.now().toISOString() } },
-      marked!.version,
-    );
+    // The mark first (a guarded write: of two runners racing, one wins), then the collection is emptied.
+    const now = this.now().toISOString();
+    const mark: RebuildMark = { generation, collection, startedAt: now, owner: this.ownerId, heartbeatAt: now };
     try {
+      await this.documents.put(STATE_COLLECTION, name, { ...state, rebuilding: mark }, stored.version);
+    } catch (error) {
+      if (error instanceof VersionConflictError) throw new RebuildInProgressError(name);
+      throw error;
+    }
+    const requests = await this.claimRequests(name);
+    // The mark is ours while its owner and generation are (other writes to the state document, such as dropping
+    // a retired collection, keep it); when another runner took it over (this one stalled past the lease), stop.
+    const ours = (doc: Document<ProjectionState> | null): doc is Document<ProjectionState> =>
+      doc?.data.rebuilding?.owner === this.ownerId && doc.data.rebuilding.generation === generation;
+    let lost = false;
+    // Heartbeats and the final switch go one after the other (each is a guarded write of the state document).
+    let writes: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(
+      () => {
+        writes = writes.then(async () => {
+          if (lost) return;
+          try {
+            const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+            if (!ours(current)) {
+              lost = true;
+              return;
+            }
+            const renewed = { ...current.data.rebuilding!, heartbeatAt: this.now().toISOString() };
+            await this.documents.put(STATE_COLLECTION, name, { ...current.data, rebuilding: renewed }, current.version);
+          } catch {
+            // a concurrent write or a failed one: the next beat tries again (the lease is three beats long)
+          }
+        });
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      if (abandoned && abandoned.collection !== state.collection && abandoned.collection !== collection) {
+        await this.documents.dropCollection(abandoned.collection);
+      }
+      // empty, with no checkpoint: whatever an earlier attempt left in it is gone
+      await this.documents.dropCollection(collection);
+      await this.documents.ensureCollection(collection, definition.indexedFields);
       // Catch up in pages until the head does not move any more.
       let checkpoint = 0;
       for (;;) {
@@ -162,29 +492,98 @@ export class ProjectionRunner {
         if (page.length === 0) break;
         await this.applyBatch(definition, collection, page);
         checkpoint = page[page.length - 1].position;
-        if (this.stopped) throw new Error('runner stopped during rebuild');
+        if (this.stopped) throw new RebuildStoppedError(name);
+        if (lost) throw new RebuildInProgressError(name);
       }
+      clearInterval(heartbeat);
+      await writes;
+      if (lost) throw new RebuildInProgressError(name);
       const old = this.live.get(name);
       await old?.stop();
       this.live.delete(name);
-      const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
-      await this.documents.put(
-        STATE_COLLECTION,
-        name,
-        { name, version: definition.version, generation, collection } satisfies ProjectionState,
-        current!.version,
-      );
+      // the switch: a guarded write, tried again when another write to the state document came in between
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+        if (!ours(current)) throw new RebuildInProgressError(name);
+        const retired = [...(current.data.retired ?? [])];
+        if (current.data.collection !== collection) retired.push({ collection: current.data.collection, at: this.now().toISOString() });
+        const next: ProjectionState = {
+          name,
+          version: definition.version,
+          generation,
+          collection,
+          ...(retired.length > 0 ? { retired } : {}),
+        };
+        try {
+          await this.documents.put(STATE_COLLECTION, name, next, current.version);
+          break;
+        } catch (error) {
+          if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+        }
+      }
       this.activeCache.delete(name);
-      if (!this.stopped) this.startLive(definition, collection);
-      if (state.collection !== collection) await this.documents.dropCollection(state.collection);
-      return this.status(name);
+      if (!this.stopped && this.started) this.startLive(definition, collection);
+      const status = await this.status(name);
+      await this.finishRequests(requests, { status: 'done', collection, checkpoint: status.checkpoint });
+      if ((this.options.retireGraceMs ?? 5000) === 0) await this.dropRetired();
+      return status;
     } catch (error) {
-      const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
-      if (current?.data.rebuilding) {
-        const { rebuilding: _dropped, ...rest } = current.data;
-        await this.documents.put(STATE_COLLECTION, name, rest, current.version);
+      clearInterval(heartbeat);
+      await writes;
+      if (!lost) {
+        try {
+          const current = await this.documents.get<ProjectionState>(STATE_COLLECTION, name);
+          if (ours(current)) {
+            const { rebuilding: _dropped, ...rest } = current.data;
+            await this.documents.put(STATE_COLLECTION, name, rest, current.version);
+            if (collection !== current.data.collection) await this.documents.dropCollection(collection);
+          }
+        } catch (cleanup) {
+          // the mark stays until its lease expires, then the next runner takes it over
+          this.options.logger?.warn({ projection: name, err: cleanup }, 'rebuild mark not cleared after a failure; it will expire');
+        }
+      }
+      if (error instanceof RebuildStoppedError || lost) {
+        // not carried out: back in the queue for whoever owns the projections next
+        await this.finishRequests(requests, { status: 'pending' });
+      } else {
+        await this.finishRequests(requests, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
       }
       throw error;
+    }
+  }
+
+  /** The open requests for a projection, now carried out by this runner (which holds the projection's mark). */
+  private async claimRequests(name: string): Promise<RebuildRequest[]> {
+    const claimed: RebuildRequest[] = [];
+    const page = await this.documents.find<RebuildRequest>(REBUILD_REQUESTS_COLLECTION, {
+      where: { projection: name, status: { in: ['pending', 'running'] } },
+      limit: 1000,
+    });
+    for (const doc of page.items) {
+      const request: RebuildRequest = { ...doc.data, status: 'running', owner: this.ownerId, startedAt: this.now().toISOString() };
+      try {
+        await this.documents.put(REBUILD_REQUESTS_COLLECTION, doc.id, request, doc.version);
+        claimed.push(request);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    return claimed;
+  }
+
+  private async finishRequests(requests: RebuildRequest[], outcome: Partial<RebuildRequest>): Promise<void> {
+    for (const request of requests) {
+      const stored = await this.documents.get<RebuildRequest>(REBUILD_REQUESTS_COLLECTION, request.id);
+      if (!stored || stored.data.owner !== this.ownerId || stored.data.status !== 'running') continue;
+      const { owner: _owner, startedAt: _startedAt, ...unclaimed } = stored.data;
+      const next: RebuildRequest =
+        outcome.status === 'pending'
+          ? { ...unclaimed, status: 'pending' }
+          : { ...stored.data, ...outcome, finishedAt: this.now().toISOString() };
+      await this.documents.put(REBUILD_REQUESTS_COLLECTION, request.id, next, stored.version).catch((error) => {
+        if (!(error instanceof VersionConflictError)) throw error;
+      });
     }
   }
 
@@ -202,6 +601,7 @@ export class ProjectionRunner {
       const [next] = await this.events.readAll({ fromPosition: checkpoint, maxCount: 1 });
       if (next) lagSeconds = Math.max(0, (this.now().getTime() - Date.parse(next.recordedAt)) / 1000);
     }
+    const mark = state.rebuilding;
     return {
       name,
       version: state.version,
@@ -210,7 +610,10 @@ export class ProjectionRunner {
       head,
       lagPositions: Math.max(0, head - checkpoint),
       lagSeconds,
-      rebuilding: Boolean(state.rebuilding),
+      rebuilding: Boolean(mark && !this.isStale(mark)),
+      ...(mark
+        ? { rebuild: { owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt, stale: this.isStale(mark) } }
+        : {}),
       running: Boolean(live),
       lastError: live?.lastError,
     };
@@ -267,7 +670,12 @@ export class ProjectionRunner {
         ops.push({ op: 'put', collection, id, data, expectedVersion: before ? before.version : 'absent' });
       }
     }
-    await this.documents.commitBatch(ops, { name: collection, position: batch[batch.length - 1].position });
+    const position = batch[batch.length - 1].position;
+    // false = the stored checkpoint is already at or past this batch: these events were not applied by this call.
+    // Never a success: a rebuild would skip them, a live projection would move on from a position it did not reach.
+    if (!(await this.documents.commitBatch(ops, { name: collection, position }))) {
+      throw new CheckpointRefusedError(collection, position, await this.documents.getCheckpoint(collection));
+    }
   }
 
   private async state(name: string): Promise<ProjectionState | undefined> {
@@ -276,9 +684,34 @@ export class ProjectionRunner {
   }
 }
 
+/** A batch whose checkpoint is not ahead of the stored one (another writer, or a stale subscription, got there). */
+export class CheckpointRefusedError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly position: number,
+    readonly stored: number | undefined,
+  ) {
+    super(`Checkpoint of ${collection} refused the batch ending at ${position}: it is already at ${String(stored)}`);
+    this.name = 'CheckpointRefusedError';
+  }
+}
+
 export class RebuildInProgressError extends Error {
+  constructor(
+    readonly projection: string,
+    /** the open request, when the rebuild was requested */
+    readonly requestId?: string,
+  ) {
+    super(`A rebuild of ${projection} is already requested or running`);
+    this.name = 'RebuildInProgressError';
+  }
+}
+
+/** The runner stopped while rebuilding: the work is handed back (its requests go back to pending). */
+class RebuildStoppedError extends Error {
   constructor(readonly projection: string) {
-    super(`A rebuild of ${projection} is already running`);
+    super(`runner stopped during the rebuild of ${projection}`);
+    this.name = 'RebuildStoppedError';
   }
 }
 
@@ -289,20 +722,27 @@ function collectionName(definition: ProjectionDefinition, generation: number): s
 /**
  * One projection's live subscription. Events are buffered and committed in batches; the subscription
  * only advances once a batch is committed, so a failure restarts it from the stored checkpoint.
+ *
+ * Each subscription it opens is tagged with a generation: events from an older one (stopped after a failed
+ * batch, but still delivering until its store has cancelled it) are ignored, so they can never make a later
+ * batch and move the checkpoint past the events that failed.
  */
 class LiveProjection {
   private subscription?: Subscription;
   private buffer: StoredEvent[] = [];
+  private generation = 0;
   private flushTimer?: NodeJS.Immediate;
   private flushing: Promise<void> = Promise.resolve();
   private failures = 0;
   private stopped = false;
+  /** stop() has begun: nothing starts any more */
+  private closing = false;
   private restartTimer?: NodeJS.Timeout;
   lastError?: string;
 
   constructor(
     private readonly definition: ProjectionDefinition,
-    private readonly collection: string,
+    readonly collection: string,
     private readonly events: EventStore,
     private readonly documents: DocumentStore,
     private readonly batchSize: number,
@@ -311,17 +751,23 @@ class LiveProjection {
   ) {}
 
   async start(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.closing) return;
+    const generation = ++this.generation;
     const checkpoint = await this.documents.getCheckpoint(this.collection);
+    if (this.stopped || this.closing || generation !== this.generation) return;
     this.buffer = [];
+    const current = () => !this.stopped && generation === this.generation;
     this.subscription = this.events.subscribeToAll({
       fromPosition: checkpoint,
       onEvent: async (event) => {
+        if (!current()) return; // a stale subscription: never part of a batch
         this.buffer.push(event);
         if (this.buffer.length >= this.batchSize) await this.flush();
         else this.scheduleFlush();
       },
-      onCaughtUp: () => this.scheduleFlush(),
+      onCaughtUp: () => {
+        if (current()) this.scheduleFlush();
+      },
       onDropped: (error, attempt) =>
         this.options.logger?.warn(
           { projection: this.definition.name, attempt, err: error },
@@ -342,12 +788,23 @@ class LiveProjection {
     this.flushing = this.flushing.then(async () => {
       if (this.buffer.length === 0 || this.stopped) return;
       const batch = this.buffer;
+      const generation = this.generation;
       this.buffer = [];
       try {
         await this.apply(this.definition, this.collection, batch);
         this.failures = 0;
         this.lastError = undefined;
       } catch (error) {
+        if (generation !== this.generation) return; // already restarted
+        if (error instanceof CheckpointRefusedError) {
+          // another writer is ahead of this subscription: carry on from where it got to (not a failure)
+          this.options.logger?.warn(
+            { projection: this.definition.name, position: error.position, stored: error.stored },
+            'projection checkpoint is ahead of this subscription; restarting from it',
+          );
+          await this.restart(this.options.backoff?.initialMs ?? 100);
+          return;
+        }
         this.failures += 1;
         this.lastError = error instanceof Error ? error.message : String(error);
         const conflict = error instanceof VersionConflictError;
@@ -355,30 +812,35 @@ class LiveProjection {
           { projection: this.definition.name, err: error, attempt: this.failures, conflict },
           'projection batch failed; restarting from the checkpoint',
         );
-        await this.restart();
+        const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 10_000 };
+        await this.restart(Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 20)));
       }
     });
     return this.flushing;
   }
 
-  private async restart(): Promise<void> {
+  private async restart(delay: number): Promise<void> {
     const sub = this.subscription;
     this.subscription = undefined;
+    this.generation += 1; // whatever the old subscription still delivers is ignored from now on
     this.buffer = [];
     // Not awaited: we may be inside the subscription's own handler.
     void sub?.stop();
-    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 10_000 };
-    const delay = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 20));
     this.restartTimer = setTimeout(() => void this.start(), delay);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.closing = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.flushTimer) clearImmediate(this.flushTimer);
-    await this.subscription?.stop();
-    this.stopped = false;
+    this.flushTimer = undefined;
+    const sub = this.subscription;
+    this.subscription = undefined;
+    // the subscription's handler may be waiting on a batch: let that batch (and what is buffered) commit first
+    await sub?.stop();
+    this.generation += 1;
     await this.flush();
     this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
   }
 }

@@ -6,12 +6,11 @@
  * database or event log does not hand out working links. A fast hash is enough here, unlike for passwords:
  * a token is 256 random bits, not something a person chose, so there is nothing to guess from a dictionary.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** 32 random bytes, base64url without padding: 43 characters, safe in a URL path or query unescaped. */
 const TOKEN_BYTES = 32;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 
 export interface SecretToken {
   /** to send to the person, once */
@@ -39,14 +38,4 @@ export function isWellFormedSecretToken(token: unknown): token is string {
   // so it is one of 16 characters. Any other last character does not encode 32 bytes; refusing it keeps
   // one token from having several spellings.
   return typeof token === 'string' && TOKEN.test(token) && /[AEIMQUYcgkosw048]$/.test(token);
-}
-
-/**
- * Compares two hex strings (token hashes) in time independent of where they differ. False when either is
- * empty or not hex, or their lengths differ: the length of a SHA-256 is public, so that early answer tells
- * nothing, and two empty values (a hash that was never stored) must never count as a match.
- */
-export function timingSafeEqualHex(a: string, b: string): boolean {
-  if (a.length !== b.length || !HEX.test(a) || !HEX.test(b)) return false;
-  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }

@@ -1,3 +1,4 @@
+import { type Clock, SystemClock } from '../clock/clock';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore, Subscription } from '../event-store/event-store.port';
 import type { EventSerializer } from '../events/event-serializer';
@@ -8,6 +9,8 @@ export interface WorkflowStatus {
   checkpoint: number;
   head: number;
   lagPositions: number;
+  /** age of the oldest event after the checkpoint, in seconds (0 when caught up) */
+  lagSeconds: number;
   running: boolean;
   lastError?: string;
 }
@@ -33,6 +36,8 @@ export class WorkflowRunner {
     private readonly documents: DocumentStore,
     private readonly serializer: EventSerializer,
     private readonly logger?: Logger,
+    /** for lag in seconds (default: the system clock) */
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   register(...definitions: WorkflowDefinition[]): this {
@@ -113,11 +118,17 @@ export class WorkflowRunner {
     return Promise.all(
       this.definitions.map(async (w) => {
         const checkpoint = (await this.documents.getCheckpoint(checkpointName(w))) ?? 0;
+        let lagSeconds = 0;
+        if (head > checkpoint) {
+          const [next] = await this.events.readAll({ fromPosition: checkpoint, maxCount: 1 });
+          if (next) lagSeconds = Math.max(0, (this.clock.now().getTime() - Date.parse(next.recordedAt)) / 1000);
+        }
         return {
           name: w.name,
           checkpoint,
           head,
           lagPositions: Math.max(0, head - checkpoint),
+          lagSeconds,
           running: this.subscriptions.has(w.name),
           ...(this.errors.has(w.name) ? { lastError: this.errors.get(w.name) } : {}),
         };

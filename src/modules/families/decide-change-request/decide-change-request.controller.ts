@@ -1,17 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
+import { pendingRequests } from '../../../../projections/staff-queue/staff-queue.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { scopeFilter } from '../../../platform/auth/family-access';
-import { AuthenticatedRequest, strip } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, FamilyRequestParams, pathId } from '../../../platform/http/command-http';
+import { ReadModels } from '../../../platform/projections/read-models';
 import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
-import { FamilyEndpoint } from '../family-commands/family-endpoint';
-import { FamilyRequestParams } from '../family-commands/family-id.param';
-import { ListPendingRequestsQuery } from '../read-family/family-queries';
+import { FamilyEndpoint } from '../family-endpoint';
 
 class AcceptBody extends createZodDto(acceptChangeRequestBodySchema) {}
 class RefuseChangeRequestBody extends createZodDto(refuseChangeRequestBodySchema) {}
@@ -20,10 +19,7 @@ const instant = z.iso.datetime({ offset: true });
 class StaffQueueQuery extends createZodDto(
   z.strictObject({
     category: changeCategorySchema.optional(),
-    familyId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
+    familyId: pathId.optional(),
     from: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues à partir de (date ou instant)'),
     to: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues avant (date ou instant, exclu)'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -38,19 +34,16 @@ class StaffQueueQuery extends createZodDto(
 export class DecideChangeRequestController {
   constructor(
     private readonly endpoint: FamilyEndpoint,
-    private readonly queries: QueryBus,
+    private readonly readModels: ReadModels,
   ) {}
 
   @Get('staff/requests')
   @Roles('staff', 'admin', 'auditor')
   @ApiOperation({ summary: 'Demandes en attente, les plus anciennes d’abord (filtres : catégorie, famille, dates)' })
   async queue(@Query() query: StaffQueueQuery, @Req() rq: AuthenticatedRequest) {
-    const { category, familyId, from, to } = query;
+    const { category, familyId, from, to, limit, cursor } = query;
     const communes = scopeFilter(rq.principal);
-    const page = await this.queries.execute(
-      new ListPendingRequestsQuery({ category, familyId, from, to, communes }, query.limit, query.cursor),
-    );
-    return { items: page.items.map((d) => strip(d.data)), nextCursor: page.nextCursor };
+    return pendingRequests(this.readModels, { category, familyId, from, to, communes }, { limit, cursor });
   }
 
   @Post('families/:familyId/requests/:requestId/accept')

@@ -6,12 +6,10 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
-import { createFamilyAccountBodySchema } from '../../identity/identity.schemas';
-import { IdentityService } from '../../identity/identity.service';
+import { AuthenticatedRequest, commandContext, FamilyIdParam } from '../../../platform/http/command-http';
+import { CreateAccount, createFamilyAccountBodySchema } from '../../identity';
 import { addChildBodySchema, registerFamilyBodySchema } from '../families.schemas';
-import { FamilyEndpoint } from '../family-commands/family-endpoint';
-import { FamilyIdParam } from '../family-commands/family-id.param';
+import { FamilyEndpoint } from '../family-endpoint';
 
 /** Registering a family may create the guardian's login at once (activation e-mail), as the commune does. */
 class RegisterFamilyBody extends createZodDto(
@@ -29,7 +27,7 @@ class AddChildBody extends createZodDto(addChildBodySchema) {}
 export class RegisterFamilyController {
   constructor(
     private readonly endpoint: FamilyEndpoint,
-    private readonly identity: IdentityService,
+    private readonly accounts: CreateAccount,
   ) {}
 
   @Post()
@@ -47,7 +45,7 @@ export class RegisterFamilyController {
     });
     if (!body.account) return registered;
     // The registration checked the caller's scope for this commune.
-    const account = await this.identity.createParentAccount(familyId, body.account, commandContext(request));
+    const account = await this.accounts.forNewFamily(familyId, body.account, commandContext(request));
     return { ...registered, account };
   }
 

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, FamilyIdParam } from '../../../platform/http/command-http';
 import {
   requestAddressChangeBodySchema,
   requestAuthorizationsChangeBodySchema,
@@ -17,8 +17,7 @@ import {
   requestHealthDataChangeBodySchema,
   requestTaxInfoChangeBodySchema,
 } from '../families.schemas';
-import { FamilyEndpoint } from '../family-commands/family-endpoint';
-import { FamilyIdParam } from '../family-commands/family-id.param';
+import { FamilyEndpoint } from '../family-endpoint';
 
 class AddressChangeBody extends createZodDto(requestAddressChangeBodySchema) {}
 class ContactChangeBody extends createZodDto(requestContactChangeBodySchema) {}

@@ -1,18 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
+import { accountsOfFamily } from '../../../../projections/accounts/accounts.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
-import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
-import { strip } from '../../../platform/http/command-http';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
-import { DOCUMENT_STORE } from '../../../platform/tokens';
-import { FamilyIdParam } from '../../families/family-commands/family-id.param';
+import { FamilyIdParam } from '../../../platform/http/command-http';
+import { ReadModels } from '../../../platform/projections/read-models';
 import { createFamilyAccountBodySchema, createStaffAccountBodySchema, disableAccountBodySchema } from '../identity.schemas';
-import { IdentityService } from '../identity.service';
+import { CreateAccount } from './create-account';
+import { DisableAccount } from './disable-account';
+import { EnableAccount } from './enable-account';
+import { ResendActivation } from './resend-activation';
 
 class CreateFamilyAccountBody extends createZodDto(createFamilyAccountBodySchema) {}
 class CreateStaffAccountBody extends createZodDto(createStaffAccountBodySchema) {}
@@ -27,17 +28,19 @@ class AccountIdParam extends createZodDto(
 @Controller()
 export class AccountsController {
   constructor(
-    private readonly identity: IdentityService,
+    private readonly createAccount: CreateAccount,
+    private readonly resend: ResendActivation,
+    private readonly disableAccount: DisableAccount,
+    private readonly enableAccount: EnableAccount,
     private readonly access: FamilyAccessPolicy,
-    private readonly projections: ProjectionRunner,
-    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    private readonly readModels: ReadModels,
   ) {}
 
   @Post('families/:familyId/accounts')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: "Créer l'identifiant d'un adulte de la famille ; il reçoit un lien d'activation par e-mail" })
   createFamilyAccount(@Param() p: FamilyIdParam, @Body() body: CreateFamilyAccountBody, @Req() rq: AuthenticatedRequest) {
-    return this.identity.createFamilyAccount(rq.principal, p.familyId, body, commandContext(rq));
+    return this.createAccount.forFamily(rq.principal, p.familyId, body, commandContext(rq));
   }
 
   @Get('families/:familyId/accounts')
@@ -45,25 +48,21 @@ export class AccountsController {
   @ApiOperation({ summary: 'Les identifiants de la famille et leur état' })
   async familyAccounts(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest) {
     await this.access.assertCanReach(rq.principal, p.familyId);
-    const page = await this.documents.find(await this.projections.collectionOf('accounts'), {
-      where: { familyId: p.familyId },
-      limit: 100,
-    });
-    return { items: page.items.map((d) => strip(d.data)) };
+    return { items: await accountsOfFamily(this.readModels, p.familyId) };
   }
 
   @Post('admin/accounts')
   @Roles('admin')
   @ApiOperation({ summary: 'Créer un compte agent, auditeur ou administrateur (lien d’activation par e-mail)' })
   createStaffAccount(@Body() body: CreateStaffAccountBody, @Req() rq: AuthenticatedRequest) {
-    return this.identity.createStaffAccount(body, commandContext(rq));
+    return this.createAccount.forStaff(body, commandContext(rq));
   }
 
   @Post('accounts/:accountId/activation')
   @Roles('staff', 'admin')
   @ApiOperation({ summary: "Envoyer un nouveau lien d'activation (le précédent cesse de fonctionner)" })
   resendActivation(@Param() p: AccountIdParam, @Body() _body: EmptyBody, @Req() rq: AuthenticatedRequest) {
-    return this.identity.resendActivation(rq.principal, p.accountId, commandContext(rq));
+    return this.resend.execute(rq.principal, p.accountId, commandContext(rq));
   }
 
   @Post('accounts/:accountId/disable')
@@ -71,7 +70,7 @@ export class AccountsController {
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Désactiver un compte : ses sessions sont closes' })
   async disable(@Param() p: AccountIdParam, @Body() body: DisableAccountBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.disable(rq.principal, p.accountId, body.reason, commandContext(rq));
+    await this.disableAccount.execute(rq.principal, p.accountId, body.reason, commandContext(rq));
   }
 
   @Post('accounts/:accountId/enable')
@@ -79,6 +78,6 @@ export class AccountsController {
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Réactiver un compte' })
   async enable(@Param() p: AccountIdParam, @Body() _body: EmptyBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.enable(rq.principal, p.accountId, commandContext(rq));
+    await this.enableAccount.execute(rq.principal, p.accountId, commandContext(rq));
   }
 }

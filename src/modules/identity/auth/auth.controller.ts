@@ -7,9 +7,14 @@ import { createZodDto } from 'nestjs-zod';
 import { Public, Roles } from '../../../platform/auth/auth.decorators';
 import type { CommandContext } from '../../../platform/commands/command-context';
 import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
+import { ActivateAccount } from '../activation/activate-account';
 import { changePasswordBodySchema, forgotPasswordBodySchema, loginBodySchema, tokenPasswordBodySchema } from '../identity.schemas';
-import { IdentityService } from '../identity.service';
+import { Login } from '../login/login';
 import { passwordRulesDescription } from '../password-policy.rules';
+import { ChangePassword } from '../passwords/change-password';
+import { ForgotPassword } from '../passwords/forgot-password';
+import { ResetPassword } from '../passwords/reset-password';
+import { SessionStore } from '../sessions/session-store';
 
 class LoginBody extends createZodDto(loginBodySchema) {}
 class ForgotPasswordBody extends createZodDto(forgotPasswordBodySchema) {}
@@ -22,14 +27,21 @@ const RULES = `Règles du mot de passe : ${passwordRulesDescription.join(' ; ')}
 @ApiTags('Connexion')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly loginUseCase: Login,
+    private readonly sessions: SessionStore,
+    private readonly changePasswordUseCase: ChangePassword,
+    private readonly forgotPassword: ForgotPassword,
+    private readonly resetPassword: ResetPassword,
+    private readonly activateAccount: ActivateAccount,
+  ) {}
 
   @Post('login')
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Se connecter avec son identifiant et son mot de passe ; renvoie un jeton de session (Bearer)' })
   login(@Body() body: LoginBody, @Req() rq: AuthenticatedRequest) {
-    return this.identity.login(body.login, body.password, sourceOf(rq));
+    return this.loginUseCase.execute(body.login, body.password, sourceOf(rq));
   }
 
   @Post('logout')
@@ -38,7 +50,7 @@ export class AuthController {
   @Roles('parent', 'staff', 'auditor', 'admin')
   @ApiOperation({ summary: 'Se déconnecter : la session est close côté serveur' })
   async logout(@Body() _body: EmptyBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.logout(rq.principal);
+    if (rq.principal.sessionId) await this.sessions.revoke(rq.principal.sessionId);
   }
 
   @Get('me')
@@ -56,7 +68,7 @@ export class AuthController {
   @Roles('parent', 'staff', 'auditor', 'admin')
   @ApiOperation({ summary: `Changer de mot de passe (les autres sessions sont closes). ${RULES}` })
   async changePassword(@Body() body: ChangePasswordBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.changePassword(rq.principal, body.currentPassword, body.newPassword, sourceOf(rq), commandContext(rq));
+    await this.changePasswordUseCase.execute(rq.principal, body.currentPassword, body.newPassword, sourceOf(rq), commandContext(rq));
   }
 
   @Post('password/forgot')
@@ -64,7 +76,7 @@ export class AuthController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Mot de passe oublié : un lien est envoyé à l’adresse e-mail connue, si le compte existe (même réponse sinon)' })
   async forgot(@Body() body: ForgotPasswordBody) {
-    await this.identity.requestPasswordReset(body.login);
+    await this.forgotPassword.execute(body.login);
     return {
       message:
         'Si cet identifiant correspond à un compte actif, un lien de réinitialisation a été envoyé à l’adresse e-mail indiquée à votre collectivité.',
@@ -76,7 +88,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: `Choisir un nouveau mot de passe avec le lien reçu (toutes les sessions sont closes). ${RULES}` })
   async reset(@Body() body: TokenPasswordBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.resetPassword(body.login, body.token, body.password, anonymousContext(rq));
+    await this.resetPassword.execute(body.login, body.token, body.password, anonymousContext(rq));
   }
 
   @Post('activate')
@@ -84,7 +96,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: `Activer son compte avec le lien reçu et choisir son mot de passe. ${RULES}` })
   async activate(@Body() body: TokenPasswordBody, @Req() rq: AuthenticatedRequest): Promise<void> {
-    await this.identity.activate(body.login, body.token, body.password, anonymousContext(rq));
+    await this.activateAccount.execute(body.login, body.token, body.password, anonymousContext(rq));
   }
 }
 

@@ -81,3 +81,6 @@ export function tooManyAttempts(msBeforeNext: number): DomainError {
 }
 
 export type { RateLimiterRes };
+
+/** Injection token of the LoginThrottle (in memory when embedded, in Redis in server mode). */
+export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');

@@ -1,13 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 
+import type { AccountDocument } from '../../../../projections/accounts/accounts.projection';
+import { accountOf } from '../../../../projections/accounts/accounts.queries';
 import type { Clock } from '../../../platform/clock/clock';
-import type { Principal, Role } from '../../../platform/commands/command-context';
+import type { Principal } from '../../../platform/commands/command-context';
 import type { DocumentStore } from '../../../platform/document-store/document-store.port';
 import { VersionConflictError } from '../../../platform/document-store/document-store.port';
-import { ProjectionRunner } from '../../../platform/projections/projection-runner';
+import { ReadModels } from '../../../platform/projections/read-models';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from '../../../platform/security/secret-token';
 import { CLOCK, DOCUMENT_STORE } from '../../../platform/tokens';
-import { AccountRepository } from '../account-repository';
+import { Accounts } from '../accounts';
 
 export const SESSIONS_COLLECTION = 'sessions';
 /** A session ends after 30 minutes without a request (CNIL/ANSSI practice for a service holding health data)… */
@@ -35,16 +37,10 @@ interface SessionDocument extends SessionAccount, Record<string, unknown> {
  * The account view sessions are checked against (the `accounts` read model). Role, family and scope are
  * read from it at each request, never from the session: a change of scope applies at once.
  */
-interface AccountView {
-  status: string;
-  credentialsVersion: number;
-  hasPassword: boolean;
-  role: Role;
-  familyId?: string;
-  childIds?: string[];
-  scope?: string[];
-  displayName: string;
-}
+type AccountView = Pick<
+  AccountDocument,
+  'status' | 'credentialsVersion' | 'hasPassword' | 'role' | 'familyId' | 'childIds' | 'scope' | 'displayName'
+>;
 
 export interface OpenedSession {
   token: string;
@@ -59,13 +55,18 @@ export interface OpenedSession {
  * password or a disabled account ends every older session, even one this process never saw.
  */
 @Injectable()
-export class SessionStore {
+export class SessionStore implements OnModuleInit {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly projections: ProjectionRunner,
-    private readonly accounts: AccountRepository,
+    private readonly readModels: ReadModels,
+    private readonly accounts: Accounts,
   ) {}
+
+  /** Sessions are found by account (revokeAll) and purged once idle or past their lifetime. */
+  async onModuleInit(): Promise<void> {
+    await this.documents.ensureCollection(SESSIONS_COLLECTION, ['accountId'], { expiry: { fields: ['expiresAt', 'idleExpiresAt'] } });
+  }
 
   async open(account: SessionAccount, source: string, now = this.clock.now()): Promise<OpenedSession> {
     const { token, hash } = newSecretToken();
@@ -120,8 +121,8 @@ export class SessionStore {
    * login right after an activation, or a projector running behind): then the account's stream decides.
    */
   private async accountView(session: SessionDocument): Promise<AccountView | undefined> {
-    const document = await this.documents.get<AccountView>(await this.projections.collectionOf('accounts'), session.accountId);
-    if (document && document.data.credentialsVersion >= session.credentialsVersion) return document.data;
+    const document = await accountOf(this.readModels, session.accountId);
+    if (document && document.credentialsVersion >= session.credentialsVersion) return document;
     const account = await this.accounts.load(session.accountId);
     if (!account) return undefined;
     const { passwordHash, ...rest } = account;

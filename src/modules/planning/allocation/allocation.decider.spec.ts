@@ -1,8 +1,8 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
+import type { Actor } from '../../../platform/domain/command-target';
 import { fold } from '../../../platform/domain/decider';
-import type { AllocationEvent, PlaceReleaseReason, ValidationMode } from '../planning.events';
+import { type ValidationMode } from '../family-planning/family-planning.events';
 import {
-  type Actor,
   type Allocate,
   allocationDecider,
   type AllocationRequest,
@@ -11,6 +11,7 @@ import {
   heldPlaces,
   offerWindowMs,
 } from './allocation.decider';
+import { type AllocationEvent, type PlaceReleaseReason } from './allocation.events';
 
 const spec = DeciderSpecification.for(allocationDecider);
 
@@ -21,6 +22,10 @@ const EXPIRES = '2026-04-03T08:00:00.000Z';
 const AFTER_EXPIRY = '2026-04-03T08:00:00.001Z';
 const STAFF: Actor = { userId: 'agent.siej', role: 'staff' };
 const PARENT: Actor = { userId: 'jean.dupont', role: 'parent' };
+/** the place allocator, which sends the consumer-fed commands */
+const ALLOCATOR: Actor = { userId: 'allocator', role: 'system' };
+/** a family answering an offer */
+const family = (userId: string): Actor => ({ userId, role: 'parent' });
 
 /** Request n of family n (child n), arrived at global position n * 10. */
 function req(n: number, validation: ValidationMode = 'automatic', position = n * 10): AllocationRequest {
@@ -29,7 +34,7 @@ function req(n: number, validation: ValidationMode = 'automatic', position = n *
 const ref = (r: AllocationRequest) => ({ requestId: r.requestId, familyId: r.familyId, childId: r.childId });
 
 function allocate(r: AllocationRequest, places = 2): Allocate {
-  return { type: 'Allocate', request: r, places, offerWindowMs: WINDOW, now: NOW };
+  return { type: 'Allocate', request: r, places, offerWindowMs: WINDOW, at: NOW, actor: ALLOCATOR };
 }
 
 // --- events ---------------------------------------------------------------------------------------------
@@ -194,7 +199,13 @@ describe('allocation decider', () => {
   });
 
   describe('Cancel (from the ordered consumer)', () => {
-    const cancel = (r: AllocationRequest) => ({ type: 'Cancel' as const, requestId: r.requestId, now: NOW, offerWindowMs: WINDOW });
+    const cancel = (r: AllocationRequest) => ({
+      type: 'Cancel' as const,
+      requestId: r.requestId,
+      at: NOW,
+      actor: ALLOCATOR,
+      offerWindowMs: WINDOW,
+    });
 
     it('releases a booked place; with nobody waiting nothing else happens', () => {
       const state = spec
@@ -255,8 +266,8 @@ describe('allocation decider', () => {
       type: 'AcceptOffer' as const,
       requestId: r.requestId,
       familyId,
-      now,
-      by: `parent-${r.familyId}`,
+      at: now,
+      actor: family(`parent-${r.familyId}`),
     });
 
     it('books the offered place within the window', () => {
@@ -313,7 +324,7 @@ describe('allocation decider', () => {
     it('releases the place and offers it to the next one', () => {
       const state = spec
         .given([...FULL_WITH_QUEUE, released(r1, 'cancelled'), offered(r3)])
-        .when({ type: 'DeclineOffer', requestId: 'r3', familyId: 'f3', by: 'parent-f3', now: LATER, offerWindowMs: WINDOW })
+        .when({ type: 'DeclineOffer', requestId: 'r3', familyId: 'f3', actor: family('parent-f3'), at: LATER, offerWindowMs: WINDOW })
         .then([
           { type: 'OfferDeclined', data: { ...ref(r3), declinedAt: LATER, by: 'parent-f3' } },
           released(r3, 'offer-declined'),
@@ -329,7 +340,8 @@ describe('allocation decider', () => {
     const expire = (r: AllocationRequest, now = AFTER_EXPIRY) => ({
       type: 'ExpireOffer' as const,
       requestId: r.requestId,
-      now,
+      at: now,
+      actor: ALLOCATOR,
       offerWindowMs: WINDOW,
     });
 
@@ -378,7 +390,7 @@ describe('allocation decider', () => {
     const acceptBy = (r: AllocationRequest, actor = STAFF) => ({
       type: 'AcceptByStaff' as const,
       requestId: r.requestId,
-      now: LATER,
+      at: LATER,
       actor,
     });
     const refuseBy = (r: AllocationRequest, reason = 'Enfant non inscrit à cette activité', actor = STAFF) => ({
@@ -386,7 +398,7 @@ describe('allocation decider', () => {
       requestId: r.requestId,
       reason,
       actor,
-      now: LATER,
+      at: LATER,
       offerWindowMs: WINDOW,
     });
 
@@ -477,7 +489,7 @@ describe('allocation decider', () => {
   });
 
   describe('Close', () => {
-    const close = (reason = 'Grève du personnel') => ({ type: 'Close' as const, reason, now: LATER, by: STAFF.userId });
+    const close = (reason = 'Grève du personnel') => ({ type: 'Close' as const, reason, at: LATER, actor: STAFF });
 
     it('releases every live request in arrival order (held places and the queue), with the reason', () => {
       const s2 = req(2, 'staff');
@@ -525,13 +537,13 @@ describe('allocation decider', () => {
     it('more places on a closed day offer nothing', () => {
       spec
         .given([capacity(1), allocated(r1), waitListed(r2, 1), dayClosed(), released(r1, 'closure'), removed(r2, 'closure')])
-        .when({ type: 'ChangeCapacity', places: 5, now: LATER, offerWindowMs: WINDOW })
+        .when({ type: 'ChangeCapacity', places: 5, at: LATER, actor: STAFF, offerWindowMs: WINDOW })
         .then([capacity(5, 1)]);
     });
   });
 
   describe('ChangeCapacity', () => {
-    const change = (places: number) => ({ type: 'ChangeCapacity' as const, places, now: NOW, offerWindowMs: WINDOW });
+    const change = (places: number) => ({ type: 'ChangeCapacity' as const, places, at: NOW, actor: STAFF, offerWindowMs: WINDOW });
 
     it('sets the capacity of a new day', () => {
       spec
@@ -559,7 +571,13 @@ describe('allocation decider', () => {
       expect(heldPlaces(lowered)).toBe(3);
       expect(lowered.allocated).toEqual(['r1', 'r2', 'r3']);
 
-      const cancel = (r: AllocationRequest) => ({ type: 'Cancel' as const, requestId: r.requestId, now: NOW, offerWindowMs: WINDOW });
+      const cancel = (r: AllocationRequest) => ({
+        type: 'Cancel' as const,
+        requestId: r.requestId,
+        at: NOW,
+        actor: ALLOCATOR,
+        offerWindowMs: WINDOW,
+      });
       const afterLowered = [...given, capacity(1, 3)];
       // 3 held for 1 place: a cancellation leaves 2 held, still over: no offer
       spec
@@ -612,8 +630,8 @@ describe('allocation decider', () => {
       state = produced.reduce(allocationDecider.evolve, state);
     };
     [r1, r2, r3, r4].forEach((r) => run(allocate(r, 2)));
-    run({ type: 'Cancel', requestId: 'r1', now: NOW, offerWindowMs: WINDOW });
-    run({ type: 'AcceptOffer', requestId: 'r3', familyId: 'f3', now: LATER, by: 'parent-f3' });
+    run({ type: 'Cancel', requestId: 'r1', at: NOW, actor: ALLOCATOR, offerWindowMs: WINDOW });
+    run({ type: 'AcceptOffer', requestId: 'r3', familyId: 'f3', at: LATER, actor: family('parent-f3') });
     expect(fold(allocationDecider, events)).toEqual(state);
     expect(lists(state)).toEqual({ places: 2, allocated: ['r2', 'r3'], pendingStaff: [], offered: [], waiting: ['r4'] });
   });

@@ -42,11 +42,13 @@
  *   once and a throwing consumer would stop. Commands from people (family, staff) are refused with a
  *   DomainError instead, so that the API can answer.
  */
+import { type CommandMeta, STAFF_ROLES } from '../../../platform/domain/command-target';
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { assertNever } from '../../../platform/domain/exhaustive';
-import type { AllocationEvent, PlaceReleaseReason, RequestRef, ValidationMode } from '../planning.events';
-import type { Instant } from '../planning.types';
+import { type ValidationMode } from '../family-planning/family-planning.events';
+import type { Activity, Instant, LocalDate } from '../planning.types';
+import { type AllocationEvent, type PlaceReleaseReason, type RequestRef } from './allocation.events';
 
 // ---------------------------------------------------------------------------------------------------
 // Offer window
@@ -57,6 +59,11 @@ export const DEFAULT_OFFER_WINDOW_DAYS = 2;
 export const MIN_OFFER_WINDOW_DAYS = 1;
 export const MAX_OFFER_WINDOW_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The places of an activity on a day: the day's override, else the default. */
+export function placesOn(activity: Pick<Activity, 'placesPerDay' | 'placeOverrides'>, date: LocalDate): number {
+  return activity.placeOverrides[date] ?? activity.placesPerDay;
+}
 
 /** The reply window in ms for a number of days (1–14); a configuration outside the range is a programming error. */
 export function offerWindowMs(days: number = DEFAULT_OFFER_WINDOW_DAYS): number {
@@ -70,15 +77,8 @@ export function offerWindowMs(days: number = DEFAULT_OFFER_WINDOW_DAYS): number 
 // Commands
 // ---------------------------------------------------------------------------------------------------
 
-export type Actor = { userId: string; role: string };
-
-/** Roles allowed to run the staff commands on places. */
-export const ALLOCATION_STAFF_ROLES: readonly string[] = ['staff', 'admin', 'system'];
-
-/** What every command that may free a place needs to offer it to the next family. */
-type OfferTerms = {
-  /** ISO instant at which the command is handled */
-  now: Instant;
+/** What every command that may free a place needs to offer it to the next family (`at`: when it is handled). */
+type OfferTerms = CommandMeta & {
   /** reply window given to the family a freed place is offered to */
   offerWindowMs: number;
 };
@@ -102,30 +102,29 @@ export type Allocate = OfferTerms & {
 export type Cancel = OfferTerms & { type: 'Cancel'; requestId: string };
 
 /** From the family (API): take the offered place. */
-export type AcceptOffer = { type: 'AcceptOffer'; requestId: string; familyId: string; now: Instant; by: string };
+export type AcceptOffer = CommandMeta & { type: 'AcceptOffer'; requestId: string; familyId: string };
 
 /** From the family (API): turn the offered place down. */
-export type DeclineOffer = OfferTerms & { type: 'DeclineOffer'; requestId: string; familyId: string; by: string };
+export type DeclineOffer = OfferTerms & { type: 'DeclineOffer'; requestId: string; familyId: string };
 
 /** From the offer-expiry job (at least once): the reply window is over. */
 export type ExpireOffer = OfferTerms & { type: 'ExpireOffer'; requestId: string };
 
 /** From staff (API): validate a request of a staff-validated activity. */
-export type AcceptByStaff = { type: 'AcceptByStaff'; requestId: string; now: Instant; actor: Actor };
+export type AcceptByStaff = CommandMeta & { type: 'AcceptByStaff'; requestId: string };
 
 /** From staff (API): refuse a request of a staff-validated activity, with a reason shown to the family. */
-export type RefuseByStaff = OfferTerms & { type: 'RefuseByStaff'; requestId: string; reason: string; actor: Actor };
+export type RefuseByStaff = OfferTerms & { type: 'RefuseByStaff'; requestId: string; reason: string };
 
 /** From the closure workflow: the day is closed (Fermeture); every request is released. */
-export type Close = { type: 'Close'; reason: string; now: Instant; by: string };
+/** `closedBy`: who declared the closure, when the command is sent for them (the closure workflow); default the actor. */
+export type Close = CommandMeta & { type: 'Close'; reason: string; closedBy?: string };
 
 /** From staff (API) or the catalogue workflow: the number of places of the day changes. */
 export type ChangeCapacity = OfferTerms & { type: 'ChangeCapacity'; places: number };
 
 export type AllocationCommand =
   Allocate | Cancel | AcceptOffer | DeclineOffer | ExpireOffer | AcceptByStaff | RefuseByStaff | Close | ChangeCapacity;
-
-export type AllocationCommandType = AllocationCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State
@@ -344,9 +343,9 @@ function offerExpired(expiresAt: Instant | undefined): DomainError {
 function acceptOffer(command: AcceptOffer, state: AllocationState): AllocationEvent[] {
   const offer = outstandingOffer(command, state);
   // The expiry job may not have run yet: the window is what counts.
-  if (Date.parse(command.now) >= Date.parse(offer.expiresAt)) throw offerExpired(offer.expiresAt);
+  if (Date.parse(command.at) >= Date.parse(offer.expiresAt)) throw offerExpired(offer.expiresAt);
   const ref = refOf(offer);
-  return new Outcome(state).push({ type: 'OfferAccepted', data: { ...ref, acceptedAt: command.now, by: command.by } }).push({
+  return new Outcome(state).push({ type: 'OfferAccepted', data: { ...ref, acceptedAt: command.at, by: command.actor.userId } }).push({
     type: 'PlaceAllocated',
     data: {
       ...ref,
@@ -360,7 +359,7 @@ function acceptOffer(command: AcceptOffer, state: AllocationState): AllocationEv
 function declineOffer(command: DeclineOffer, state: AllocationState): AllocationEvent[] {
   const offer = outstandingOffer(command, state);
   const out = new Outcome(state)
-    .push({ type: 'OfferDeclined', data: { ...refOf(offer), declinedAt: command.now, by: command.by } })
+    .push({ type: 'OfferDeclined', data: { ...refOf(offer), declinedAt: command.at, by: command.actor.userId } })
     .push({ type: 'PlaceReleased', data: { ...refOf(offer), reason: 'offer-declined' } });
   return offerFreePlaces(out, command).events;
 }
@@ -373,13 +372,13 @@ function declineOffer(command: DeclineOffer, state: AllocationState): Allocation
 function expireOffer(command: ExpireOffer, state: AllocationState): AllocationEvent[] {
   const slot = state.requests[command.requestId];
   if (!slot || slot.status !== 'offered' || slot.expiresAt === undefined) return [];
-  if (Date.parse(command.now) < Date.parse(slot.expiresAt)) {
+  if (Date.parse(command.at) < Date.parse(slot.expiresAt)) {
     throw new DomainError('OFFER_NOT_EXPIRED', "Le délai de réponse à cette proposition n'est pas encore écoulé.", 'conflict', {
       expiresAt: slot.expiresAt,
     });
   }
   const out = new Outcome(state)
-    .push({ type: 'OfferExpired', data: { ...refOf(slot), expiredAt: command.now } })
+    .push({ type: 'OfferExpired', data: { ...refOf(slot), expiredAt: command.at } })
     .push({ type: 'PlaceReleased', data: { ...refOf(slot), reason: 'offer-expired' } });
   return offerFreePlaces(out, command).events;
 }
@@ -387,7 +386,7 @@ function expireOffer(command: ExpireOffer, state: AllocationState): AllocationEv
 // --- staff -------------------------------------------------------------------------------------------
 
 function staffDecidable(command: AcceptByStaff | RefuseByStaff, state: AllocationState): AllocationRequestState {
-  if (!ALLOCATION_STAFF_ROLES.includes(command.actor.role)) {
+  if (!STAFF_ROLES.includes(command.actor.role)) {
     throw new DomainError('STAFF_ONLY', 'Cette action est réservée aux agents de la commune.', 'forbidden');
   }
   const slot = state.requests[command.requestId];
@@ -412,7 +411,7 @@ function staffDecidable(command: AcceptByStaff | RefuseByStaff, state: Allocatio
 
 function acceptByStaff(command: AcceptByStaff, state: AllocationState): AllocationEvent[] {
   const slot = staffDecidable(command, state);
-  return [{ type: 'RequestAcceptedByStaff', data: { ...refOf(slot), acceptedAt: command.now, acceptedBy: command.actor.userId } }];
+  return [{ type: 'RequestAcceptedByStaff', data: { ...refOf(slot), acceptedAt: command.at, acceptedBy: command.actor.userId } }];
 }
 
 function refuseByStaff(command: RefuseByStaff, state: AllocationState): AllocationEvent[] {
@@ -427,7 +426,7 @@ function refuseByStaff(command: RefuseByStaff, state: AllocationState): Allocati
   }
   const out = new Outcome(state).push({
     type: 'RequestRefusedByStaff',
-    data: { ...refOf(slot), reason, refusedAt: command.now, refusedBy: command.actor.userId },
+    data: { ...refOf(slot), reason, refusedAt: command.at, refusedBy: command.actor.userId },
   });
   if (slot.status === 'waiting') return out.events;
   out.push({ type: 'PlaceReleased', data: { ...refOf(slot), reason: 'refused-by-staff' } });
@@ -446,7 +445,10 @@ function close(command: Close, state: AllocationState): AllocationEvent[] {
       'invalid',
     );
   }
-  const out = new Outcome(state).push({ type: 'DayClosed', data: { reason, closedAt: command.now, closedBy: command.by } });
+  const out = new Outcome(state).push({
+    type: 'DayClosed',
+    data: { reason, closedAt: command.at, closedBy: command.closedBy ?? command.actor.userId },
+  });
   const live = Object.values(state.requests)
     .filter((slot) => isLive(slot.status))
     .sort((a, b) => a.position - b.position);
@@ -483,15 +485,15 @@ class Outcome {
 
 /** Offers every free place to the head of the waiting list, in order. */
 function offerFreePlaces(out: Outcome, terms: OfferTerms): Outcome {
-  const now = Date.parse(terms.now);
-  if (Number.isNaN(now)) throw new Error(`Invalid command instant: ${terms.now}`);
+  const now = Date.parse(terms.at);
+  if (Number.isNaN(now)) throw new Error(`Invalid command instant: ${terms.at}`);
   if (!Number.isFinite(terms.offerWindowMs) || terms.offerWindowMs <= 0) {
     throw new Error(`Invalid offer window: ${terms.offerWindowMs}`);
   }
   const expiresAt = new Date(now + terms.offerWindowMs).toISOString();
   while (freePlaces(out.state) > 0 && out.state.waiting.length > 0) {
     const head = out.state.requests[out.state.waiting[0]];
-    out.push({ type: 'PlaceOffered', data: { ...refOf(head), offeredAt: terms.now, expiresAt } });
+    out.push({ type: 'PlaceOffered', data: { ...refOf(head), offeredAt: terms.at, expiresAt } });
   }
   return out;
 }

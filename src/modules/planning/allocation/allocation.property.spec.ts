@@ -9,12 +9,12 @@
  */
 import fc from 'fast-check';
 
+import type { Actor } from '../../../platform/domain/command-target';
 import { fold } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { assertNever } from '../../../platform/domain/exhaustive';
-import type { AllocationEvent, ValidationMode } from '../planning.events';
+import { type ValidationMode } from '../family-planning/family-planning.events';
 import {
-  type Actor,
   type AllocationCommand,
   allocationDecider,
   type AllocationState,
@@ -23,10 +23,13 @@ import {
   isLive,
   type LiveStatus,
 } from './allocation.decider';
+import { type AllocationEvent } from './allocation.events';
 
 const START = Date.parse('2026-04-01T06:00:00.000Z');
 const HOUR = 3600 * 1000;
 const STAFF: Actor = { userId: 'agent', role: 'staff' };
+const PARENT: Actor = { userId: 'parent', role: 'parent' };
+const ALLOCATOR: Actor = { userId: 'allocator', role: 'system' };
 
 type Op =
   | { kind: 'request'; child: number; validation: ValidationMode; places: number; gap: number }
@@ -112,7 +115,7 @@ function familyOf(world: World, requestId: string): string {
 
 function commandFor(world: World, op: Exclude<Op, { kind: 'tick' }>): AllocationCommand | null {
   const now = new Date(world.clock).toISOString();
-  const terms = { now, offerWindowMs: world.windowMs };
+  const terms = { at: now, actor: ALLOCATOR, offerWindowMs: world.windowMs };
   switch (op.kind) {
     case 'request': {
       world.position += op.gap;
@@ -133,11 +136,11 @@ function commandFor(world: World, op: Exclude<Op, { kind: 'tick' }>): Allocation
       return { type: 'Cancel', requestId: chooseRequest(world, op.pick, live(world)), ...terms };
     case 'accept': {
       const requestId = chooseRequest(world, op.pick, offered(world));
-      return { type: 'AcceptOffer', requestId, familyId: familyOf(world, requestId), now, by: 'parent' };
+      return { type: 'AcceptOffer', requestId, familyId: familyOf(world, requestId), at: now, actor: PARENT };
     }
     case 'decline': {
       const requestId = chooseRequest(world, op.pick, offered(world));
-      return { type: 'DeclineOffer', requestId, familyId: familyOf(world, requestId), by: 'parent', ...terms };
+      return { type: 'DeclineOffer', requestId, familyId: familyOf(world, requestId), ...terms, actor: PARENT };
     }
     case 'expire': {
       const requestId = chooseRequest(world, op.pick, offered(world));
@@ -146,20 +149,20 @@ function commandFor(world: World, op: Exclude<Op, { kind: 'tick' }>): Allocation
       // processes), or whenever (a stale or early delivery at the current clock).
       if (op.timing === 'on-time' && expiresAt) world.clock = Math.max(world.clock, Date.parse(expiresAt));
       if (op.timing === 'just-before' && expiresAt) world.clock = Math.max(world.clock, Date.parse(expiresAt) - 1);
-      return { type: 'ExpireOffer', requestId, now: new Date(world.clock).toISOString(), offerWindowMs: world.windowMs };
+      return { type: 'ExpireOffer', requestId, at: new Date(world.clock).toISOString(), actor: ALLOCATOR, offerWindowMs: world.windowMs };
     }
     case 'staff-accept':
-      return { type: 'AcceptByStaff', requestId: chooseRequest(world, op.pick, staffUndecided(world)), now, actor: STAFF };
+      return { type: 'AcceptByStaff', requestId: chooseRequest(world, op.pick, staffUndecided(world)), at: now, actor: STAFF };
     case 'staff-refuse':
       return {
         type: 'RefuseByStaff',
         requestId: chooseRequest(world, op.pick, staffUndecided(world)),
         reason: 'Dossier incomplet',
-        actor: STAFF,
         ...terms,
+        actor: STAFF,
       };
     case 'close':
-      return { type: 'Close', reason: 'Fermeture exceptionnelle', now, by: 'agent' };
+      return { type: 'Close', reason: 'Fermeture exceptionnelle', at: now, actor: STAFF };
     case 'capacity':
       return { type: 'ChangeCapacity', places: op.places, ...terms };
     default:

@@ -1,9 +1,9 @@
 /**
  * What the allocator's decisions mean for a family, in words and in the family's own stream (pure).
  */
-import type { ReservationEnded } from '../family-planning/family-planning.events';
+import { type ReservationEnded } from '../family-planning/family-planning.events';
 import { formatDateFr, formatInstantFr } from '../rules/format-fr';
-import type { FamilyNotice } from './allocation-consumer';
+import type { FamilyNotice } from './allocation-follow-ups.workflow';
 
 /** The French words of each notice (the template lays them out). */
 export function noticeText(notice: FamilyNotice, child: string, activity: string): { title: string; message: string } {

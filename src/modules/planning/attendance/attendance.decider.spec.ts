@@ -1,9 +1,10 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
+import type { Actor } from '../../../platform/domain/command-target';
 import { attendanceDecider, RecordAttendance } from './attendance.decider';
 import type { AttendanceRecorded } from './attendance.events';
 
 const spec = DeciderSpecification.for(attendanceDecider);
-const staff = { userId: 'agent', role: 'staff' };
+const staff: Actor = { userId: 'agent', role: 'staff' };
 const base: RecordAttendance = {
   type: 'RecordAttendance',
   activityId: 'alsh',

@@ -1,19 +1,17 @@
+import { type CommandMeta, STAFF_ROLES } from '../../../platform/domain/command-target';
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { parisDateOf } from '../calendar/local-date';
-import type { Instant, LocalDate } from '../planning.types';
+import type { LocalDate } from '../planning.types';
 import { ATTENDANCE_STATUSES, AttendanceEvent, AttendanceStatus } from './attendance.events';
 
-export const ATTENDANCE_ROLES: readonly string[] = ['staff', 'admin', 'system'];
 /** A day's list is a few dozen children; a few hundred bounds a mistaken or hostile request. */
 export const MAX_ATTENDANCE_ENTRIES = 500;
 
-export type RecordAttendance = {
+export type RecordAttendance = CommandMeta & {
   type: 'RecordAttendance';
   activityId: string;
   date: LocalDate;
-  at: Instant;
-  actor: { userId: string; role: string };
   entries: { familyId: string; childId: string; status: AttendanceStatus }[];
   /** the children booked that day (`familyId|childId`), from the day's allocation: only they can be marked */
   booked: string[];
@@ -33,7 +31,7 @@ export const attendanceDecider: Decider<RecordAttendance, AttendanceEvent, Atten
   initialState: () => ({ byChild: {} }),
   evolve: (state, event) => ({ byChild: { ...state.byChild, [key(event.data.familyId, event.data.childId)]: event.data.status } }),
   decide(command, state) {
-    if (!ATTENDANCE_ROLES.includes(command.actor.role)) {
+    if (!STAFF_ROLES.includes(command.actor.role)) {
       throw new DomainError('FORBIDDEN_ROLE', 'Seuls les agents relèvent les présences.', 'forbidden');
     }
     if (command.entries.length === 0 || command.entries.length > MAX_ATTENDANCE_ENTRIES) {

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventTypeDefinition } from '../../../platform/domain/decider';
+import { type EventOf, eventTable } from '../../../platform/domain/event-table';
 import type { Instant, LocalDate } from '../planning.types';
 
 /** One stream per activity-day for what staff saw: `attendance-<activityId>-<date>`. */
@@ -26,7 +26,12 @@ export type AttendanceRecordedData = {
   recordedAt: Instant;
   recordedBy: string;
 };
-export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', AttendanceRecordedData>;
-export type AttendanceEvent = AttendanceRecorded;
 
-export const attendanceEventTypes: EventTypeDefinition[] = [{ type: 'AttendanceRecorded', version: 1, personalData: ['recordedBy'] }];
+type AttendanceEventData = { AttendanceRecorded: AttendanceRecordedData };
+
+export const attendanceEvents = eventTable<AttendanceEventData>({
+  AttendanceRecorded: { version: 1, personalData: ['recordedBy'] },
+});
+
+export type AttendanceEvent = EventOf<AttendanceEventData>;
+export type AttendanceRecorded = EventOf<AttendanceEventData, 'AttendanceRecorded'>;

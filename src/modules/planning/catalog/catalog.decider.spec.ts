@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
+import type { Actor } from '../../../platform/domain/command-target';
 import {
   activeClosures,
-  type Actor,
   type CatalogCommand,
   type CatalogCommandMeta,
   catalogDecider,
@@ -10,7 +10,7 @@ import {
   type DefineActivity,
 } from './catalog.decider';
 import type { ActivityDefined, CatalogEvent, ClosureDeclared, FacilityDefined } from './catalog.events';
-import { catalogEventTypes, facilityIdFromStream, facilityStream } from './catalog.events';
+import { catalogEvents, facilityIdFromStream, facilityStream } from './catalog.events';
 import { ALSH_FACILITY, ALSH_MERCREDI, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID, RESTAURATION_ID } from './catalog.examples';
 import type { ActivityConfig } from './catalog-config.rules';
 
@@ -80,14 +80,14 @@ describe('catalogue streams and event types', () => {
   });
 
   it('describes every event type, none with personal data', () => {
-    expect(catalogEventTypes.map((t) => t.type)).toEqual([
+    expect(catalogEvents.definitions.map((t) => t.type)).toEqual([
       'FacilityDefined',
       'ActivityDefined',
       'ActivityChanged',
       'ClosureDeclared',
       'ClosureCancelled',
     ]);
-    expect(catalogEventTypes.every((t) => t.version === 1 && t.personalData.length === 0)).toBe(true);
+    expect(catalogEvents.definitions.every((t) => t.version === 1 && t.personalData.length === 0)).toBe(true);
   });
 });
 
@@ -100,7 +100,7 @@ describe('who may change a catalogue', () => {
     { ...meta(), type: 'CancelClosure', closureId: 'fermeture-pedagogique' },
   ];
 
-  it.each(['parent', 'auditor', 'anonymous'])('refuses every command to a %s (403 FORBIDDEN_ROLE)', (role) => {
+  it.each(['parent', 'auditor', 'anonymous'] as const)('refuses every command to a %s (403 FORBIDDEN_ROLE)', (role) => {
     for (const command of commands) {
       const error = spec
         .given([facilityDefined, alshDefined, toussaintClosure])
@@ -110,7 +110,7 @@ describe('who may change a catalogue', () => {
     }
   });
 
-  it.each(['staff', 'admin', 'system'])('lets %s define a facility', (role) => {
+  it.each(['staff', 'admin', 'system'] as const)('lets %s define a facility', (role) => {
     spec
       .given([])
       .when({ ...meta({ userId: 'u-1', role }), type: 'DefineFacility', name: 'Accueil de Loisirs', commune: 'SAINT-JEAN' })

@@ -8,6 +8,7 @@
  * work of the catalogue workflow, which reads these events and sends ChangeCapacity / Close to the
  * allocation streams.
  */
+import { type CommandMeta, STAFF_ROLES } from '../../../platform/domain/command-target';
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { assertNever, jsonEqual } from '../../../platform/domain/exhaustive';
@@ -19,18 +20,8 @@ import { type ActivityConfig, checkActivityConfig, checkClosurePeriod, checkFaci
 // Commands
 // ---------------------------------------------------------------------------------------------------
 
-export type Actor = { userId: string; role: string };
-
-/** Roles allowed to change a catalogue. */
-export const CATALOG_STAFF_ROLES: readonly string[] = ['staff', 'admin', 'system'];
-
 /** Filled by the server for every command: the facility concerned, when, and who. */
-export type CatalogCommandMeta = {
-  facilityId: string;
-  /** ISO instant at which the command is handled */
-  at: string;
-  actor: Actor;
-};
+export type CatalogCommandMeta = CommandMeta & { facilityId: string };
 
 export type DefineFacility = CatalogCommandMeta & {
   type: 'DefineFacility';
@@ -68,7 +59,6 @@ export type CancelClosure = CatalogCommandMeta & {
 };
 
 export type CatalogCommand = DefineFacility | DefineActivity | ChangeActivity | DeclareClosure | CancelClosure;
-export type CatalogCommandType = CatalogCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State
@@ -128,7 +118,7 @@ function evolve(state: CatalogState, event: CatalogEvent): CatalogState {
 }
 
 function decide(command: CatalogCommand, state: CatalogState): CatalogEvent[] {
-  if (!CATALOG_STAFF_ROLES.includes(command.actor.role)) {
+  if (!STAFF_ROLES.includes(command.actor.role)) {
     throw new DomainError(
       'FORBIDDEN_ROLE',
       'Le paramétrage des structures et des activités est réservé aux agents de la commune.',

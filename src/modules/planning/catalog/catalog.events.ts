@@ -6,7 +6,7 @@
  * patch), so read models and the booking rules take the last one as it is. Nothing in these events is
  * about a family: no personal data (staff user ids stay in clear, like in planning.events.ts).
  */
-import type { DomainEvent, EventTypeDefinition } from '../../../platform/domain/decider';
+import { type EventOf, eventTable } from '../../../platform/domain/event-table';
 import type { Activity, Closure, Facility, Instant } from '../planning.types';
 
 // ---------------------------------------------------------------------------------------------------
@@ -33,11 +33,9 @@ export function facilityIdFromStream(streamId: string): string | null {
 
 /** A facility was set up ("Accueil de Loisirs", "Garderie périscolaire"). */
 export type FacilityDefinedData = { facility: Facility; definedAt: Instant; definedBy: string };
-export type FacilityDefined = DomainEvent<'FacilityDefined', FacilityDefinedData>;
 
 /** An activity of the facility was set up, with its whole configuration. */
 export type ActivityDefinedData = { activity: Activity; definedAt: Instant; definedBy: string };
-export type ActivityDefined = DomainEvent<'ActivityDefined', ActivityDefinedData>;
 
 /**
  * The configuration of an activity changed: `activity` is the full new configuration (places and their
@@ -45,37 +43,33 @@ export type ActivityDefined = DomainEvent<'ActivityDefined', ActivityDefinedData
  * decided from then on; what was already requested stays as it was.
  */
 export type ActivityChangedData = { activity: Activity; changedAt: Instant; changedBy: string };
-export type ActivityChanged = DomainEvent<'ActivityChanged', ActivityChangedData>;
 
 /** A closure of the whole facility or of one of its activities, `from`…`to` both included. */
 export type ClosureDeclaredData = { closure: Closure; declaredAt: Instant; declaredBy: string };
-export type ClosureDeclared = DomainEvent<'ClosureDeclared', ClosureDeclaredData>;
 
 /** A closure was withdrawn: its days run again (days already closed in the allocation stay closed). */
 export type ClosureCancelledData = { closureId: string; cancelledAt: Instant; cancelledBy: string };
-export type ClosureCancelled = DomainEvent<'ClosureCancelled', ClosureCancelledData>;
 
-export type CatalogEvent = FacilityDefined | ActivityDefined | ActivityChanged | ClosureDeclared | ClosureCancelled;
-export type CatalogEventType = CatalogEvent['type'];
+type CatalogEventData = {
+  FacilityDefined: FacilityDefinedData;
+  ActivityDefined: ActivityDefinedData;
+  ActivityChanged: ActivityChangedData;
+  ClosureDeclared: ClosureDeclaredData;
+  ClosureCancelled: ClosureCancelledData;
+};
 
-export const CATALOG_EVENT_TYPES: readonly CatalogEventType[] = [
-  'FacilityDefined',
-  'ActivityDefined',
-  'ActivityChanged',
-  'ClosureDeclared',
-  'ClosureCancelled',
-];
+/** Nothing in these events is about a family: no personal data. */
+export const catalogEvents = eventTable<CatalogEventData>({
+  FacilityDefined: { version: 1, personalData: [] },
+  ActivityDefined: { version: 1, personalData: [] },
+  ActivityChanged: { version: 1, personalData: [] },
+  ClosureDeclared: { version: 1, personalData: [] },
+  ClosureCancelled: { version: 1, personalData: [] },
+});
 
-/** No personal data: a catalogue is about the commune's services, never about a family. */
-export const catalogEventTypes: EventTypeDefinition[] = CATALOG_EVENT_TYPES.map((type) => ({
-  type,
-  version: 1,
-  personalData: [],
-}));
-
-/** Narrows a stored event (type + plain JSON data, already upcast) to a catalogue event, or null. */
-export function asCatalogEvent(event: { type: string; data: Record<string, unknown> }): CatalogEvent | null {
-  return (CATALOG_EVENT_TYPES as readonly string[]).includes(event.type)
-    ? ({ type: event.type, data: event.data } as unknown as CatalogEvent)
-    : null;
-}
+export type CatalogEvent = EventOf<CatalogEventData>;
+export type FacilityDefined = EventOf<CatalogEventData, 'FacilityDefined'>;
+export type ActivityDefined = EventOf<CatalogEventData, 'ActivityDefined'>;
+export type ActivityChanged = EventOf<CatalogEventData, 'ActivityChanged'>;
+export type ClosureDeclared = EventOf<CatalogEventData, 'ClosureDeclared'>;
+export type ClosureCancelled = EventOf<CatalogEventData, 'ClosureCancelled'>;

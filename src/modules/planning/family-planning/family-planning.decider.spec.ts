@@ -1,13 +1,11 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
-import { fold } from '../../../platform/domain/decider';
+import type { Actor } from '../../../platform/domain/command-target';
+import { decisionOf, fold } from '../../../platform/domain/decider';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
 import { publicHolidaysOf } from '../calendar/public-holidays';
 import { ALSH_MERCREDI, ALSH_MERCREDI_ID, RESTAURATION_ID, RESTAURATION_SCOLAIRE } from '../catalog/catalog.examples';
-import type { AbsenceDeclared, ReservationRequested } from '../planning.events';
-import { planningStream } from '../planning.events';
 import { type Closure, DEFAULT_ABSENCE_POLICY, type LocalDate } from '../planning.types';
 import {
-  type Actor,
   type BookingFacts,
   type CancelReservation,
   decideBulk,
@@ -23,8 +21,8 @@ import {
   type RequestReservations,
   type ReservationItem,
 } from './family-planning.decider';
-import type { ChildEnrolled, FamilyPlanningStreamEvent } from './family-planning.events';
-import { enrolmentEventTypes } from './family-planning.events';
+import type { AbsenceDeclared, ChildEnrolled, FamilyPlanningEvent, ReservationRequested } from './family-planning.events';
+import { familyPlanningEvents, planningStream } from './family-planning.events';
 import { expandTypicalWeek } from './typical-week';
 
 const spec = DeciderSpecification.for(familyPlanningDecider);
@@ -66,7 +64,7 @@ function requested(requestId: string, childId: string, activityId: string, date:
 }
 
 /** Lucas: ALSH on Wednesdays and the canteen; Emma: the canteen only. */
-const enrolments: FamilyPlanningStreamEvent[] = [
+const enrolments: FamilyPlanningEvent[] = [
   enrolled(LUCAS, ALSH_MERCREDI_ID, [3]),
   enrolled(LUCAS, RESTAURATION_ID, [1, 2, 4, 5]),
   enrolled(EMMA, RESTAURATION_ID, [1, 2, 4, 5]),
@@ -96,9 +94,11 @@ function reserveCanteen(date: LocalDate, at: string, overrides: Partial<RequestR
 }
 
 describe('the family planning stream', () => {
-  it('is the planning stream of planning.events.ts, with enrolment events free of personal data', () => {
-    expect(planningStream(FAMILY_ID)).toBe('planning-fam-1001001818331');
-    expect(enrolmentEventTypes).toEqual([
+  it('is one stream per family and school year, with enrolment events free of personal data', () => {
+    expect(planningStream(FAMILY_ID, '2026-2027')).toBe('planning-fam-1001001818331-2026-2027');
+    expect(
+      familyPlanningEvents.definitions.filter((d) => ['ChildEnrolled', 'EnrolmentEnded', 'ReservationEnded'].includes(d.type)),
+    ).toEqual([
       { type: 'ChildEnrolled', version: 1, personalData: [] },
       { type: 'EnrolmentEnded', version: 1, personalData: [] },
       { type: 'ReservationEnded', version: 1, personalData: [] },
@@ -144,7 +144,7 @@ describe('EnrolChild', () => {
   });
 
   it('enrols again once the enrolment ended, and for another year', () => {
-    const ended: FamilyPlanningStreamEvent = {
+    const ended: FamilyPlanningEvent = {
       type: 'EnrolmentEnded',
       data: { childId: LUCAS, activityId: RESTAURATION_ID, schoolYear: '2026-2027', endedAt: RENTREE, endedBy: staff.userId },
     };
@@ -195,7 +195,7 @@ describe('EnrolChild', () => {
       .thenThrows('ACTIVITY_MISMATCH', 'invalid');
   });
 
-  it.each(['parent', 'auditor'])('is for staff only: a %s gets 403 FORBIDDEN_ROLE', (role) => {
+  it.each(['parent', 'auditor'] as const)('is for staff only: a %s gets 403 FORBIDDEN_ROLE', (role) => {
     spec
       .given([])
       .when(enrol({ actor: { userId: 'u-1', role } }))
@@ -262,10 +262,12 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
   });
 
   it('copies the validation mode of the activity', () => {
-    const event = familyPlanningDecider.decide(
-      reserveAlsh('2026-09-16', RENTREE, { activity: { ...ALSH_MERCREDI, validation: 'staff' } }),
-      fold(familyPlanningDecider, enrolments),
-    )[0] as ReservationRequested;
+    const event = decisionOf(
+      familyPlanningDecider.decide(
+        reserveAlsh('2026-09-16', RENTREE, { activity: { ...ALSH_MERCREDI, validation: 'staff' } }),
+        fold(familyPlanningDecider, enrolments),
+      ),
+    ).events[0] as ReservationRequested;
     expect(event.data.validation).toBe('staff');
   });
 
@@ -393,7 +395,7 @@ describe('RequestReservation — « ALSH Mercredi après-midi », by « le jeudi
       .thenThrows('ACTIVITY_MISMATCH', 'invalid');
   });
 
-  it.each(['auditor', 'anonymous'])('refuses a %s (403 FORBIDDEN_ROLE)', (role) => {
+  it.each(['auditor', 'anonymous'] as const)('refuses a %s (403 FORBIDDEN_ROLE)', (role) => {
     spec
       .given(enrolments)
       .when(reserveAlsh('2026-09-16', RENTREE, { actor: { userId: 'u-1', role } }))
@@ -489,12 +491,18 @@ describe('RequestReservations (bulk)', () => {
     });
   });
 
-  it('is, as a decider, the events of decideBulk', () => {
+  it('is, as a decider, the events of decideBulk, with its per-day results as the answer', () => {
     const items = [item('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09'), item('r7', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')];
     const state = spec
       .given(enrolments)
       .when(bulk(items))
-      .then([requested('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')]);
+      .thenAnswers(
+        [requested('r2', LUCAS, ALSH_MERCREDI_ID, '2026-09-09')],
+        [
+          { ...items[0], status: 'requested' },
+          { ...items[1], status: 'refused', code: 'ALREADY_BOOKED', message: expect.any(String), details: { requestId: 'r2' } },
+        ],
+      );
     expect(state.booked).toEqual({ [`${LUCAS}|${ALSH_MERCREDI_ID}|2026-09-09`]: 'r2' });
   });
 
@@ -587,7 +595,9 @@ describe('CancelReservation', () => {
           },
         },
       ]);
-    expect(state.reservations['req-1'].status).toBe('cancelled');
+    // the reservation leaves the live ones; what the rules still need of it is kept
+    expect(state.reservations['req-1']).toBeUndefined();
+    expect(state.ended['req-1']).toEqual({ childId: LUCAS, activityId: ALSH_MERCREDI_ID, date: '2026-09-16', status: 'cancelled' });
     expect(state.booked).toEqual({});
   });
 
@@ -878,12 +888,13 @@ describe('RecordReservationEnd (the allocator’s outcome fed back)', () => {
       .given(booked)
       .when(end())
       .then([{ type: 'ReservationEnded', data: { requestId: 'req-1', reason: 'refused-by-staff', endedAt: '2026-09-05T10:00:00.000Z' } }]);
-    expect(state.reservations['req-1'].status).toBe('ended');
+    expect(state.reservations['req-1']).toBeUndefined();
+    expect(state.ended['req-1']).toMatchObject({ childId: LUCAS, status: 'ended' });
     expect(state.booked).toEqual({});
   });
 
   it('records nothing for a request already cancelled or ended (delivered twice), and refuses anyone but the system', () => {
-    const cancelled: FamilyPlanningStreamEvent = {
+    const cancelled: FamilyPlanningEvent = {
       type: 'CancellationRequested',
       data: {
         requestId: 'req-1',

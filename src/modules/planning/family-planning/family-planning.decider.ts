@@ -13,12 +13,12 @@
  * which weekdays a child comes by default; turning it into reservations (RequestReservations sent by the
  * enrolment workflow) is what gives those days a place, a cancellation and an absence like any other.
  */
-import type { Decider } from '../../../platform/domain/decider';
+import { type CommandMeta, FAMILY_ROLES, STAFF_ROLES } from '../../../platform/domain/command-target';
+import type { Decider, Decision } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { assertNever } from '../../../platform/domain/exhaustive';
 import { daysBetween, eachDay, instantMs } from '../calendar/local-date';
 import { findSchoolYear, schoolYearOf } from '../calendar/school-calendar';
-import type { AbsenceDeclared, CancellationRequested, ReservationRequested } from '../planning.events';
 import {
   type AbsencePolicy,
   type Activity,
@@ -34,18 +34,19 @@ import {
 import { decideAbsence, type MedicalCertificate } from '../rules/absence.rules';
 import { checkBooking, checkCancellation, type Refusal } from '../rules/booking.rules';
 import { formatDateFr, formatPeriodFr } from '../rules/format-fr';
-import type { ChildEnrolled, EnrolmentEnded, FamilyPlanningStreamEvent, ReservationEnded } from './family-planning.events';
+import type {
+  AbsenceDeclared,
+  CancellationRequested,
+  ChildEnrolled,
+  EnrolmentEnded,
+  FamilyPlanningEvent,
+  ReservationEnded,
+  ReservationRequested,
+} from './family-planning.events';
 
 // ---------------------------------------------------------------------------------------------------
 // Commands
 // ---------------------------------------------------------------------------------------------------
-
-export type Actor = { userId: string; role: string };
-
-/** Roles that enrol children and may act for any family. */
-export const PLANNING_STAFF_ROLES: readonly string[] = ['staff', 'admin', 'system'];
-/** Roles that may book, cancel and report absences for a family (a parent for their own family). */
-export const PLANNING_FAMILY_ROLES: readonly string[] = ['parent', ...PLANNING_STAFF_ROLES];
 
 /** At most this many days in one bulk request (a "semaine type" over a period, for several children). */
 export const MAX_BULK_ITEMS = 1000;
@@ -53,12 +54,7 @@ export const MAX_BULK_ITEMS = 1000;
 export const MAX_ABSENCE_DAYS = 31;
 
 /** Filled by the server for every command: the family concerned, when, and who. */
-export type FamilyPlanningCommandMeta = {
-  familyId: string;
-  /** ISO instant at which the command is handled */
-  at: Instant;
-  actor: Actor;
-};
+export type FamilyPlanningCommandMeta = CommandMeta & { familyId: string };
 
 /** What the booking rules need besides the activity, loaded by the handler. */
 export type BookingFacts = {
@@ -148,7 +144,6 @@ export type RecordReservationEnd = FamilyPlanningCommandMeta & {
 
 export type FamilyPlanningCommand =
   RecordReservationEnd | EnrolChild | EndEnrolment | RequestReservation | RequestReservations | CancelReservation | DeclareAbsence;
-export type FamilyPlanningCommandType = FamilyPlanningCommand['type'];
 
 // ---------------------------------------------------------------------------------------------------
 // State
@@ -165,12 +160,16 @@ export type EnrolmentState = {
 
 export type ReservationStatus = 'requested' | 'cancelled' | 'ended';
 
+/** A live reservation (asked for, not cancelled nor ended). */
 export type ReservationState = {
   childId: string;
   activityId: string;
   date: LocalDate;
-  status: ReservationStatus;
+  status: 'requested';
 };
+
+/** A reservation that is over: what it was for, and how it ended (a late answer to it is told what happened). */
+export type EndedReservation = { childId: string; activityId: string; date: LocalDate; status: 'cancelled' | 'ended' };
 
 export type AbsenceState = {
   childId: string;
@@ -178,12 +177,21 @@ export type AbsenceState = {
   days: LocalDate[];
 };
 
-/** Plain objects (no Map / Set): the state stays JSON-friendly, like the other deciders. */
+/**
+ * What the rules of one school year need (the stream is one family's school year): the enrolments, the live
+ * reservations, the days already booked or declared absent, and the ids of the requests that are over.
+ * Plain objects (no Map / Set): the state stays JSON-friendly (snapshots), like the other deciders.
+ *
+ * `evolve` updates the state it is given in place (the stream reader owns it; folding n events costs O(n));
+ * `decide` never changes the state it is given.
+ */
 export type FamilyPlanningState = {
   /** by enrolmentKey(childId, activityId, schoolYear) */
   enrolments: Record<string, EnrolmentState>;
-  /** every reservation the family asked for, by requestId */
+  /** the live reservations, by requestId */
   reservations: Record<string, ReservationState>;
+  /** the requests that are over (cancelled by the family, ended by the allocator), by requestId */
+  ended: Record<string, EndedReservation>;
   /** the active reservation of each child, activity and day: bookingKey → requestId */
   booked: Record<string, string>;
   /** by absenceId */
@@ -193,7 +201,7 @@ export type FamilyPlanningState = {
 };
 
 export function initialFamilyPlanningState(): FamilyPlanningState {
-  return { enrolments: {}, reservations: {}, booked: {}, absences: {}, absentDays: {} };
+  return { enrolments: {}, reservations: {}, ended: {}, booked: {}, absences: {}, absentDays: {} };
 }
 
 /** Key of an enrolment (ids never contain '|': see catalogIdSchema and the server's ids). */
@@ -223,71 +231,74 @@ export function schoolYearFor(date: LocalDate, calendar: SchoolCalendar): string
 // Decider
 // ---------------------------------------------------------------------------------------------------
 
-export const familyPlanningDecider: Decider<FamilyPlanningCommand, FamilyPlanningStreamEvent, FamilyPlanningState> = {
+/** A bulk request answers day by day beside its events; every other command answers with its events alone. */
+export const familyPlanningDecider: Decider<
+  FamilyPlanningCommand,
+  FamilyPlanningEvent,
+  FamilyPlanningState,
+  FamilyPlanningEvent[] | Decision<FamilyPlanningEvent, BulkItemResult[]>
+> = {
   initialState: initialFamilyPlanningState,
   evolve,
   decide,
 };
 
-function evolve(state: FamilyPlanningState, event: FamilyPlanningStreamEvent): FamilyPlanningState {
+/** Updates the state in place (see FamilyPlanningState) and returns it. */
+function evolve(state: FamilyPlanningState, event: FamilyPlanningEvent): FamilyPlanningState {
   switch (event.type) {
     case 'ChildEnrolled': {
       const { childId, activityId, schoolYear, regularDays, enrolledAt } = event.data;
-      const key = enrolmentKey(childId, activityId, schoolYear);
-      return {
-        ...state,
-        enrolments: { ...state.enrolments, [key]: { childId, activityId, schoolYear, regularDays, enrolledAt, active: true } },
+      state.enrolments[enrolmentKey(childId, activityId, schoolYear)] = {
+        childId,
+        activityId,
+        schoolYear,
+        regularDays,
+        enrolledAt,
+        active: true,
       };
+      return state;
     }
     case 'EnrolmentEnded': {
-      const key = enrolmentKey(event.data.childId, event.data.activityId, event.data.schoolYear);
-      const enrolment = state.enrolments[key];
-      if (!enrolment) return state;
-      return { ...state, enrolments: { ...state.enrolments, [key]: { ...enrolment, active: false } } };
+      const enrolment = state.enrolments[enrolmentKey(event.data.childId, event.data.activityId, event.data.schoolYear)];
+      if (enrolment) enrolment.active = false;
+      return state;
     }
     case 'ReservationRequested': {
       const { requestId, childId, activityId, date } = event.data;
-      return {
-        ...state,
-        reservations: { ...state.reservations, [requestId]: { childId, activityId, date, status: 'requested' } },
-        booked: { ...state.booked, [bookingKey(childId, activityId, date)]: requestId },
-      };
+      state.reservations[requestId] = { childId, activityId, date, status: 'requested' };
+      state.booked[bookingKey(childId, activityId, date)] = requestId;
+      return state;
     }
-    case 'CancellationRequested': {
-      const { requestId } = event.data;
-      const reservation = state.reservations[requestId];
-      if (!reservation) return state;
-      const key = bookingKey(reservation.childId, reservation.activityId, reservation.date);
-      const { [key]: current, ...others } = state.booked;
-      return {
-        ...state,
-        reservations: { ...state.reservations, [requestId]: { ...reservation, status: 'cancelled' } },
-        booked: current === requestId ? others : state.booked,
-      };
-    }
-    case 'ReservationEnded': {
-      const reservation = state.reservations[event.data.requestId];
-      if (!reservation) return state;
-      const key = bookingKey(reservation.childId, reservation.activityId, reservation.date);
-      const { [key]: current, ...others } = state.booked;
-      return {
-        ...state,
-        reservations: { ...state.reservations, [event.data.requestId]: { ...reservation, status: 'ended' } },
-        booked: current === event.data.requestId ? others : state.booked,
-      };
-    }
+    case 'CancellationRequested':
+      return end(state, event.data.requestId, 'cancelled');
+    case 'ReservationEnded':
+      return end(state, event.data.requestId, 'ended');
     case 'AbsenceDeclared': {
       const { absenceId, childId, activityId, days } = event.data;
-      const absentDays = { ...state.absentDays };
-      for (const day of days) absentDays[bookingKey(childId, activityId, day)] = absenceId;
-      return { ...state, absences: { ...state.absences, [absenceId]: { childId, activityId, days } }, absentDays };
+      for (const day of days) state.absentDays[bookingKey(childId, activityId, day)] = absenceId;
+      state.absences[absenceId] = { childId, activityId, days };
+      return state;
     }
     default:
       return assertNever(event);
   }
 }
 
-function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): FamilyPlanningStreamEvent[] {
+/** A reservation is over: it leaves the live reservations and frees its day. */
+function end(state: FamilyPlanningState, requestId: string, status: EndedReservation['status']): FamilyPlanningState {
+  const reservation = state.reservations[requestId];
+  if (!reservation) return state;
+  const key = bookingKey(reservation.childId, reservation.activityId, reservation.date);
+  if (state.booked[key] === requestId) delete state.booked[key];
+  delete state.reservations[requestId];
+  state.ended[requestId] = { childId: reservation.childId, activityId: reservation.activityId, date: reservation.date, status };
+  return state;
+}
+
+function decide(
+  command: FamilyPlanningCommand,
+  state: FamilyPlanningState,
+): FamilyPlanningEvent[] | Decision<FamilyPlanningEvent, BulkItemResult[]> {
   requireRole(command);
   switch (command.type) {
     case 'EnrolChild':
@@ -299,8 +310,10 @@ function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): Fam
       if (!decision.ok) throw decision.error;
       return [decision.event];
     }
-    case 'RequestReservations':
-      return decideBulk(command, state).events;
+    case 'RequestReservations': {
+      const { events, results } = decideBulk(command, state);
+      return { events, answer: results };
+    }
     case 'CancelReservation':
       return cancelReservation(command, state);
     case 'DeclareAbsence':
@@ -308,9 +321,8 @@ function decide(command: FamilyPlanningCommand, state: FamilyPlanningState): Fam
     case 'RecordReservationEnd': {
       if (command.actor.role !== 'system')
         throw new DomainError('FORBIDDEN_ROLE', "Seul le portail enregistre l'issue d'une demande.", 'forbidden');
-      const reservation = state.reservations[command.requestId];
       // Already cancelled by the family, already ended, or unknown (delivered twice): nothing to record.
-      if (!reservation || reservation.status !== 'requested') return [];
+      if (!state.reservations[command.requestId]) return [];
       return [{ type: 'ReservationEnded', data: { requestId: command.requestId, reason: command.reason, endedAt: command.at } }];
     }
     default:
@@ -417,13 +429,17 @@ function holidayLookup(publicHolidays: readonly LocalDate[]): (date: LocalDate) 
   return (date) => days.has(date);
 }
 
-/** One day for one child, against the state as it is (the bulk passes the state evolved so far). */
+/** What a bulk request has already accepted, on top of the state (decide never changes the state). */
+type BulkSoFar = { requestIds: Set<string>; booked: Map<string, string> };
+
+/** One day for one child, against the state as it is and what the same bulk accepted before it. */
 function decideReservation(
   item: ReservationItem,
   activity: Activity | undefined,
   command: FamilyPlanningCommandMeta & BookingFacts,
   state: FamilyPlanningState,
   isPublicHoliday: (date: LocalDate) => boolean = holidayLookup(command.publicHolidays),
+  soFar: BulkSoFar = { requestIds: new Set(), booked: new Map() },
 ): ReservationDecision {
   const { requestId, childId, activityId, date } = item;
   if (!isLocalDate(date)) {
@@ -435,10 +451,11 @@ function decideReservation(
   if (activity.activityId !== activityId) {
     return { ok: false, error: activityMismatch(activity, activityId) };
   }
-  if (state.reservations[requestId]) {
+  if (state.reservations[requestId] || state.ended[requestId] || soFar.requestIds.has(requestId)) {
     return refused('REQUEST_ALREADY_EXISTS', 'Cette demande de réservation a déjà été enregistrée.', 'conflict', { requestId });
   }
-  const existing = state.booked[bookingKey(childId, activityId, date)];
+  const key = bookingKey(childId, activityId, date);
+  const existing = state.booked[key] ?? soFar.booked.get(key);
   if (existing) {
     return refused(
       'ALREADY_BOOKED',
@@ -507,14 +524,15 @@ export function decideBulk(command: RequestReservations, state: FamilyPlanningSt
   const isPublicHoliday = holidayLookup(command.publicHolidays);
   const events: ReservationRequested[] = [];
   const results: BulkItemResult[] = [];
-  let current = state;
+  const soFar: BulkSoFar = { requestIds: new Set(), booked: new Map() };
   for (const { requestId, childId, activityId, date } of command.items) {
     const item: ReservationItem = { requestId, childId, activityId, date };
     const activity = Object.prototype.hasOwnProperty.call(command.activities, activityId) ? command.activities[activityId] : undefined;
-    const decision = decideReservation(item, activity, command, current, isPublicHoliday);
+    const decision = decideReservation(item, activity, command, state, isPublicHoliday, soFar);
     if (decision.ok) {
       events.push(decision.event);
-      current = evolve(current, decision.event);
+      soFar.requestIds.add(requestId);
+      soFar.booked.set(bookingKey(childId, activityId, date), requestId);
       results.push({ ...item, status: 'requested' });
     } else {
       const { code, message, details } = decision.error;
@@ -528,10 +546,10 @@ export function decideBulk(command: RequestReservations, state: FamilyPlanningSt
 
 function cancelReservation(command: CancelReservation, state: FamilyPlanningState): CancellationRequested[] {
   const reservation = state.reservations[command.requestId];
-  if (!reservation || reservation.status !== 'requested') {
+  if (!reservation) {
     throw new DomainError(
       'NOT_BOOKED',
-      reservation ? 'Cette réservation a déjà été annulée.' : 'Aucune réservation ne correspond à cette demande.',
+      state.ended[command.requestId] ? 'Cette réservation a déjà été annulée.' : 'Aucune réservation ne correspond à cette demande.',
       'conflict',
       { requestId: command.requestId },
     );
@@ -659,7 +677,7 @@ function checkCertificate(certificate: MedicalCertificate, at: Instant): void {
 
 function requireRole(command: FamilyPlanningCommand): void {
   const staffOnly = command.type === 'EnrolChild' || command.type === 'EndEnrolment';
-  const allowed = staffOnly ? PLANNING_STAFF_ROLES : PLANNING_FAMILY_ROLES;
+  const allowed = staffOnly ? STAFF_ROLES : FAMILY_ROLES;
   if (!allowed.includes(command.actor.role)) {
     throw new DomainError(
       'FORBIDDEN_ROLE',

@@ -3,17 +3,15 @@
  * and of the allocation streams, with the positions, revisions and metadata the runner would give them.
  */
 import type { ProjectedEvent } from '../../../platform/projections/projection';
+import { type AllocationEvent, allocationStream, type RequestRef } from '../allocation/allocation.events';
 import { type AttendanceStatus, attendanceStream } from '../attendance/attendance.events';
-import type { ChildEnrolled, FamilyPlanningStreamEvent } from '../family-planning/family-planning.events';
+import { type ChildEnrolled, type FamilyPlanningEvent } from '../family-planning/family-planning.events';
 import {
   type AbsenceDayDecision,
-  type AllocationEvent,
-  allocationStream,
   planningStream,
-  type RequestRef,
   type ReservationRequested,
   type ValidationMode,
-} from '../planning.events';
+} from '../family-planning/family-planning.events';
 import type { Instant, LocalDate, Weekday } from '../planning.types';
 
 export const FAMILY_ID = 'fam-dupont';
@@ -36,8 +34,8 @@ export class EventLog {
     return this;
   }
 
-  planning(event: FamilyPlanningStreamEvent, familyId: string = FAMILY_ID): this {
-    return this.append(planningStream(familyId), event, familyId);
+  planning(event: FamilyPlanningEvent, familyId: string = FAMILY_ID): this {
+    return this.append(planningStream(familyId, '2026-2027'), event, familyId);
   }
 
   allocation(activityId: string, date: LocalDate, ...events: AllocationEvent[]): this {
@@ -98,7 +96,7 @@ export function requested(
   };
 }
 
-export function cancelled(requestId: string, childId: string, activityId: string, date: LocalDate): FamilyPlanningStreamEvent {
+export function cancelled(requestId: string, childId: string, activityId: string, date: LocalDate): FamilyPlanningEvent {
   return {
     type: 'CancellationRequested',
     data: { requestId, childId, activityId, date, cancelledAt: '2027-03-02T08:00:00.000Z', by: 'user-jean' },
@@ -111,7 +109,7 @@ export function absent(
   activityId: string,
   decisions: AbsenceDayDecision[],
   declaredAt: Instant = '2027-03-03T07:00:00.000Z',
-): FamilyPlanningStreamEvent {
+): FamilyPlanningEvent {
   return {
     type: 'AbsenceDeclared',
     data: { absenceId, childId, activityId, days: decisions.map((d) => d.date), declaredAt, declaredBy: 'user-jean', decisions },

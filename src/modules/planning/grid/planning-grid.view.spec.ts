@@ -1,4 +1,5 @@
 import { type PlanningGridDocument, planningGridProjection } from '../../../../projections/planning-grid/planning-grid.projection';
+import { type GridCellCode, gridDocumentId, type MonthId } from '../../../../projections/planning-grid/planning-grid.types';
 import { projectAll } from '../../../../test/support/projection-harness';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { officialSchoolCalendar } from '../calendar/official-school-calendar';
@@ -7,7 +8,6 @@ import { adjustCalendar } from '../calendar/school-calendar';
 import type { Activity, Closure, Facility, Instant, SchoolCalendar } from '../planning.types';
 import { alshMercredi, alshVacances, garderieMatin, restauration as restaurationRule } from '../rules/test-fixtures';
 import { absent, allocated, cancelled, EMMA, enrolled, EventLog, FAMILY_ID, LUCAS, ref, requested } from './grid.test-fixtures';
-import { type GridCellCode, gridDocumentId, type MonthId } from './planning-grid.types';
 import {
   buildFamilyView,
   buildGridView,

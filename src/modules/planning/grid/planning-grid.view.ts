@@ -30,13 +30,6 @@
  * booked in the family's planning stream (it only learns of cancellations), which would refuse a new
  * booking of the day (ALREADY_BOOKED): no `book` is offered on such a day.
  */
-import { DomainError } from '../../../platform/domain/domain-error';
-import { eachDay, instantMs, isoWeekday, lastDayOfMonth, localDate, parisDateOf, parisInstant } from '../calendar/local-date';
-import { publicHolidayName } from '../calendar/public-holidays';
-import { findSchoolYear, type RunsOn, runsOn, schoolYearOf } from '../calendar/school-calendar';
-import type { Activity, Closure, Facility, Instant, LocalDate, SchoolCalendar, Weekday } from '../planning.types';
-import { checkBooking, checkCancellation } from '../rules/booking.rules';
-import { formatInstantFr, MONTH_NAMES_FR } from '../rules/format-fr';
 import {
   ABSENCE_CODE,
   GRID_LEGEND,
@@ -53,7 +46,14 @@ import {
   type MonthId,
   type PlanningGridDocument,
   shiftMonth,
-} from './planning-grid.types';
+} from '../../../../projections/planning-grid/planning-grid.types';
+import { DomainError } from '../../../platform/domain/domain-error';
+import { eachDay, instantMs, isoWeekday, lastDayOfMonth, localDate, parisDateOf, parisInstant } from '../calendar/local-date';
+import { publicHolidayName } from '../calendar/public-holidays';
+import { findSchoolYear, type RunsOn, runsOn, schoolYearOf } from '../calendar/school-calendar';
+import type { Activity, Closure, Facility, Instant, LocalDate, SchoolCalendar, Weekday } from '../planning.types';
+import { checkBooking, checkCancellation } from '../rules/booking.rules';
+import { formatInstantFr, MONTH_NAMES_FR } from '../rules/format-fr';
 
 // ---------------------------------------------------------------------------------------------------
 // Input and output

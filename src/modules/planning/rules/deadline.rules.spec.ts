@@ -4,8 +4,13 @@ import { DomainError } from '../../../platform/domain/domain-error';
 import { addDays, isoWeekday, localDate, parisDateOf, startOfParisDay } from '../calendar/local-date';
 import { isPublicHoliday } from '../calendar/public-holidays';
 import type { DeadlineRule, Weekday } from '../planning.types';
-import { deadlineFor, deadlineRuleProblems, describeDeadlineRule, isSameDayRule } from './deadline.rules';
+import { deadlineFor, deadlineRuleProblems, describeDeadlineRule } from './deadline.rules';
 import { NO_SKIP } from './test-fixtures';
+
+/** True when the rule's deadline falls on the booked day itself (J-0). */
+function isSameDayRule(rule: DeadlineRule): boolean {
+  return rule.kind === 'days-before' && rule.days === 0;
+}
 
 const ctx = { isPublicHoliday: (d: string) => isPublicHoliday(d) };
 const at = (rule: DeadlineRule, day: string) => deadlineFor(rule, day, ctx);

@@ -165,11 +165,6 @@ export function deadlineFor(rule: DeadlineRule, bookedDay: LocalDate, ctx: Deadl
   }
 }
 
-/** True when the rule's deadline falls on the booked day itself (J-0). */
-export function isSameDayRule(rule: DeadlineRule): boolean {
-  return rule.kind === 'days-before' && rule.days === 0;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Wording
 // ---------------------------------------------------------------------------------------------------

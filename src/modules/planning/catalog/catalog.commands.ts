@@ -1,0 +1,11 @@
+import { commandTarget } from '../../../platform/domain/command-target';
+import { catalogDecider } from './catalog.decider';
+import { facilityStream } from './catalog.events';
+
+/** A facility's catalogue (the facility, its activities, its closures): one stream per facility. */
+export const catalogCommands = commandTarget({
+  category: 'facility',
+  decider: catalogDecider,
+  streamId: facilityStream,
+  keyFields: (facilityId: string) => ({ facilityId }),
+});

@@ -1,0 +1,49 @@
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+
+import { Roles } from '../../../platform/auth/auth.decorators';
+import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
+import { Commands } from '../../../platform/commands/stream-command';
+import { AuthenticatedRequest, commandContext, FamilyIdParam, setRevision } from '../../../platform/http/command-http';
+import { PlanningFacts } from '../planning-facts';
+import { familyPlanningCommands } from './family-planning.commands';
+import { enrolChildBodySchema } from './family-planning.schemas';
+import { requireActivity } from './reservation-lookup';
+
+class EnrolChildBody extends createZodDto(enrolChildBodySchema) {}
+
+/** Staff enrol a child in an activity for a school year (« inscription »), with an optional regular contract. */
+@ApiTags('Planning (Mes enfants)')
+@ApiBearerAuth()
+@Controller('families/:familyId/enrolments')
+export class EnrolmentsController {
+  constructor(
+    private readonly commands: Commands,
+    private readonly facts: PlanningFacts,
+    private readonly access: FamilyAccessPolicy,
+  ) {}
+
+  @Post()
+  @Roles('staff', 'admin')
+  @ApiOperation({ summary: "Inscrire un enfant à une activité pour l'année scolaire, avec un contrat régulier éventuel" })
+  async enrol(
+    @Param() p: FamilyIdParam,
+    @Body() body: EnrolChildBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: Response,
+  ) {
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    const { activities } = await this.facts.forActivities(p.familyId, [body.activityId], []);
+    const activity = requireActivity(activities, body.activityId);
+    const result = await this.commands.send(
+      familyPlanningCommands,
+      { familyId: p.familyId, schoolYear: body.schoolYear },
+      { type: 'EnrolChild', ...body, activity },
+      commandContext(rq),
+    );
+    setRevision(rs, result.revision);
+    return { familyId: p.familyId, revision: result.revision };
+  }
+}
