@@ -15,6 +15,7 @@ import { PlanningModule } from './modules/planning';
 import type { Authenticator } from './platform/auth/authenticator.port';
 import type { Clock } from './platform/clock/clock';
 import type { AppConfig } from './platform/config/config';
+import type { DataFolder } from './platform/data-folder/data-folder';
 import { PlatformModule } from './platform/platform.module';
 
 export interface AppOverrides {
@@ -27,7 +28,7 @@ export interface AppOverrides {
 /** Root module; the configuration picks the adapters (embedded SQLite, or EventStoreDB + MongoDB + Redis). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}, dataFolder?: DataFolder): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -47,12 +48,14 @@ export class AppModule {
           clock: overrides.clock,
           eventTypes: ALL_EVENT_TYPES,
           projections: ALL_PROJECTIONS,
+          dataFolder,
         }),
         IdentityModule.forRoot({ authenticator: overrides.authenticator }),
         AuditModule,
         FamiliesModule,
         PlanningModule,
-        ...(config.demoData ? [DemoModule] : []),
+        // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
+        DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],
     };
   }

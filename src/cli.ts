@@ -3,7 +3,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 
 import { AppModule } from './app.module';
+import { backup, restore } from './operations/backup';
+import { SystemClock } from './platform/clock/clock';
 import { loadConfig } from './platform/config/config';
+import { EXIT, StartupError } from './platform/lifecycle/exit-codes';
 import { OUTBOX, Outbox } from './platform/mail/mailer.port';
 import { ProjectionRunner, RebuildInProgressError } from './platform/projections/projection-runner';
 
@@ -11,15 +14,19 @@ const USAGE = `Usage:
   npm run cli -- projections            état des projections (checkpoint, retard)
   npm run cli -- rebuild <projection>   reconstruit une projection depuis la position zéro (par le processus
                                         qui tient les projections, ou ici s'il n'y en a aucun)
-  npm run cli -- outbox [adresse]       derniers e-mails de la boîte d'envoi (mode embarqué)`;
+  npm run cli -- outbox [adresse]       derniers e-mails de la boîte d'envoi (mode embarqué)
+  npm run cli -- backup <fichier>       sauvegarde en ligne de DATA_DIR (mode embarqué) dans <fichier> (.tar.gz)
+  npm run cli -- restore <fichier> <dossier>
+                                        restaure une sauvegarde dans un nouveau dossier et la vérifie`;
 
 /** Operations from the command line, on the same stores as the running portal. */
 async function main(argv: string[]): Promise<number> {
-  const [command, argument] = argv;
-  if (!command || !['projections', 'rebuild', 'outbox'].includes(command)) {
+  const [command, argument, second] = argv;
+  if (!command || !['projections', 'rebuild', 'outbox', 'backup', 'restore'].includes(command)) {
     console.error(USAGE);
-    return 64;
+    return EXIT.USAGE;
   }
+  if (command === 'backup' || command === 'restore') return backupOrRestore(command, argument, second);
   const config = { ...loadConfig(process.env), runProjections: false, demoData: false, logLevel: 'warn' as const };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
@@ -43,6 +50,39 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+/** Backup and restore work on the SQLite files directly, beside a running portal: no application is built. */
+async function backupOrRestore(command: 'backup' | 'restore', file: string | undefined, dataDir: string | undefined): Promise<number> {
+  if (!file || (command === 'restore' && !dataDir)) {
+    console.error(USAGE);
+    return EXIT.USAGE;
+  }
+  const config = loadConfig(process.env);
+  if (config.mode === 'server') {
+    console.error(
+      'backup/restore work on the embedded runtime; in server mode use the EventStoreDB and MongoDB tools (README, "Operations")',
+    );
+    return EXIT.USAGE;
+  }
+  const started = performance.now();
+  if (command === 'backup') {
+    const manifest = await backup(config.dataDir, file, () => new SystemClock().now());
+    console.log(
+      `Backup of ${manifest.source} written to ${file} in ${Math.round(performance.now() - started)} ms: ` +
+        `${manifest.events.count} events up to position ${manifest.events.lastPosition}, ` +
+        `${manifest.projections.length} read models (checkpoints ${manifest.projections.map((p) => `${p.name} ${p.checkpoint}`).join(', ')}).`,
+    );
+    return EXIT.OK;
+  }
+  const report = await restore(file, dataDir!);
+  console.log(
+    `Restored ${file} into ${dataDir} and verified it in ${Math.round(performance.now() - started)} ms: ` +
+      `${report.events.count} events up to position ${report.events.lastPosition} (as in the manifest), integrity checks ok, ` +
+      `read models equal to a replay of the log (${report.readModels.map((c) => `${c.projection} ${c.documents}`).join(', ')}). ` +
+      `Start the portal with DATA_DIR=${dataDir}.`,
+  );
+  return EXIT.OK;
 }
 
 /**
@@ -95,7 +135,11 @@ async function rebuild(runner: ProjectionRunner, name: string): Promise<number> 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
+    if (error instanceof StartupError) {
+      console.error(`Portail Famille: ${error.message} (exit ${error.exitCode})`);
+      process.exit(error.exitCode);
+    }
     console.error(error);
-    process.exit(1);
+    process.exit(EXIT.UNEXPECTED);
   },
 );

@@ -5,9 +5,14 @@ import { ModuleRef, NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
+import { checkDataFolder } from './bootstrap';
 import { type AppConfig, ConfigError, loadConfig } from './platform/config/config';
+import type { DataFolder } from './platform/data-folder/data-folder';
 import { HealthController } from './platform/health/health.controller';
 import { HealthListener } from './platform/health/health-listener';
+import { EXIT, StartupError } from './platform/lifecycle/exit-codes';
+import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
+import { PlatformLifecycle } from './platform/platform.module';
 import { APP_CONFIG } from './platform/tokens';
 
 /**
@@ -37,16 +42,18 @@ class ProjectorHealth implements OnApplicationBootstrap, BeforeApplicationShutdo
 
 @Module({})
 class ProjectorModule {
-  static forRoot(config: AppConfig) {
-    return { module: ProjectorModule, imports: [AppModule.forRoot(config)], providers: [ProjectorHealth] };
+  static forRoot(config: AppConfig, dataFolder: DataFolder) {
+    return { module: ProjectorModule, imports: [AppModule.forRoot(config, {}, dataFolder)], providers: [ProjectorHealth] };
   }
 }
 
 /**
- * The projector process of the server runtime: runs the projections, workflows and jobs without serving the API,
- * beside API processes started with RUN_PROJECTIONS=false; it carries out the rebuilds requested from the admin
- * endpoint or the CLI. Its health listener (PROJECTOR_HEALTH_PORT, default 3001) answers liveness, readiness and
- * metrics probes.
+ * The projector process: runs the projections, workflows and jobs without serving the API, beside API
+ * processes started with RUN_PROJECTIONS=false; it carries out the rebuilds requested from the admin endpoint
+ * or the CLI. One owner at a time: in server mode the projector holding the Redis lease runs projections and
+ * workflows while the others wait in standby (redis-lease.ts); in embedded mode the data folder's owner lock
+ * refuses a second one (data-folder.ts). Its health listener (PROJECTOR_HEALTH_PORT, default 3001) answers
+ * liveness, readiness and metrics probes. SIGTERM: graceful-shutdown.ts.
  */
 async function main(): Promise<void> {
   let config;
@@ -55,13 +62,27 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exit(78);
+      process.exit(EXIT.CONFIG);
     }
     throw error;
   }
-  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  const dataFolder = checkDataFolder(config);
+  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config, dataFolder), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  const lifecycle = app.get(PlatformLifecycle);
+  installGracefulShutdown({ app, logger, timeoutMs: config.shutdownTimeoutMs, stage: () => lifecycle.shutdownStage });
+  await app.init();
 }
 
-void main();
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    console.error(`Portail Famille (projector): ${error.message} (exit ${error.exitCode})`);
+    process.exit(error.exitCode);
+  }
+  console.error(error);
+  process.exit(EXIT.UNEXPECTED);
+});

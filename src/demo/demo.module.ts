@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 
 import { familyCommands } from '../modules/families';
 import { accountCommands } from '../modules/identity';
@@ -18,6 +18,7 @@ import type { Activity } from '../modules/planning/planning.types';
 import type { Clock } from '../platform/clock/clock';
 import type { CommandContext, Principal } from '../platform/commands/command-context';
 import { Commands } from '../platform/commands/stream-command';
+import { StreamReader } from '../platform/commands/stream-reader';
 import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
@@ -26,9 +27,13 @@ import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PA
 
 const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
 
+const DEMO_OPTIONS = Symbol('DEMO_OPTIONS');
+
 /**
- * Loads the demo data through the command bus on first start (an empty event store): the families, then
- * one account of each kind, created and activated as a person would (activation token, then password).
+ * Loads the demo data through the command bus on the first start of a brand-new embedded data folder
+ * (never in a folder that has held data, never in server mode, never with NODE_ENV=production): the
+ * families, then one account of each kind, created and activated as a person would (activation token,
+ * then password). At every start, warns while demo accounts still have the published demo password.
  */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
@@ -39,10 +44,33 @@ export class DemoSeeder implements OnApplicationBootstrap {
     @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
     private readonly commands: Commands,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reader: StreamReader,
+    @Inject(DEMO_OPTIONS) private readonly options: { seed: boolean },
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.events.headPosition()) > 0) return;
+    if (this.options.seed && (await this.events.headPosition()) === 0) await this.seed();
+    await this.warnAboutDemoPasswords();
+  }
+
+  /** One warning line naming the accounts whose password is still the published demo password. */
+  private async warnAboutDemoPasswords(): Promise<void> {
+    const verdicts = new Map<string, boolean>(); // the seed gives every account the same hash: verify it once
+    const exposed: string[] = [];
+    for (const account of DEMO_ACCOUNTS) {
+      const hash = (await this.reader.state(accountCommands, normalizeLogin(account.login))).state.account?.passwordHash;
+      if (!hash) continue;
+      if (!verdicts.has(hash)) verdicts.set(hash, await this.hasher.verify(hash, DEMO_PASSWORD));
+      if (verdicts.get(hash)) exposed.push(account.login);
+    }
+    if (exposed.length > 0) {
+      this.logger.warn(
+        `${exposed.length} account(s) still have the published demo password (${exposed.join(', ')}): change their passwords or disable them before real use`,
+      );
+    }
+  }
+
+  private async seed(): Promise<void> {
     const context = (id: string): CommandContext => ({ principal: SEEDER, correlationId: `demo-seed-${id}` });
     for (const registration of DEMO_FAMILIES) {
       await this.commands.send(familyCommands, registration.familyId, registration, context(registration.familyId));
@@ -110,5 +138,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
   }
 }
 
-@Module({ providers: [DemoSeeder] })
-export class DemoModule {}
+@Module({})
+export class DemoModule {
+  static forRoot(options: { seed: boolean }): DynamicModule {
+    return { module: DemoModule, providers: [{ provide: DEMO_OPTIONS, useValue: options }, DemoSeeder] };
+  }
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import IORedis from 'ioredis';
 
 import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
@@ -11,6 +12,8 @@ import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
 import { Commands, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
+import type { DataFolder } from './data-folder/data-folder';
+import { SERVER_DATA_FOLDER } from './data-folder/data-folder';
 import type { DocumentStore } from './document-store/document-store.port';
 import { MongoDocumentStore } from './document-store/mongo-document-store';
 import { SqliteDocumentStore } from './document-store/sqlite-document-store';
@@ -21,6 +24,7 @@ import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { EventSerializer } from './events/event-serializer';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { HttpDrain } from './http/http-drain';
 import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY, IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
@@ -31,12 +35,14 @@ import { outboxDir, OutboxMailer } from './mail/outbox-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
 import { TemplateRenderer } from './mail/template-renderer';
 import { MetricsService } from './observability/metrics.service';
+import { LeaseOwnership, RedisLease } from './ownership/redis-lease';
 import type { ProjectionDefinition } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ProjectionsController } from './projections/projections.controller';
 import { DocumentReadModels, ReadModels } from './projections/read-models';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { StorageHealth } from './storage/storage-health';
+import { APP_CONFIG, CLOCK, DATA_FOLDER, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
 import { WorkflowHost } from './workflows/workflow-host';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
@@ -46,6 +52,8 @@ export interface PlatformOptions {
   clock?: Clock;
   eventTypes: EventTypeDefinition[];
   projections: ProjectionDefinition[];
+  /** the data folder checked (and locked, for its owner) before the module is built; none in server mode */
+  dataFolder?: DataFolder;
 }
 
 /** The system clock; in embedded demo and acceptance runs, a clock started at CLOCK_START (loudly logged). */
@@ -67,10 +75,14 @@ function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
   return new SqliteDocumentStore(join(config.dataDir, 'read-models.sqlite'), clock);
 }
 
-function jobSchedulerFor(config: AppConfig, clock: Clock): JobScheduler {
+function jobSchedulerFor(config: AppConfig, clock: Clock, storage: StorageHealth): JobScheduler {
   if (config.mode === 'server') return new BullmqJobScheduler({ connection: config.redisUrl, clock });
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'), { now: () => clock.now().getTime() });
+  return new SqliteJobScheduler(join(config.dataDir, 'jobs.sqlite'), {
+    now: () => clock.now().getTime(),
+    // the polling loop's own errors (a full or failing jobs.sqlite) reach readiness too
+    onError: (error) => storage.observe('jobScheduler', error),
+  });
 }
 
 /**
@@ -85,9 +97,14 @@ function outboxFor(config: AppConfig, renderer: TemplateRenderer, clock: Clock):
 @Injectable()
 export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Platform');
+  /** what the shutdown is waiting for, for the shutdown timeout's log line */
+  shutdownStage = 'not stopping';
+  /** server mode: projections and workflows run while this process holds the Redis lease */
+  private ownership: { lease: LeaseOwnership; redis: IORedis } | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATA_FOLDER) private readonly dataFolder: DataFolder,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
@@ -100,7 +117,27 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, [], { expiry: IDEMPOTENCY_EXPIRY });
     await this.documents.ensureCollection(SNAPSHOT_COLLECTION, []);
     await this.projections.initialize();
-    if (this.config.runProjections) {
+    if (this.config.runProjections && this.config.mode === 'server') {
+      // one owner of projections and workflows across processes: a lease in Redis (redis-lease.ts)
+      const redis = new IORedis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
+      const lease = new LeaseOwnership(
+        new RedisLease(redis),
+        {
+          start: async () => {
+            await this.projections.start();
+            await this.workflows.start();
+          },
+          stop: async () => {
+            await this.workflows.stop();
+            await this.projections.stop();
+          },
+        },
+        { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
+      );
+      this.ownership = { lease, redis };
+      await lease.start();
+    } else if (this.config.runProjections) {
+      // embedded: this process holds the data folder's owner lock (data-folder.ts)
       await this.projections.start();
       await this.workflows.start();
     }
@@ -111,10 +148,24 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   // Nest closes the HTTP server (waiting for in-flight requests) before this hook: acknowledged commands
   // are already appended; then background work stops and the stores close.
   async onApplicationShutdown(): Promise<void> {
-    await this.workflows.stop();
-    await this.projections.stop();
-    await this.jobs.stop();
-    await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close()]);
+    try {
+      this.shutdownStage = 'workflows stopping after their current event';
+      if (this.ownership) {
+        await this.ownership.lease.stop();
+        await this.ownership.redis.quit().catch(() => undefined);
+      }
+      await this.workflows.stop();
+      this.shutdownStage = 'projections stopping after their current batch';
+      await this.projections.stop();
+      this.shutdownStage = 'job workers stopping after their current job';
+      await this.jobs.stop();
+      this.shutdownStage = 'stores closing';
+      await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close()]);
+    } finally {
+      // last: the folder's next owner may start once the stores are closed
+      this.dataFolder.release();
+      this.shutdownStage = 'stopped';
+    }
     this.logger.log('platform stopped');
   }
 }
@@ -129,12 +180,28 @@ export class PlatformModule {
       controllers: [HealthController, ProjectionsController, OutboxController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: DATA_FOLDER, useValue: options.dataFolder ?? SERVER_DATA_FOLDER },
         { provide: CLOCK, useFactory: () => options.clock ?? clockFor(config) },
-        { provide: EVENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => eventStoreFor(config, clock) },
-        { provide: DOCUMENT_STORE, inject: [CLOCK], useFactory: (clock: Clock) => documentStoreFor(config, clock) },
-        { provide: JOB_SCHEDULER, inject: [CLOCK], useFactory: (clock: Clock) => jobSchedulerFor(config, clock) },
+        { provide: StorageHealth, useFactory: () => new StorageHealth() },
+        // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
+        {
+          provide: EVENT_STORE,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('eventStore', eventStoreFor(config, clock)),
+        },
+        {
+          provide: DOCUMENT_STORE,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('documentStore', documentStoreFor(config, clock)),
+        },
+        {
+          provide: JOB_SCHEDULER,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('jobScheduler', jobSchedulerFor(config, clock, storage)),
+        },
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
+        { provide: HttpDrain, useFactory: () => new HttpDrain() },
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
         {
           provide: OUTBOX,
@@ -220,6 +287,7 @@ export class PlatformModule {
         OUTBOX,
         PASSWORD_HASHER,
         APP_CONFIG,
+        DATA_FOLDER,
         EVENT_STORE,
         DOCUMENT_STORE,
         JOB_SCHEDULER,
@@ -230,6 +298,9 @@ export class PlatformModule {
         ReadModels,
         ProjectionRunner,
         MetricsService,
+        HttpDrain,
+        PlatformLifecycle,
+        StorageHealth,
       ],
     };
   }

@@ -23,9 +23,11 @@ import { bearer } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 /**
- * Two portal processes on one data folder (two application instances, each with its own connections,
- * projection runner and place allocator), requests spread over both: the places are never exceeded and
- * the waiting list keeps the order in which the requests were recorded.
+ * Two portal processes writing to one data folder (two application instances, each with its own
+ * connections), requests spread over both: the places are never exceeded and the waiting list keeps the
+ * order in which the requests were recorded. One owner per data folder: the first holds the folder's
+ * owner lock and runs the projections and the place allocator; the second serves the API only
+ * (RUN_PROJECTIONS=false) and its writes are allocated by the owner. A second owner is refused.
  */
 describe('Two processes booking the same day', () => {
   let dir: string;
@@ -38,13 +40,21 @@ describe('Two processes booking the same day', () => {
     dir = mkdtempSync(join(tmpdir(), 'portail-two-'));
     a = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), { clock });
     await a.init();
-    b = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_DATA: 'false' }), { clock });
+    b = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_DATA: 'false', RUN_PROJECTIONS: 'false' }), { clock });
     await b.init();
   });
   afterAll(async () => {
     await b.close();
     await a.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second owner of the data folder, naming the owner', async () => {
+    await expect(createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), { clock })).rejects.toMatchObject({
+      name: 'StartupError',
+      exitCode: 75,
+      message: expect.stringContaining(`already owned by another portal process (pid ${process.pid}`),
+    });
   });
 
   it('never allocates more than the places, in arrival order, whichever process takes each request', async () => {
@@ -104,10 +114,9 @@ describe('Two processes booking the same day', () => {
       const events = a.get<EventStore>(EVENT_STORE);
       for (let head = -1; head !== (await events.headPosition());) {
         head = await events.headPosition();
-        for (const app of [a, b]) {
-          await app.get(WorkflowRunner).waitForPosition(head);
-          await app.get(ProjectionRunner).waitForPosition(head);
-        }
+        // the owner's allocator and projections
+        await a.get(WorkflowRunner).waitForPosition(head);
+        await a.get(ProjectionRunner).waitForPosition(head);
       }
     };
     await settle();

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
         mode: 'embedded',
         port: 3000,
         host: '0.0.0.0',
+        metricsPort: undefined,
+        metricsHost: '127.0.0.1',
         dataDir: './data',
         esdbUrl: undefined,
         mongoUrl: undefined,
@@ -92,11 +94,15 @@ describe('loadConfig', () => {
       RUN_PROJECTIONS: 'false',
       PROJECTOR_HEALTH_PORT: '9464',
       SHUTDOWN_TIMEOUT_MS: '30000',
+      METRICS_PORT: '9464',
+      METRICS_HOST: '10.0.0.5',
     });
     expect(config).toEqual({
       mode: 'embedded',
       port: 8080,
       host: '127.0.0.1',
+      metricsPort: 9464,
+      metricsHost: '10.0.0.5',
       dataDir: '/var/lib/portail',
       esdbUrl: undefined,
       mongoUrl: undefined,
@@ -116,6 +122,17 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 30000,
       clockStart: undefined,
     });
+  });
+
+  it('keeps demo data out of production, and /metrics off the public port only when asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).demoData).toBe(false);
+    expect(configError({ NODE_ENV: 'production', DEMO_DATA: 'true' }).problems).toEqual([
+      'DEMO_DATA: must not be true with NODE_ENV=production (demo accounts have a published password)',
+    ]);
+    expect(configError({ PORT: '8080', METRICS_PORT: '8080' }).problems).toEqual([
+      'METRICS_PORT: must differ from PORT (8080): /metrics is meant to be kept off the public port',
+    ]);
+    expect(configError({ METRICS_PORT: 'x' }).problems).toEqual(['METRICS_PORT: must be an integer between 1 and 65535 (got "x")']);
   });
 
   it('derives the default public base URL from the port', () => {

@@ -22,6 +22,13 @@ interface CommonConfig {
   readonly port: number;
   /** interface the API binds to */
   readonly host: string;
+  /**
+   * METRICS_PORT: when set, /metrics is served only by a second listener on this port (bound to
+   * METRICS_HOST, 127.0.0.1 by default) and answers 404 on the public port
+   */
+  readonly metricsPort: number | undefined;
+  /** interface of the metrics listener (METRICS_HOST) */
+  readonly metricsHost: string;
   /** embedded mode's single data folder (SQLite files, mail outbox); relative paths are from the cwd */
   readonly dataDir: string;
   /** EventStoreDB connection string (esdb:// or esdb+discover://); always set in server mode */
@@ -38,7 +45,10 @@ interface CommonConfig {
   readonly mailFrom: string;
   /** the school holiday zone of the communes served (SCHOOL_ZONE: A, B or C) */
   readonly schoolZone: 'A' | 'B' | 'C';
-  /** seed demo families, activities and staff on an empty store */
+  /**
+   * seed demo families, activities and staff in a brand-new embedded data folder (default true embedded,
+   * false in server mode and with NODE_ENV=production, where it cannot be set)
+   */
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
   /** maximum request body in bytes */
@@ -90,6 +100,8 @@ const VARIABLES = [
   'PORTAIL_MODE',
   'PORT',
   'HOST',
+  'METRICS_PORT',
+  'METRICS_HOST',
   'DATA_DIR',
   'ESDB_URL',
   'MONGO_URL',
@@ -173,6 +185,11 @@ function schemaFor(mode: PortailMode, modeReason: string) {
   return z.object({
     PORT: integer(1, 65535).optional(),
     HOST: z
+      .string()
+      .regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` })
+      .optional(),
+    METRICS_PORT: integer(1, 65535).optional(),
+    METRICS_HOST: z
       .string()
       .regex(/^\S+$/, { error: (i) => `must be a host name or address (got ${shown(i.input)})` })
       .optional(),
@@ -260,6 +277,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   for (const [name, advice] of Object.entries(OBSOLETE)) {
     if (env[name]?.trim()) problems.push(`${name}: ${advice}`);
   }
+  const production = env.NODE_ENV?.trim() === 'production';
+  if (parsed.success && parsed.data.DEMO_DATA === true && production) {
+    problems.push('DEMO_DATA: must not be true with NODE_ENV=production (demo accounts have a published password)');
+  }
+  if (parsed.success && parsed.data.METRICS_PORT !== undefined && parsed.data.METRICS_PORT === (parsed.data.PORT ?? 3000)) {
+    problems.push(`METRICS_PORT: must differ from PORT (${parsed.data.METRICS_PORT}): /metrics is meant to be kept off the public port`);
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const v = parsed.data;
@@ -268,6 +292,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const common: CommonConfig = {
     port,
     host: v.HOST ?? '0.0.0.0',
+    metricsPort: v.METRICS_PORT,
+    metricsHost: v.METRICS_HOST ?? '127.0.0.1',
     dataDir: v.DATA_DIR ?? './data',
     esdbUrl: v.ESDB_URL,
     mongoUrl: v.MONGO_URL,
@@ -276,7 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     smtpUrl: v.SMTP_URL,
     schoolZone: v.SCHOOL_ZONE ?? 'C',
     mailFrom: v.MAIL_FROM ?? 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
-    demoData: v.DEMO_DATA ?? !server,
+    demoData: v.DEMO_DATA ?? (!server && !production),
     logLevel: v.LOG_LEVEL ?? 'info',
     bodyLimit: v.BODY_LIMIT ?? 102_400,
     // Links are built as `${publicBaseUrl}/path`, so the trailing slash goes.

@@ -20,7 +20,7 @@
 import type { Statement } from 'better-sqlite3';
 
 import { type Clock, SystemClock } from '../clock/clock';
-import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
+import { openDatabase, SqliteDatabase, writeProbe } from '../sqlite/open-database';
 import {
   Checkpoint,
   CollectionExpiry,
@@ -386,6 +386,11 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /** Not part of the port: readiness' check that a full database has room again (storage-health.ts). */
+  async writeProbe(): Promise<void> {
+    writeProbe(this.db);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ export type DomainErrorKind =
   | 'unauthenticated' // 401
   | 'precondition_failed' // 412: If-Match did not match the current revision
   | 'too_many_requests' // 429: a rate limit (details.retryAfterSeconds says how long to wait)
-  | 'unavailable'; // 503: the service cannot do it now (an operation failed or its owner is away)
+  | 'unavailable'; // 503: the service cannot do it now (storage full or failing, an operation failed or its owner is away); nothing was written
 
 export class DomainError extends Error {
   constructor(

@@ -18,7 +18,7 @@ import { realpathSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 
 import { type Clock, SystemClock } from '../clock/clock';
-import { isMemoryDatabase, openDatabase, SqliteDatabase } from '../sqlite/open-database';
+import { isMemoryDatabase, openDatabase, SqliteDatabase, writeProbe } from '../sqlite/open-database';
 import {
   AppendResult,
   EventStore,
@@ -298,6 +298,11 @@ export class SqliteEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /** Not part of the port: readiness' check that a full database has room again (storage-health.ts). */
+  async writeProbe(): Promise<void> {
+    writeProbe(this.db);
   }
 
   /** Stops this store's subscriptions (waiting for their running handlers), then closes the connection. */

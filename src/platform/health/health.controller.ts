@@ -1,14 +1,16 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { Public } from '../auth/auth.decorators';
+import type { AppConfig } from '../config/config';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore } from '../event-store/event-store.port';
 import type { JobScheduler } from '../jobs/job-scheduler.port';
 import { MetricsService } from '../observability/metrics.service';
 import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
-import { DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
+import { StorageHealth } from '../storage/storage-health';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from '../tokens';
 import { WorkflowRunner, WorkflowStatus } from '../workflows/workflow-runner';
 
 /** A projection or workflow further behind than this makes the process not ready (it still answers, from older data). */
@@ -29,6 +31,8 @@ export class HealthController {
     private readonly projections: ProjectionRunner,
     private readonly workflows: WorkflowRunner,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly storage: StorageHealth,
   ) {}
 
   @Public()
@@ -40,7 +44,7 @@ export class HealthController {
 
   @Public()
   @Get(['health', 'health/ready'])
-  @ApiOperation({ summary: 'Readiness: stores reachable, projections and workflows caught up (503 otherwise)' })
+  @ApiOperation({ summary: 'Readiness: stores reachable, not full nor corrupt, projections and workflows caught up (503 otherwise)' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const { ok, body } = await this.readiness();
     response.status(ok ? 200 : 503);
@@ -49,6 +53,8 @@ export class HealthController {
 
   /** What /health/ready answers (also served by the projector's health listener). */
   async readiness(): Promise<Readiness> {
+    // a store that was full or failing is tried again here, so readiness recovers without traffic
+    await this.storage.recheck();
     const check = async (fn: () => Promise<unknown>) => {
       const started = performance.now();
       try {
@@ -75,7 +81,14 @@ export class HealthController {
       }
     }
     const lagging = [...projections, ...workflows].filter((p) => p.lagSeconds > READINESS_MAX_LAG_SECONDS);
+    const storage = this.storage.current().map((p) => ({
+      store: p.store,
+      code: p.code,
+      detail: p.detail,
+      forSeconds: Math.round((performance.now() - p.sinceMs) / 1000),
+    }));
     const ok =
+      storage.length === 0 &&
       eventStore.status === 'up' &&
       documentStore.status === 'up' &&
       jobScheduler.status === 'up' &&
@@ -84,6 +97,7 @@ export class HealthController {
     const body = {
       status: ok ? 'ok' : 'unavailable',
       checks: { eventStore, documentStore, jobScheduler },
+      ...(storage.length > 0 ? { storage } : {}),
       projections: projections.map((p) => ({
         name: p.name,
         version: p.version,
@@ -115,6 +129,13 @@ export class HealthController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiExcludeEndpoint()
   async prometheus(): Promise<string> {
+    // with METRICS_PORT, /metrics lives on the private listener only (see metrics-listener.ts)
+    if (this.config.metricsPort !== undefined) throw new NotFoundException();
+    return this.metricsText();
+  }
+
+  /** The Prometheus exposition, projection lag refreshed. */
+  async metricsText(): Promise<string> {
     try {
       this.recordLag(...(await Promise.all([this.projections.statuses(), this.workflows.statuses()])));
     } catch {

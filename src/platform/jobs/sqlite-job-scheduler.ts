@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Statement } from 'better-sqlite3';
 
-import { openDatabase, SqliteDatabase } from '../sqlite/open-database';
+import { openDatabase, SqliteDatabase, writeProbe } from '../sqlite/open-database';
 import { JobDefinition, JobScheduler, ScheduleOptions } from './job-scheduler.port';
 
 export interface SqliteJobSchedulerOptions {
@@ -244,6 +244,11 @@ export class SqliteJobScheduler implements JobScheduler {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /** Not part of the port: readiness' check that a full database has room again (storage-health.ts). */
+  async writeProbe(): Promise<void> {
+    writeProbe(this.db);
   }
 
   /** Not part of the port: stop, then release the database file. */

@@ -54,3 +54,13 @@ export function openDatabase(filename: string, options: OpenDatabaseOptions = {}
     throw error;
   }
 }
+
+/**
+ * Readiness' probe of a database that ran out of space: a 64 KiB write (new pages, unless freed ones are
+ * available), committed, then deleted. Throws SQLITE_FULL while there is still no room.
+ */
+export function writeProbe(db: SqliteDatabase): void {
+  db.exec('CREATE TABLE IF NOT EXISTS _write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL)');
+  db.prepare('INSERT INTO _write_probe (data) VALUES (zeroblob(65536))').run();
+  db.prepare('DELETE FROM _write_probe').run();
+}
