@@ -194,6 +194,25 @@ export default defineConfig([
   prettier,
 
   {
+    name: 'portail/modules-use-no-http-framework',
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(express|fastify|@fastify/.*|@nestjs/platform-.*)(/|$)',
+              message:
+                "Controllers stay independent of the HTTP framework under Nest: use the platform's AuthenticatedRequest and HttpResponse (src/platform/http/command-http.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
     name: 'portail/domain-dependency-rule',
     files: DOMAIN_FILES,
     rules: dependencyRule,

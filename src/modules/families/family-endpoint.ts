@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
 
 import { FamilyAccessPolicy } from '../../platform/auth/family-access';
 import { Commands } from '../../platform/commands/stream-command';
 import type { PayloadOf } from '../../platform/domain/command-target';
-import { AuthenticatedRequest, commandContext, setRevision } from '../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, type HttpResponse, setRevision } from '../../platform/http/command-http';
 import { familyCommands } from './families.commands';
 
 /** What every family write endpoint does: check access, send the command, answer with the new revision. */
@@ -15,7 +14,7 @@ export class FamilyEndpoint {
     private readonly access: FamilyAccessPolicy,
   ) {}
 
-  async send(request: AuthenticatedRequest, response: Response, familyId: string, command: PayloadOf<typeof familyCommands>) {
+  async send(request: AuthenticatedRequest, response: HttpResponse, familyId: string, command: PayloadOf<typeof familyCommands>) {
     if (command.type === 'RegisterFamily') this.access.assertCanRegisterIn(request.principal, command.commune);
     else await this.access.assertCanReach(request.principal, familyId);
     if ('childId' in command && typeof command.childId === 'string') this.access.assertCanReachChild(request.principal, command.childId);

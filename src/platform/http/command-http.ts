@@ -34,8 +34,14 @@ export function commandContext(request: AuthenticatedRequest): CommandContext {
   };
 }
 
+/**
+ * The response as controllers see it (`@Res({ passthrough: true })`): only headers are set through it, so
+ * controllers do not depend on the HTTP framework under Nest.
+ */
+export type HttpResponse = Pick<Response, 'setHeader'>;
+
 /** The stream revision as an ETag, so the client can send it back in If-Match. */
-export function setRevision(response: Response, revision: number): void {
+export function setRevision(response: HttpResponse, revision: number): void {
   response.setHeader('ETag', `"${revision}"`);
 }
 

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
 import { pendingRequests } from '../../../../projections/staff-queue/staff-queue.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { scopeFilter } from '../../../platform/auth/family-access';
-import { AuthenticatedRequest, FamilyRequestParams, pathId } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, FamilyRequestParams, type HttpResponse, pathId } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
 import { FamilyEndpoint } from '../family-endpoint';
@@ -54,7 +53,7 @@ export class DecideChangeRequestController {
     @Param() p: FamilyRequestParams,
     @Body() _body: AcceptBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'AcceptChangeRequest', requestId: p.requestId });
   }
@@ -67,7 +66,7 @@ export class DecideChangeRequestController {
     @Param() p: FamilyRequestParams,
     @Body() body: RefuseChangeRequestBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.endpoint.send(rq, rs, p.familyId, { type: 'RefuseChangeRequest', requestId: p.requestId, reason: body.reason });
   }

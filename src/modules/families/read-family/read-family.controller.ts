@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { subMonths } from 'date-fns';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -10,7 +9,7 @@ import { familyRecordOf } from '../../../../projections/family-record/family-rec
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import type { Clock } from '../../../platform/clock/clock';
-import { AuthenticatedRequest, FamilyIdParam, setRevision } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, FamilyIdParam, type HttpResponse, setRevision } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { CLOCK } from '../../../platform/tokens';
 import { SensitiveReadLog } from '../../audit';
@@ -39,7 +38,7 @@ export class ReadFamilyController {
   @Get()
   @Roles('parent', 'staff', 'admin', 'auditor')
   @ApiOperation({ summary: 'Dossier famille : responsable, conjoint, informations fiscales, CAF, bancaires, enfants' })
-  async record(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async record(@Param() p: FamilyIdParam, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: HttpResponse) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const record = await familyRecordOf(this.readModels, p.familyId);
     if (!record) throw familyNotFound();

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, commandContext, FamilyIdParam } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, FamilyIdParam, type HttpResponse } from '../../../platform/http/command-http';
 import { CreateAccount, createFamilyAccountBodySchema } from '../../identity';
 import { addChildBodySchema, registerFamilyBodySchema } from '../families.schemas';
 import { FamilyEndpoint } from '../family-endpoint';
@@ -33,7 +32,11 @@ export class RegisterFamilyController {
   @Post()
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Inscrire une famille (responsable, conjoint, enfants). Le N° Famille devient son identifiant.' })
-  async register(@Body() body: RegisterFamilyBody, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async register(
+    @Body() body: RegisterFamilyBody,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
     const familyId = body.familyNumber;
     const registered = await this.endpoint.send(request, response, familyId, {
       type: 'RegisterFamily',
@@ -56,7 +59,7 @@ export class RegisterFamilyController {
     @Param() { familyId }: FamilyIdParam,
     @Body() body: AddChildBody,
     @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: HttpResponse,
   ) {
     const childId = randomUUID();
     const result = await this.endpoint.send(request, response, familyId, { type: 'AddChild', childId, child: body });

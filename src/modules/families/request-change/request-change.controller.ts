@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
-import { AuthenticatedRequest, FamilyIdParam } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, FamilyIdParam, type HttpResponse } from '../../../platform/http/command-http';
 import {
   requestAddressChangeBodySchema,
   requestAuthorizationsChangeBodySchema,
@@ -45,7 +44,7 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: AddressChangeBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestAddressChange', requestId, ...body }));
   }
@@ -56,7 +55,7 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: ContactChangeBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestContactChange', requestId, ...body }));
   }
@@ -67,14 +66,19 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: TaxInfoChangeBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestTaxInfoChange', requestId, ...body }));
   }
 
   @Post('caf')
   @ApiOperation({ summary: 'Demander une modification des informations CAF (N° allocataire, quotient familial)' })
-  caf(@Param() p: FamilyIdParam, @Body() body: CafChangeBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  caf(
+    @Param() p: FamilyIdParam,
+    @Body() body: CafChangeBody,
+    @Req() rq: AuthenticatedRequest,
+    @Res({ passthrough: true }) rs: HttpResponse,
+  ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestCafChange', requestId, ...body }));
   }
 
@@ -84,7 +88,7 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: DirectDebitBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestDirectDebit', requestId, ...body }));
   }
@@ -95,7 +99,7 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: ChildAdditionBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestChildAddition', requestId, ...body }));
   }
@@ -106,7 +110,7 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: AuthorizationsChangeBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestAuthorizationsChange', requestId, ...body }));
   }
@@ -117,14 +121,14 @@ export class RequestChangeController {
     @Param() p: FamilyIdParam,
     @Body() body: HealthDataChangeBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     return this.request(rq, rs, p.familyId, (requestId) => ({ type: 'RequestHealthDataChange', requestId, ...body }));
   }
 
   private async request(
     request: AuthenticatedRequest,
-    response: Response,
+    response: HttpResponse,
     familyId: string,
     build: (requestId: string) => Parameters<FamilyEndpoint['send']>[3],
   ) {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -10,7 +9,14 @@ import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { Commands } from '../../../platform/commands/stream-command';
 import type { PayloadOf } from '../../../platform/domain/command-target';
-import { AuthenticatedRequest, commandContext, EmptyBody, pathId, setRevision } from '../../../platform/http/command-http';
+import {
+  AuthenticatedRequest,
+  commandContext,
+  EmptyBody,
+  type HttpResponse,
+  pathId,
+  setRevision,
+} from '../../../platform/http/command-http';
 import { catalogCommands } from './catalog.commands';
 import { changeActivityBodySchema, declareClosureBodySchema, defineActivityBodySchema, defineFacilityBodySchema } from './catalog.schemas';
 import { CatalogLookup } from './catalog-lookup';
@@ -44,7 +50,7 @@ export class CatalogController {
   @Post()
   @Roles('staff', 'admin')
   @ApiOperation({ summary: 'Créer une structure (accueil de loisirs, garderie périscolaire, restauration scolaire…)' })
-  async defineFacility(@Body() body: DefineFacilityBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: Response) {
+  async defineFacility(@Body() body: DefineFacilityBody, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: HttpResponse) {
     this.access.assertCanRegisterIn(rq.principal, body.commune);
     return this.send(rq, rs, body.facilityId, { type: 'DefineFacility', name: body.name, commune: body.commune.toUpperCase() });
   }
@@ -58,7 +64,7 @@ export class CatalogController {
     @Param() p: FacilityParam,
     @Body() body: DefineActivityBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     const { activityId, ...config } = body;
@@ -72,7 +78,7 @@ export class CatalogController {
     @Param() p: ActivityParam,
     @Body() body: ChangeActivityBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     return this.send(rq, rs, p.facilityId, { type: 'ChangeActivity', activityId: p.activityId, config: body });
@@ -85,7 +91,7 @@ export class CatalogController {
     @Param() p: FacilityParam,
     @Body() body: DeclareClosureBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     const closureId = randomUUID();
@@ -100,7 +106,7 @@ export class CatalogController {
     @Param() p: ClosureParam,
     @Body() _b: EmptyBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.assertFacilityInScope(rq, p.facilityId);
     return this.send(rq, rs, p.facilityId, { type: 'CancelClosure', closureId: p.closureId });
@@ -112,7 +118,7 @@ export class CatalogController {
     if (doc) this.access.assertCanRegisterIn(rq.principal, doc.commune);
   }
 
-  private async send(rq: AuthenticatedRequest, rs: Response, facilityId: string, command: PayloadOf<typeof catalogCommands>) {
+  private async send(rq: AuthenticatedRequest, rs: HttpResponse, facilityId: string, command: PayloadOf<typeof catalogCommands>) {
     const result = await this.commands.send(catalogCommands, facilityId, command, commandContext(rq));
     this.catalog.invalidate();
     setRevision(rs, result.revision);

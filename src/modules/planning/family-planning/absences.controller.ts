@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import type { Clock } from '../../../platform/clock/clock';
 import { Commands } from '../../../platform/commands/stream-command';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { AuthenticatedRequest, commandContext, FamilyIdParam, setRevision } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, FamilyIdParam, type HttpResponse, setRevision } from '../../../platform/http/command-http';
 import { CLOCK } from '../../../platform/tokens';
 import { PlanningFacts } from '../planning-facts';
 import { familyPlanningCommands } from './family-planning.commands';
@@ -41,7 +40,7 @@ export class AbsencesController {
     @Param() p: FamilyIdParam,
     @Body() body: DeclareAbsenceBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.lookup.assertChild(rq.principal, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.from]);

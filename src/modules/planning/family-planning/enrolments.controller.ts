@@ -1,12 +1,11 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { Commands } from '../../../platform/commands/stream-command';
-import { AuthenticatedRequest, commandContext, FamilyIdParam, setRevision } from '../../../platform/http/command-http';
+import { AuthenticatedRequest, commandContext, FamilyIdParam, type HttpResponse, setRevision } from '../../../platform/http/command-http';
 import { PlanningFacts } from '../planning-facts';
 import { familyPlanningCommands } from './family-planning.commands';
 import { enrolChildBodySchema } from './family-planning.schemas';
@@ -32,7 +31,7 @@ export class EnrolmentsController {
     @Param() p: FamilyIdParam,
     @Body() body: EnrolChildBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.access.assertCanReach(rq.principal, p.familyId);
     const { activities } = await this.facts.forActivities(p.familyId, [body.activityId], []);

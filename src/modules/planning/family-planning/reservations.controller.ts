@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -10,7 +9,15 @@ import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { Commands } from '../../../platform/commands/stream-command';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { AuthenticatedRequest, commandContext, EmptyBody, FamilyIdParam, pathId, setRevision } from '../../../platform/http/command-http';
+import {
+  AuthenticatedRequest,
+  commandContext,
+  EmptyBody,
+  FamilyIdParam,
+  type HttpResponse,
+  pathId,
+  setRevision,
+} from '../../../platform/http/command-http';
 import { PlanningFacts } from '../planning-facts';
 import { BulkReservations } from './bulk-reservations';
 import { familyPlanningCommands } from './family-planning.commands';
@@ -57,7 +64,7 @@ export class ReservationsController {
     @Param() p: FamilyIdParam,
     @Body() body: RequestReservationBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     await this.lookup.assertChild(rq.principal, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.date]);
@@ -113,7 +120,7 @@ export class ReservationsController {
     @Param() p: ReservationParam,
     @Body() _b: EmptyBody,
     @Req() rq: AuthenticatedRequest,
-    @Res({ passthrough: true }) rs: Response,
+    @Res({ passthrough: true }) rs: HttpResponse,
   ) {
     const result = await this.cancelOne(rq, p.familyId, p.requestId);
     setRevision(rs, result.revision);
