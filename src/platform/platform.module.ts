@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import IORedis from 'ioredis';
+import { MongoClient } from 'mongodb';
 
 import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
@@ -22,6 +23,9 @@ import { EsdbEventStore } from './event-store/esdb-event-store';
 import type { EventStore } from './event-store/event-store.port';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { EventSerializer } from './events/event-serializer';
+import { FILE_STORE, type FileStore } from './files/file-store.port';
+import { FolderFileStore } from './files/folder-file-store';
+import { GridFsFileStore } from './files/gridfs-file-store';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
@@ -85,6 +89,16 @@ function jobSchedulerFor(config: AppConfig, clock: Clock, storage: StorageHealth
   });
 }
 
+/** Files (attachments, documents, issued PDFs): a folder of the data directory, or GridFS in server mode. */
+function fileStoreFor(config: AppConfig, clock: Clock): FileStore {
+  if (config.mode === 'server') {
+    const client = new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 });
+    const store = new GridFsFileStore(client, config.mongoDb, 'files', clock);
+    return Object.assign(store, { close: () => client.close() });
+  }
+  return new FolderFileStore(join(config.dataDir, 'files'), clock);
+}
+
 /**
  * The embedded runtime (and a server without SMTP_URL) keeps mail in an outbox in the data folder, readable by
  * staff; with SMTP_URL, mail goes out through SMTP (Mailpit in docker-compose).
@@ -109,6 +123,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(JOB_SCHEDULER) private readonly jobs: JobScheduler,
     @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(FILE_STORE) private readonly files: FileStore,
     private readonly projections: ProjectionRunner,
     private readonly workflows: WorkflowRunner,
   ) {}
@@ -160,7 +175,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       this.shutdownStage = 'job workers stopping after their current job';
       await this.jobs.stop();
       this.shutdownStage = 'stores closing';
-      await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close()]);
+      await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close(), this.files.close()]);
     } finally {
       // last: the folder's next owner may start once the stores are closed
       this.dataFolder.release();
@@ -198,6 +213,11 @@ export class PlatformModule {
           provide: JOB_SCHEDULER,
           inject: [CLOCK, StorageHealth],
           useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('jobScheduler', jobSchedulerFor(config, clock, storage)),
+        },
+        {
+          provide: FILE_STORE,
+          inject: [CLOCK, StorageHealth],
+          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('fileStore', fileStoreFor(config, clock)),
         },
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
@@ -291,6 +311,7 @@ export class PlatformModule {
         EVENT_STORE,
         DOCUMENT_STORE,
         JOB_SCHEDULER,
+        FILE_STORE,
         EventSerializer,
         CommandExecutor,
         Commands,
