@@ -365,6 +365,7 @@ async function run(dir: string): Promise<void> {
               schoolYear,
               regularDays: [],
               activity: activities[child.activityId],
+              familyChildIds: family.children.map((c) => c.childId),
             },
             context,
           );

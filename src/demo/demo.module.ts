@@ -115,6 +115,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           schoolYear,
           regularDays: [...regularDays],
           activity: activity as Activity,
+          familyChildIds: ['enfant-lucie-dupont'],
         },
         context(`enrolment-${activityId}`),
       );

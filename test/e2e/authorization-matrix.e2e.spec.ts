@@ -118,6 +118,23 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
+const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
+
+/**
+ * Bodies that name resources outside the caller's reach (DUPONT's child, SAINT-JEAN's activities and
+ * facility, DUPONT's requests) while the path names the caller's own family (MARTIN) or resources it may
+ * reach: a permitted caller must not reach past its own resources through a body or a path parameter.
+ * Operations without such a body use their ordinary sample (the foreign ids then come through the path).
+ */
+const FOREIGN_BODIES: Record<string, unknown> = {
+  'post /families/{familyId}/enrolments': { childId: 'enfant-lucie-dupont', activityId: ALSH_MERCREDI_ID, schoolYear: '2026-2027' },
+  'post /families/{familyId}/requests/authorizations': { childId: 'enfant-lucie-dupont', changes: { photoConsent: false } },
+  'post /families/{familyId}/requests/health': { childId: 'enfant-lucie-dupont', changes: { glasses: true } },
+  'post /activities/{activityId}/days/{date}/attendance': {
+    entries: [{ familyId: MARTIN, childId: 'enfant-lucie-dupont', status: 'present' }],
+  },
+};
+
 interface Operation {
   key: string;
   method: string;
@@ -156,6 +173,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{familyId}', DUPONT)
       .replace('{requestId}', pendingRequestId)
       .replace('{accountId}', DUPONT)
+      .replace('{childId}', 'enfant-lucie-dupont')
       .replace('{name}', 'family-record')
       .replace('{facilityId}', ALSH_FACILITY.facilityId)
       .replace('{activityId}', ALSH_MERCREDI_ID)
@@ -218,6 +236,56 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     // The size of the matrix, for the record (quoted in the issue note).
     console.log(`authorization matrix: ${operations.length} operations, ${cells.length} refused cells`);
     expect(cells.length).toBeGreaterThan(80);
+  });
+
+  it('keeps a permitted caller within its own resources: its own family in the path, foreign ids in the body or the path', async () => {
+    // MARTIN's parent and PEAUGRES's agent may act on MARTIN; DUPONT's child, requests and account, and
+    // SAINT-JEAN's facility and activities are out of their reach.
+    const head = await t.events.headPosition();
+    const mails = await outboxSize();
+    const foreignUrl = (path: string) =>
+      path
+        .replace('{familyId}', MARTIN)
+        .replace('{requestId}', pendingRequestId)
+        .replace('{accountId}', DUPONT)
+        .replace('{childId}', 'enfant-lucie-dupont')
+        .replace('{name}', 'family-record')
+        .replace('{facilityId}', ALSH_FACILITY.facilityId)
+        .replace('{activityId}', ALSH_MERCREDI_ID)
+        .replace('{closureId}', 'closure-1')
+        .replace('{date}', '2027-01-13');
+    const reached: { caller: string; op: string; status: number }[] = [];
+    let cells = 0;
+    const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
+    for (const op of operations) {
+      if (PUBLIC.has(op.key) || SELF_SERVICE.has(op.key) || ANY_LOGGED_IN.has(op.key) || NOT_SCOPED_FOR_STAFF.has(op.key)) continue;
+      if (op.path.startsWith('/docs') || op.path === '/metrics' || op.path.startsWith('/admin') || op.path.startsWith('/school-calendar'))
+        continue;
+      const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
+      // only the operations that name, in their path or their body, a resource out of the callers' reach
+      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId)\}/.test(op.path);
+      const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
+      if (!foreignPath && !foreignBody) continue;
+      for (const [caller, token] of [
+        ['parent of MARTIN', t.tokens.martin],
+        ['staff of PEAUGRES', t.tokens.otherStaff],
+      ] as const) {
+        const agent = t.http as unknown as Record<string, (url: string) => Test>;
+        let req = agent[op.method](foreignUrl(op.path)).set(bearer(token));
+        if (body !== undefined) req = req.send(body as object);
+        const res = await req;
+        cells += 1;
+        // refused for its role (401/403), or the foreign resource is not found / not allowed (404, 409, 422);
+        // a bulk answers 200 with one refusal per day: none may be accepted
+        const accepted = res.status < 400 && !(res.body && (res.body.requested === 0 || res.body.cancelled === 0));
+        if (accepted) reached.push({ caller, op: op.key, status: res.status });
+      }
+    }
+    expect(reached).toEqual([]);
+    expect(await t.events.headPosition()).toBe(head);
+    expect(await outboxSize()).toBe(mails);
+    console.log(`authorization matrix, reach: ${cells} cells of permitted callers with foreign resources, all refused`);
+    expect(cells).toBeGreaterThan(30);
   });
 
   it('filters scoped lists: staff of another commune see none of the target family’s requests', async () => {

@@ -120,7 +120,19 @@ describe('EnrolChild', () => {
     schoolYear: '2026-2027',
     regularDays: [5, 1, 4, 2],
     activity: RESTAURATION_SCOLAIRE,
+    familyChildIds: [LUCAS, EMMA],
     ...overrides,
+  });
+
+  it("refuses a child who is not on the family's record (404 CHILD_NOT_FOUND): nobody enrols another family's child", () => {
+    spec
+      .given([])
+      .when(enrol({ childId: 'enfant-lucie-dupont' }))
+      .thenThrows('CHILD_NOT_FOUND', 'not_found');
+    spec
+      .given([])
+      .when(enrol({ familyChildIds: [] }))
+      .thenThrows('CHILD_NOT_FOUND', 'not_found');
   });
 
   it('enrols Lucas in the canteen with a regular contract Mon, Tue, Thu, Fri (sorted)', () => {

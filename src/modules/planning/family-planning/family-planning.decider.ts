@@ -78,6 +78,8 @@ export type EnrolChild = FamilyPlanningCommandMeta & {
   regularDays: Weekday[];
   /** the activity's current configuration (its periods tell which weekdays can be regular) */
   activity: Activity;
+  /** the children on the family's record (the families context's): only they can be enrolled */
+  familyChildIds: readonly string[];
 };
 
 /** Staff: end an enrolment (the child can no longer be booked in the activity that year). */
@@ -354,6 +356,16 @@ function decide(
 
 function enrolChild(command: EnrolChild, state: FamilyPlanningState): ChildEnrolled[] {
   const { childId, activityId, schoolYear, activity } = command;
+  if (!command.familyChildIds.includes(childId)) {
+    throw new DomainError(
+      'CHILD_NOT_FOUND',
+      'Cet enfant ne figure pas au dossier de la famille : il ne peut pas y être inscrit.',
+      'not_found',
+      {
+        childId,
+      },
+    );
+  }
   requireSameActivity(activity, activityId);
   checkSchoolYear(schoolYear);
   if (isEnrolled(state, childId, activityId, schoolYear)) {
