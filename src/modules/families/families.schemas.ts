@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 
+import { bodyId, multiLineText, singleLineText } from '../../platform/domain/text';
+
 export const NAME_MAX_LENGTH = 100;
 export const ADDRESS_LINE_MAX_LENGTH = 200;
 export const REASON_MAX_LENGTH = 500;
@@ -19,11 +21,9 @@ export const LIST_MAX_ITEMS = 20;
 // Building blocks
 // ---------------------------------------------------------------------------------------------------
 
-function text(max: number, what: string) {
-  return z.string().trim().min(1, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
-}
+const text = (max: number, what: string) => singleLineText(max, what);
 
-export const idSchema = z.string().trim().min(1).max(100).describe('Identifiant');
+export const idSchema = bodyId().describe('Identifiant');
 
 export const personNameSchema = text(NAME_MAX_LENGTH, 'Nom ou prénom');
 
@@ -121,7 +121,7 @@ export const guardianSchema = adultSchema.extend({
   civility: civilitySchema,
   quality: qualitySchema,
   situation: situationSchema,
-  organismeRattachement: z.string().trim().max(50).default('0').describe('Organisme de rattachement'),
+  organismeRattachement: singleLineText(50, 'Organisme de rattachement', 0).default('0').describe('Organisme de rattachement'),
 });
 
 export const authorizedPickupSchema = z.strictObject({
@@ -159,7 +159,7 @@ const vaccinationsSchema = z
   .array(vaccinationSchema)
   .max(LIST_MAX_ITEMS, `${LIST_MAX_ITEMS} vaccins au plus.`)
   .describe('Vaccinations (la liste remplace la précédente)');
-const paiDetailsSchema = text(1000, 'Détails du PAI').describe("Détails du projet d'accueil individualisé");
+const paiDetailsSchema = multiLineText(1000, 'Détails du PAI').describe("Détails du projet d'accueil individualisé");
 
 export const childHealthSchema = z.strictObject({
   allergies: allergiesSchema,
@@ -329,8 +329,8 @@ export type RequestCafChangeBody = z.infer<typeof requestCafChangeBodySchema>;
 /** IBAN and BIC are checked by the decider (checksum, BIC format, same country), with their own codes. */
 export const requestDirectDebitBodySchema = z.strictObject({
   accountHolder: personNameSchema.describe('Titulaire du compte'),
-  iban: z.string().trim().min(1, "Indiquez l'IBAN.").max(50, 'IBAN trop long.').describe('IBAN (espaces acceptés)'),
-  bic: z.string().trim().min(1, 'Indiquez le BIC.').max(15, 'BIC trop long.').describe('BIC (8 ou 11 caractères)'),
+  iban: singleLineText(50, 'IBAN').describe('IBAN (espaces acceptés)'),
+  bic: singleLineText(15, 'BIC').describe('BIC (8 ou 11 caractères)'),
   bankName: optionalText(NAME_MAX_LENGTH, 'Nom de la banque').describe('Nom de la banque'),
 });
 export type RequestDirectDebitBody = z.infer<typeof requestDirectDebitBodySchema>;

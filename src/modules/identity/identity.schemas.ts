@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
+import { bodyId, singleLineText } from '../../platform/domain/text';
+
 /**
  * HTTP bodies of the identity endpoints. Credentials are bounded before anything else looks at them: an
  * identifiant of at most 64 characters, a password of at most 1024 (the policy accepts 128 characters; the
  * margin lets the policy, not the parser, explain what is wrong), a token of at most 100.
  */
-const login = z.string().trim().min(1, 'Indiquez votre identifiant.').max(64, 'Identifiant trop long.').describe('Identifiant');
+const login = singleLineText(64, 'Identifiant').describe('Identifiant');
 const password = z.string().min(1, 'Indiquez le mot de passe.').max(1024, 'Mot de passe trop long.');
 const token = z.string().min(1).max(100).describe('Jeton reçu par e-mail');
 const commune = z
@@ -29,9 +31,9 @@ export const changePasswordBodySchema = z.strictObject({
 export const createFamilyAccountBodySchema = z.strictObject({
   login: login.describe('Identifiant donné par la commune (par exemple le N° Famille)'),
   email: z.email().max(254).describe("Adresse e-mail où envoyer le lien d'activation"),
-  displayName: z.string().trim().min(1).max(200).describe('Nom affiché, par exemple « JEAN DUPONT »'),
+  displayName: singleLineText(200, 'Nom affiché').describe('Nom affiché, par exemple « JEAN DUPONT »'),
   childIds: z
-    .array(z.string().min(1).max(100))
+    .array(bodyId("Identifiant de l'enfant"))
     .min(1)
     .max(20)
     .optional()
@@ -41,7 +43,7 @@ export const createStaffAccountBodySchema = z.strictObject({
   login,
   role: z.enum(['staff', 'auditor', 'admin']),
   email: z.email().max(254),
-  displayName: z.string().trim().min(1).max(200),
+  displayName: singleLineText(200, 'Nom affiché'),
   scope: z.array(commune).min(1).max(100).optional().describe('Communes gérées (« * » pour toutes) ; pas pour un administrateur'),
 });
-export const disableAccountBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('Motif') });
+export const disableAccountBodySchema = z.strictObject({ reason: singleLineText(500, 'Motif').describe('Motif') });

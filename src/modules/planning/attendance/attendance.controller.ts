@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { Commands } from '../../../platform/commands/stream-command';
 import { StreamReader } from '../../../platform/commands/stream-reader';
+import { bodyId } from '../../../platform/domain/text';
 import { AuthenticatedRequest, commandContext, pathId } from '../../../platform/http/command-http';
 import { ActivityDaysInScope, DayParam } from '../allocation/activity-days-in-scope';
 import { allocationCommands } from '../allocation/allocation.commands';
@@ -16,7 +17,7 @@ import { ATTENDANCE_STATUSES } from './attendance.events';
 class AttendanceBody extends createZodDto(
   z.strictObject({
     entries: z
-      .array(z.strictObject({ familyId: pathId, childId: z.string().min(1).max(100), status: z.enum(ATTENDANCE_STATUSES) }))
+      .array(z.strictObject({ familyId: pathId, childId: bodyId("Identifiant de l'enfant"), status: z.enum(ATTENDANCE_STATUSES) }))
       .min(1)
       .max(MAX_ATTENDANCE_ENTRIES)
       .describe('present, absent (à vérifier), absent-excused, absent-billed'),

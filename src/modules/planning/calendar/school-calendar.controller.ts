@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { forbidden } from '../../../platform/auth/auth.guard';
 import { Commands } from '../../../platform/commands/stream-command';
+import { singleLineText } from '../../../platform/domain/text';
 import { AuthenticatedRequest, commandContext } from '../../../platform/http/command-http';
 import { localDateSchema } from '../catalog/catalog.schemas';
 import { PlanningFacts } from '../planning-facts';
 import { calendarCommands } from './calendar.commands';
 import { OFFICIAL_CALENDAR_SOURCE } from './official-school-calendar';
 
-const name = z.string().trim().min(1).max(100);
+const name = singleLineText(100, 'Nom');
 class AdjustmentBody extends createZodDto(
   z.strictObject({
     adjustment: z.discriminatedUnion('type', [

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 
+import { singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 import {
@@ -27,9 +28,7 @@ import {
 // Building blocks
 // ---------------------------------------------------------------------------------------------------
 
-function text(max: number, what: string) {
-  return z.string().trim().min(1, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
-}
+const text = (max: number, what: string) => singleLineText(max, what);
 
 /** Ids of facilities, activities and closures: they end up in stream names (`allocation-<activityId>-<date>`). */
 export const catalogIdSchema = z

@@ -8,11 +8,12 @@
  */
 import { z } from 'zod';
 
+import { bodyId } from '../../../platform/domain/text';
 import { catalogIdSchema, localDateSchema, weekdaysSchema } from '../catalog/catalog.schemas';
 import { MAX_ABSENCE_DAYS, MAX_BULK_ITEMS } from './family-planning.decider';
 import { MAX_TYPICAL_WEEK_DAYS } from './typical-week';
 
-const childIdSchema = z.string().trim().min(1).max(100).describe("Identifiant de l'enfant");
+const childIdSchema = bodyId("Identifiant de l'enfant").describe("Identifiant de l'enfant");
 
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
 
@@ -74,7 +75,7 @@ export const declareAbsenceBodySchema = z
     from: localDateSchema.describe("Premier jour d'absence"),
     to: localDateSchema.describe("Dernier jour d'absence"),
     certificate: z
-      .strictObject({ reference: z.string().trim().min(1).max(100).describe('Identifiant du document déposé') })
+      .strictObject({ reference: bodyId('Identifiant du document').describe('Identifiant du document déposé') })
       .optional()
       .describe('Certificat médical déjà déposé'),
   })

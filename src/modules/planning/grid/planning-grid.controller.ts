@@ -10,6 +10,7 @@ import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import type { Clock } from '../../../platform/clock/clock';
 import { DomainError } from '../../../platform/domain/domain-error';
+import { bodyId } from '../../../platform/domain/text';
 import { AuthenticatedRequest, FamilyIdParam, pathId } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { CLOCK } from '../../../platform/tokens';
@@ -23,7 +24,7 @@ const month = z
   .optional()
   .describe('Mois affiché (AAAA-MM), le mois courant par défaut');
 class MonthQuery extends createZodDto(z.strictObject({ month })) {}
-class ChildParam extends createZodDto(z.strictObject({ familyId: pathId, childId: z.string().min(1).max(100) })) {}
+class ChildParam extends createZodDto(z.strictObject({ familyId: pathId, childId: bodyId("Identifiant de l'enfant") })) {}
 
 /**
  * « Mes enfants » → Agenda: one month for one child, or for the whole family. The read model holds what
