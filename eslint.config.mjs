@@ -197,6 +197,15 @@ export default defineConfig([
     name: 'portail/modules-use-no-http-framework',
     files: ['src/modules/**/*.ts'],
     rules: {
+      // Text a person writes goes through the one text rule (src/platform/domain/text.ts).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='z'][callee.property.name='string']",
+          message:
+            "Use the platform's text rule (singleLineText, multiLineText, bodyId, opaqueText, patternText in src/platform/domain/text.ts): it refuses control and bidi characters and normalises to NFC.",
+        },
+      ],
       'no-restricted-imports': [
         'error',
         {

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 
-import { bodyId, multiLineText, singleLineText } from '../../platform/domain/text';
+import { bodyId, multiLineText, plainString, singleLineText } from '../../platform/domain/text';
 
 export const NAME_MAX_LENGTH = 100;
 export const ADDRESS_LINE_MAX_LENGTH = 200;
@@ -27,8 +27,7 @@ export const idSchema = bodyId().describe('Identifiant');
 
 export const personNameSchema = text(NAME_MAX_LENGTH, 'Nom ou prénom');
 
-export const postalCodeSchema = z
-  .string()
+export const postalCodeSchema = plainString('Code postal')
   .trim()
   .regex(/^\d{5}$/, 'Le code postal doit comporter 5 chiffres.')
   .describe('Code postal (5 chiffres)');
@@ -50,8 +49,7 @@ export function normalizeFrenchPhone(raw: string): string | null {
   return (digits.match(/\d{2}/g) ?? []).join(' ');
 }
 
-export const phoneSchema = z
-  .string()
+export const phoneSchema = plainString('Téléphone')
   .trim()
   .max(30, 'Numéro de téléphone invalide.')
   .refine((value) => normalizeFrenchPhone(value) !== null, {
@@ -60,8 +58,7 @@ export const phoneSchema = z
   .transform((value) => normalizeFrenchPhone(value) ?? value)
   .describe('Numéro de téléphone français, enregistré au format « 01 02 03 04 05 »');
 
-export const emailSchema = z
-  .string()
+export const emailSchema = plainString('E-mail')
   .trim()
   .toLowerCase()
   .max(254, 'Adresse e-mail trop longue.')
@@ -241,8 +238,7 @@ export const taxChangesSchema = z
 
 export const cafChangesSchema = z.strictObject({
   regime: cafRegimeSchema,
-  allocataireNumber: z
-    .string()
+  allocataireNumber: plainString("Numéro d'allocataire")
     .trim()
     .regex(/^\d{1,10}$/, "Le numéro d'allocataire doit comporter de 1 à 10 chiffres.")
     .describe("Numéro d'allocataire"),
@@ -282,13 +278,11 @@ export const healthChangesSchema = z
 
 /** POST (staff): register a family; the server gives each child its childId. */
 export const registerFamilyBodySchema = z.strictObject({
-  familyNumber: z
-    .string()
+  familyNumber: plainString('N° Famille')
     .trim()
     .regex(/^\d{1,20}$/, 'Le numéro de famille comporte de 1 à 20 chiffres.')
     .describe('N° Famille'),
-  commune: z
-    .string()
+  commune: plainString('Commune')
     .trim()
     .min(1)
     .max(100)
@@ -356,8 +350,7 @@ export const acceptChangeRequestBodySchema = z.strictObject({});
 export type AcceptChangeRequestBody = z.infer<typeof acceptChangeRequestBodySchema>;
 
 export const refuseChangeRequestBodySchema = z.strictObject({
-  reason: z
-    .string()
+  reason: plainString('Motif du refus')
     .trim()
     .min(1, 'Indiquez le motif du refus.')
     .max(REASON_MAX_LENGTH, `Le motif du refus comporte ${REASON_MAX_LENGTH} caractères au plus.`)

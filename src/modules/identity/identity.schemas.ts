@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { bodyId, singleLineText } from '../../platform/domain/text';
+import { bodyId, opaqueText, plainString, singleLineText } from '../../platform/domain/text';
 
 /**
  * HTTP bodies of the identity endpoints. Credentials are bounded before anything else looks at them: an
@@ -8,10 +8,9 @@ import { bodyId, singleLineText } from '../../platform/domain/text';
  * margin lets the policy, not the parser, explain what is wrong), a token of at most 100.
  */
 const login = singleLineText(64, 'Identifiant').describe('Identifiant');
-const password = z.string().min(1, 'Indiquez le mot de passe.').max(1024, 'Mot de passe trop long.');
-const token = z.string().min(1).max(100).describe('Jeton reçu par e-mail');
-const commune = z
-  .string()
+const password = opaqueText(1024, 'Mot de passe');
+const token = opaqueText(100, 'Jeton').describe('Jeton reçu par e-mail');
+const commune = plainString('Commune')
   .trim()
   .min(1)
   .max(100)

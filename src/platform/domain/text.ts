@@ -51,3 +51,26 @@ export function bodyId(what = 'Identifiant', max = 100) {
     .trim()
     .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${max - 1}}$`), `${what} invalide : lettres, chiffres, « - » et « _ » seulement.`);
 }
+
+/** A secret or an opaque value a person or a client hands over as is (a password, a token, a cursor): only its length is checked. */
+export function opaqueText(max: number, what: string, min = 1) {
+  return z.string().min(min, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
+}
+
+/** A value checked by a pattern of its own (a login, a code): the pattern says what it may contain. */
+export function patternText(pattern: RegExp, message: string) {
+  return z.string().trim().regex(pattern, message);
+}
+
+/**
+ * A string refused when it holds a control, bidi or lone-surrogate character, for fields whose own checks
+ * follow in the chain (a pattern, a phone number, an e-mail address): `plainString('Code postal').trim().regex(…)`.
+ */
+export function plainString(what: string) {
+  return z
+    .string()
+    .refine(
+      (s) => !LONE_SURROGATE.test(s) && !SINGLE_LINE_FORBIDDEN.test(s),
+      `${what} : caractères non autorisés (retour à la ligne, caractères de contrôle ou de mise en forme invisibles).`,
+    );
+}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { accountsOfFamily } from '../../../../projections/accounts/accounts.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
+import { patternText } from '../../../platform/domain/text';
 import { AuthenticatedRequest, commandContext, EmptyBody } from '../../../platform/http/command-http';
 import { FamilyIdParam } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
@@ -18,9 +19,7 @@ import { ResendActivation } from './resend-activation';
 class CreateFamilyAccountBody extends createZodDto(createFamilyAccountBodySchema) {}
 class CreateStaffAccountBody extends createZodDto(createStaffAccountBodySchema) {}
 class DisableAccountBody extends createZodDto(disableAccountBodySchema) {}
-class AccountIdParam extends createZodDto(
-  z.strictObject({ accountId: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, 'Identifiant invalide.') }),
-) {}
+class AccountIdParam extends createZodDto(z.strictObject({ accountId: patternText(/^[A-Za-z0-9._@-]{3,64}$/, 'Identifiant invalide.') })) {}
 
 /** Accounts: family logins created by staff (activation by e-mail), staff accounts by administrators. */
 @ApiTags('Comptes')

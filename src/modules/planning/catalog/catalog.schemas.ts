@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-import { singleLineText } from '../../../platform/domain/text';
+import { plainString, singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 import {
@@ -31,8 +31,7 @@ import {
 const text = (max: number, what: string) => singleLineText(max, what);
 
 /** Ids of facilities, activities and closures: they end up in stream names (`allocation-<activityId>-<date>`). */
-export const catalogIdSchema = z
-  .string()
+export const catalogIdSchema = plainString('Identifiant')
   .trim()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
@@ -43,8 +42,7 @@ export const catalogIdSchema = z
 /** A real calendar date written YYYY-MM-DD (2027-02-29 is refused). */
 export const localDateSchema = z.iso.date('Date invalide : format attendu AAAA-MM-JJ.').describe('Date (AAAA-MM-JJ)');
 
-export const localTimeSchema = z
-  .string()
+export const localTimeSchema = plainString('Heure')
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide : format attendu HH:mm (00:00 à 23:59).')
   .describe('Heure (HH:mm, heure de Paris)');
 

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 
-import { bodyId } from '../../../platform/domain/text';
+import { bodyId, plainString } from '../../../platform/domain/text';
 import { catalogIdSchema, localDateSchema, weekdaysSchema } from '../catalog/catalog.schemas';
 import { MAX_ABSENCE_DAYS, MAX_BULK_ITEMS } from './family-planning.decider';
 import { MAX_TYPICAL_WEEK_DAYS } from './typical-week';
@@ -17,8 +17,7 @@ const childIdSchema = bodyId("Identifiant de l'enfant").describe("Identifiant de
 
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
 
-export const schoolYearSchema = z
-  .string()
+export const schoolYearSchema = plainString('Année scolaire')
   .regex(/^\d{4}-\d{4}$/, 'Année scolaire invalide : format attendu « 2026-2027 ».')
   .refine((year) => Number(year.slice(5)) === Number(year.slice(0, 4)) + 1, {
     message: 'Année scolaire invalide : deux années qui se suivent, par exemple « 2026-2027 ».',

@@ -10,7 +10,7 @@ import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import type { Clock } from '../../../platform/clock/clock';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { bodyId } from '../../../platform/domain/text';
+import { bodyId, patternText } from '../../../platform/domain/text';
 import { AuthenticatedRequest, FamilyIdParam, pathId } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { CLOCK } from '../../../platform/tokens';
@@ -18,9 +18,7 @@ import { parisDateOf } from '../calendar/local-date';
 import { PlanningFacts } from '../planning-facts';
 import { buildFamilyView, buildGridView } from './planning-grid.view';
 
-const month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide : format attendu AAAA-MM.')
+const month = patternText(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide : format attendu AAAA-MM.')
   .optional()
   .describe('Mois affiché (AAAA-MM), le mois courant par défaut');
 class MonthQuery extends createZodDto(z.strictObject({ month })) {}
