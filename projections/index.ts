@@ -3,6 +3,7 @@ import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
+import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   accountsProjection,
   catalogProjection,
   planningGridProjection,
+  openOffersProjection,
 ] as unknown as ProjectionDefinition[];

@@ -47,6 +47,7 @@ import { DocumentReadModels, ReadModels } from './projections/read-models';
 import { Argon2idHasher, PASSWORD_HASHER } from './security/password-hasher';
 import { StorageHealth } from './storage/storage-health';
 import { APP_CONFIG, CLOCK, DATA_FOLDER, DOCUMENT_STORE, EVENT_STORE, JOB_SCHEDULER } from './tokens';
+import { Reconcilers } from './workflows/reconcilers';
 import { WorkflowHost } from './workflows/workflow-host';
 import { WorkflowRunner } from './workflows/workflow-runner';
 
@@ -126,7 +127,36 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(FILE_STORE) private readonly files: FileStore,
     private readonly projections: ProjectionRunner,
     private readonly workflows: WorkflowRunner,
+    private readonly reconcilers: Reconcilers,
   ) {}
+
+  /** the reconciliation started with the last ownership, and how to stop it */
+  private reconciliation: { done: Promise<void>; abort: AbortController } | undefined;
+
+  /** Once the read models have caught up with the log as it is now, redo what a job store may have lost. */
+  private startReconciliation(): void {
+    const abort = new AbortController();
+    const caughtUp = async () => {
+      const head = await this.events.headPosition();
+      const deadline = Date.now() + 10 * 60_000;
+      while (!abort.signal.aborted) {
+        try {
+          return await this.projections.waitForPosition(head, 5_000);
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+      }
+      throw new Error('stopped');
+    };
+    const log = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m) };
+    this.reconciliation = { done: this.reconcilers.runAll(caughtUp, log, abort.signal), abort };
+  }
+
+  private async stopReconciliation(): Promise<void> {
+    this.reconciliation?.abort.abort();
+    await this.reconciliation?.done;
+    this.reconciliation = undefined;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.documents.ensureCollection(IDEMPOTENCY_COLLECTION, [], { expiry: IDEMPOTENCY_EXPIRY });
@@ -141,8 +171,10 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
           start: async () => {
             await this.projections.start();
             await this.workflows.start();
+            this.startReconciliation();
           },
           stop: async () => {
+            await this.stopReconciliation();
             await this.workflows.stop();
             await this.projections.stop();
           },
@@ -155,6 +187,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       // embedded: this process holds the data folder's owner lock (data-folder.ts)
       await this.projections.start();
       await this.workflows.start();
+      this.startReconciliation();
     }
     await this.jobs.start();
     this.logger.log(`platform started (${this.config.mode} mode, projections ${this.config.runProjections ? 'in process' : 'elsewhere'})`);
@@ -169,6 +202,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
         await this.ownership.lease.stop();
         await this.ownership.redis.quit().catch(() => undefined);
       }
+      await this.stopReconciliation();
       await this.workflows.stop();
       this.shutdownStage = 'projections stopping after their current batch';
       await this.projections.stop();
@@ -293,6 +327,7 @@ export class PlatformModule {
           inject: [DOCUMENT_STORE, ProjectionRunner],
           useFactory: (documents: DocumentStore, projections: ProjectionRunner) => new DocumentReadModels(documents, projections),
         },
+        { provide: Reconcilers, useFactory: () => new Reconcilers() },
         PlatformLifecycle,
         StreamCommandHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -302,6 +337,7 @@ export class PlatformModule {
       exports: [
         CLOCK,
         WorkflowRunner,
+        Reconcilers,
         WorkflowHost,
         MAILER,
         OUTBOX,

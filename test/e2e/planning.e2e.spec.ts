@@ -1,8 +1,14 @@
+import { openOffers } from '../../projections/open-offers/open-offers.queries';
+import { OFFER_EXPIRY_JOB, offerExpiryJobId } from '../../src/modules/planning/allocation/allocation-follow-ups.workflow';
+import { OfferExpiryJob } from '../../src/modules/planning/allocation/offer-expiry.job';
 import { addDays, isoWeekday, parisDateOf } from '../../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../../src/modules/planning/calendar/official-school-calendar';
 import { runsOn, schoolYearOf } from '../../src/modules/planning/calendar/school-calendar';
 import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog.examples';
 import type { Activity } from '../../src/modules/planning/planning.types';
+import type { JobScheduler } from '../../src/platform/jobs/job-scheduler.port';
+import { ReadModels } from '../../src/platform/projections/read-models';
+import { JOB_SCHEDULER } from '../../src/platform/tokens';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
@@ -225,6 +231,26 @@ describe('Planning: reservations, places and waiting list over HTTP (embedded ru
     const after = await dayList(date);
     expect(after).toMatchObject({ places: 2, taken: 2, waiting: [] });
     expect(after.offered.map((r: { requestId: string }) => r.requestId)).toEqual([waiting.body.requestId]);
+  });
+
+  it('schedules again the expiry of an open offer that the job store lost (start-up reconciliation)', async () => {
+    const date = days[0];
+    const [offered] = (await dayList(date)).offered as { requestId: string }[];
+    const streamId = `allocation-${ACTIVITY_ID}-${date}`;
+    const jobs = t.app.get<JobScheduler>(JOB_SCHEDULER);
+    const jobId = offerExpiryJobId(streamId, offered.requestId);
+    expect(await jobs.status(OFFER_EXPIRY_JOB, jobId)).toBe('scheduled');
+    // what a Redis that lost its last second of writes looks like: the workflow moved on, the job is gone
+    expect(await jobs.cancel(OFFER_EXPIRY_JOB, jobId)).toBe(true);
+    expect(await jobs.status(OFFER_EXPIRY_JOB, jobId)).not.toBe('scheduled');
+
+    const open = await openOffers(t.app.get(ReadModels));
+    expect(open).toContainEqual(expect.objectContaining({ streamId, requestId: offered.requestId, familyId: DUPONT }));
+    expect(await t.app.get(OfferExpiryJob).reconcile()).toBe(open.length);
+    expect(await jobs.status(OFFER_EXPIRY_JOB, jobId)).toBe('scheduled');
+    // idempotent: a second pass keeps the one job
+    await t.app.get(OfferExpiryJob).reconcile();
+    expect(await jobs.status(OFFER_EXPIRY_JOB, jobId)).toBe('scheduled');
   });
 
   it('books a « semaine type » over a period with one answer per day', async () => {

@@ -55,6 +55,18 @@ interface JobData {
 
 const SYSTEM_CLOCK = new SystemClock();
 const DEFAULT_ATTEMPTS = 5;
+
+/**
+ * Stalled jobs, chosen rather than left to BullMQ's defaults. A running job holds a lock for LOCK_DURATION_MS,
+ * renewed at half of it while the handler runs (an event loop blocked that long loses it). Every
+ * STALLED_INTERVAL_MS a worker moves the jobs whose lock lapsed (their process died: kill -9, OOM, lost host)
+ * back to waiting: a crashed process's job runs again within LOCK_DURATION_MS + STALLED_INTERVAL_MS (45 s).
+ * BullMQ fails a job for good once it stalled more than maxStalledCount times (default 1, so two crashes in a
+ * row would drop an offer's expiry); here a job may stall as many times as it has attempts, as in the SQLite
+ * adapter where a lapsed lease counts as an attempt. Handlers are idempotent: running again is safe.
+ */
+const LOCK_DURATION_MS = 30_000;
+const STALLED_INTERVAL_MS = 15_000;
 const DEFAULT_BACKOFF_MS = 1000;
 const PING_TIMEOUT_MS = 2000;
 /** finished jobs are kept so that "scheduled twice runs once" also holds after a run, and for status() */
@@ -261,7 +273,14 @@ export class BullmqJobScheduler implements JobScheduler {
         };
         await definition.handler(context);
       },
-      { connection: this.workerClient, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 1 },
+      {
+        connection: this.workerClient,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency ?? 1,
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
+        maxStalledCount: definition.attempts ?? DEFAULT_ATTEMPTS,
+      },
     );
     worker.on('error', this.onError);
     // 'failed' is emitted for every failed attempt, including those that will be retried
