@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
@@ -16,7 +13,9 @@ import type { Authenticator } from './platform/auth/authenticator.port';
 import type { Clock } from './platform/clock/clock';
 import type { AppConfig } from './platform/config/config';
 import type { DataFolder } from './platform/data-folder/data-folder';
+import { createRootLogger } from './platform/observability/root-logger';
 import { PlatformModule } from './platform/platform.module';
+import { ROOT_LOGGER } from './platform/tokens';
 
 export interface AppOverrides {
   /** replaces the configured authenticator (the benchmark's parents of many families) */
@@ -29,19 +28,12 @@ export interface AppOverrides {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}, dataFolder?: DataFolder): DynamicModule {
+    const rootLogger = createRootLogger(config.logLevel);
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Set by the correlation-id middleware, which runs first (see bootstrap.ts).
-            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
-            customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
-          },
-        }),
+        // Nest's lines through the root logger; no per-request middleware (request lines: request-log.ts)
+        LoggerModule.forRoot({ pinoHttp: { logger: rootLogger }, forRoutes: [] }),
         CqrsModule.forRoot(),
         PlatformModule.forRoot({
           config,
@@ -57,6 +49,8 @@ export class AppModule {
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],
+      providers: [{ provide: ROOT_LOGGER, useValue: rootLogger }],
+      exports: [ROOT_LOGGER],
     };
   }
 }

@@ -1,21 +1,23 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc, ZodValidationPipe } from 'nestjs-zod';
 import { z } from 'zod';
 
 import { AppModule, AppOverrides } from './app.module';
-import { SystemClock } from './platform/clock/clock';
+import { installAuthentication } from './platform/auth/authentication';
+import { AUTHENTICATOR, type Authenticator } from './platform/auth/authenticator.port';
+import { type Clock, SystemClock } from './platform/clock/clock';
 import type { AppConfig } from './platform/config/config';
 import { type DataFolder, openDataFolder, SERVER_DATA_FOLDER } from './platform/data-folder/data-folder';
-import { correlationId } from './platform/http/correlation-id.middleware';
+import type { DocumentStore } from './platform/document-store/document-store.port';
 import { HttpDrain } from './platform/http/http-drain';
-import { PortalExpressAdapter } from './platform/http/http-server';
-import { jsonBody } from './platform/http/json-body.middleware';
-import { noStore, securityHeaders } from './platform/http/security-headers';
-import { HttpMetricsMiddleware } from './platform/observability/http-metrics.middleware';
+import { createHttpAdapter, installRequestHooks } from './platform/http/http-server';
+import { installIdempotency } from './platform/http/idempotency';
 import { MetricsService } from './platform/observability/metrics.service';
+import { installRequestLog } from './platform/observability/request-log';
+import { CLOCK, DOCUMENT_STORE, ROOT_LOGGER } from './platform/tokens';
 
 // Validation messages in French: parents and staff read them.
 z.config(z.locales.fr());
@@ -32,7 +34,7 @@ export function checkDataFolder(config: AppConfig): DataFolder {
 }
 
 /** Build the application (not listening yet): shared by main.ts, the e2e tests and the benchmark. */
-export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
   const dataFolder = checkDataFolder(config);
   try {
     return await buildApp(config, overrides, dataFolder);
@@ -42,28 +44,25 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   }
 }
 
-async function buildApp(config: AppConfig, overrides: AppOverrides, dataFolder: DataFolder): Promise<NestExpressApplication> {
+async function buildApp(config: AppConfig, overrides: AppOverrides, dataFolder: DataFolder): Promise<NestFastifyApplication> {
   const module = AppModule.forRoot(config, overrides, dataFolder);
-  const app = await NestFactory.create<NestExpressApplication>(module, new PortalExpressAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter({ bodyLimit: config.bodyLimit }), {
     // errors while building the application are thrown to the caller, not turned into process.abort()
     abortOnError: false,
+    // bodies: http-server.ts (JSON only)
     bodyParser: false,
     // Start-up lines go to pino (JSON, at the configured level) once it is ready.
     bufferLogs: true,
-    forceCloseConnections: false,
   });
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  // first: once SIGTERM arrived, nothing else runs for a new request (see http-drain.ts)
-  app.use(app.get(HttpDrain).middleware());
-  app.use(securityHeaders());
-  app.use(noStore());
-  app.use(correlationId());
-  app.use(new HttpMetricsMiddleware(app.get(MetricsService)).handler());
-  app.use(jsonBody(config.bodyLimit));
+  // hooks around every request, the drain first (http-server.ts); SIGTERM / SIGINT: graceful-shutdown.ts
+  const fastify = app.getHttpAdapter().getInstance();
+  installRequestHooks(fastify, app.get(HttpDrain));
+  // the caller, then a write's stored answer for its Idempotency-Key, before Nest routes the request
+  installAuthentication(fastify, app.get<Authenticator>(AUTHENTICATOR));
+  installIdempotency(fastify, app.get<DocumentStore>(DOCUMENT_STORE), app.get<Clock>(CLOCK));
+  installRequestLog(fastify, app.get(ROOT_LOGGER), app.get(MetricsService));
   app.useGlobalPipes(new ZodValidationPipe());
-  // SIGTERM / SIGINT are handled by main.ts (graceful-shutdown.ts), not by Nest's shutdown hooks.
-  // HTTP timeouts: see http-server.ts.
 
   const document = SwaggerModule.createDocument(app, openApiConfig());
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import IORedis from 'ioredis';
 import { MongoClient } from 'mongodb';
 
@@ -29,7 +29,7 @@ import { GridFsFileStore } from './files/gridfs-file-store';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
-import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY, IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY } from './http/idempotency';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
@@ -332,7 +332,6 @@ export class PlatformModule {
         StreamCommandHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [
         CLOCK,

@@ -9,3 +9,5 @@ export const CLOCK = Symbol('CLOCK');
 export const DATA_FOLDER = Symbol('DATA_FOLDER');
 /** The FamilyDirectory the access policy reads (provided by the families context). */
 export const FAMILY_DIRECTORY = Symbol('FAMILY_DIRECTORY');
+/** The process's root pino logger (observability/root-logger.ts). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

@@ -40,8 +40,10 @@ describe('Two processes booking the same day', () => {
     dir = mkdtempSync(join(tmpdir(), 'portail-two-'));
     a = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), { clock });
     await a.init();
+    await a.getHttpAdapter().getInstance().ready();
     b = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_DATA: 'false', RUN_PROJECTIONS: 'false' }), { clock });
     await b.init();
+    await b.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => {
     await b.close();

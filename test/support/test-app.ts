@@ -52,6 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock = new
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, { clock });
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const events = app.get<EventStore>(EVENT_STORE);
   const runner = app.get(ProjectionRunner);
   const workflows = app.get(WorkflowRunner);

@@ -1,11 +1,11 @@
 import { Controller, Get, Header, Inject, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 
 import { Public } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore } from '../event-store/event-store.port';
+import type { HttpResponse } from '../http/command-http';
 import type { JobScheduler } from '../jobs/job-scheduler.port';
 import { MetricsService } from '../observability/metrics.service';
 import { ProjectionRunner, ProjectionStatus } from '../projections/projection-runner';
@@ -45,7 +45,7 @@ export class HealthController {
   @Public()
   @Get(['health', 'health/ready'])
   @ApiOperation({ summary: 'Readiness: stores reachable, not full nor corrupt, projections and workflows caught up (503 otherwise)' })
-  async ready(@Res({ passthrough: true }) response: Response) {
+  async ready(@Res({ passthrough: true }) response: HttpResponse) {
     const { ok, body } = await this.readiness();
     response.status(ok ? 200 : 503);
     return body;

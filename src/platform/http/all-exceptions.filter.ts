@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { internalError, toErrorBody } from './error-response';
 
@@ -10,16 +10,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const response = http.getResponse<FastifyReply>();
     let body = toErrorBody(exception);
     if (!body) {
-      this.logger.error({ err: exception, path: request.url }, 'unexpected error');
+      this.logger.error({ err: exception, path: request.url, correlationId: request.id }, 'unexpected error');
       body = internalError();
     }
-    if (response.headersSent) return;
+    if (response.sent) return;
     const retryAfter = (body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (body.statusCode === 429 && retryAfter) response.setHeader('Retry-After', String(retryAfter));
-    response.status(body.statusCode).json({ ...body, correlationId: request.id });
+    if (body.statusCode === 429 && retryAfter) void response.header('Retry-After', String(retryAfter));
+    // JSON even when the handler had declared another type (@Header on /metrics)
+    void response
+      .status(body.statusCode)
+      .header('Content-Type', 'application/json; charset=utf-8')
+      .send({ ...body, correlationId: request.id });
   }
 }

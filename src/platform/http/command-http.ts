@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
 import type { CommandContext, Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
 
-export type AuthenticatedRequest = Request & { principal: Principal; id?: string; idempotencyKey?: string };
+/** A request past the AuthGuard: who is calling, and the Idempotency-Key the interceptor accepted. `id` is the correlation id. */
+export type AuthenticatedRequest = FastifyRequest & { principal: Principal; idempotencyKey?: string };
+
+/** One header of a request, as a string (the first when repeated). */
+export function headerOf(request: Pick<FastifyRequest, 'headers'>, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 const IF_MATCH = /^(?:W\/)?"(-?\d{1,12})"$/;
 
 /** The command context of an HTTP request: caller, correlation id, If-Match revision, Idempotency-Key. */
 export function commandContext(request: AuthenticatedRequest): CommandContext {
-  const ifMatch = request.header('if-match');
+  const ifMatch = headerOf(request, 'if-match');
   let expectedRevision: number | undefined;
   if (ifMatch !== undefined && ifMatch !== '*') {
     const match = IF_MATCH.exec(ifMatch.trim());
@@ -28,21 +35,21 @@ export function commandContext(request: AuthenticatedRequest): CommandContext {
   }
   return {
     principal: request.principal,
-    correlationId: typeof request.id === 'string' ? request.id : randomUUID(),
+    correlationId: request.id || randomUUID(),
     expectedRevision,
     idempotencyKey: request.idempotencyKey,
   };
 }
 
 /**
- * The response as controllers see it (`@Res({ passthrough: true })`): only headers are set through it, so
+ * The response as controllers see it (`@Res({ passthrough: true })`): a header, a status, nothing else, so
  * controllers do not depend on the HTTP framework under Nest.
  */
-export type HttpResponse = Pick<Response, 'setHeader'>;
+export type HttpResponse = Pick<FastifyReply, 'header' | 'status'>;
 
 /** The stream revision as an ETag, so the client can send it back in If-Match. */
 export function setRevision(response: HttpResponse, revision: number): void {
-  response.setHeader('ETag', `"${revision}"`);
+  response.header('ETag', `"${revision}"`);
 }
 
 /** A read-model document as the API shows it: without the projection runner's bookkeeping (`_position`). */

@@ -60,31 +60,19 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
     const known = GENERIC_HTTP[status] ?? { code: `HTTP_${status}`, message: 'La requête ne peut pas être traitée.' };
     return { statusCode: status, ...known };
   }
-  const bodyError = bodyParserError(error);
-  if (bodyError) return bodyError;
+  if (error instanceof MalformedJsonError) {
+    return { statusCode: 400, code: 'MALFORMED_JSON', message: "Le corps de la requête n'est pas un JSON valide." };
+  }
   return undefined;
 }
 
-/** Errors raised by the JSON body parser (raw-body / body-parser set `type` and `status`). */
-export function bodyParserError(error: unknown): ErrorBody | undefined {
-  if (!error || typeof error !== 'object') return undefined;
-  const { type, status } = error as { type?: string; status?: number };
-  switch (type) {
-    case 'entity.parse.failed':
-      return { statusCode: 400, code: 'MALFORMED_JSON', message: "Le corps de la requête n'est pas un JSON valide." };
-    case 'entity.too.large':
-      return { statusCode: 413, ...GENERIC_HTTP[413] };
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return { statusCode: 415, code: 'UNSUPPORTED_ENCODING', message: 'Encodage de la requête non pris en charge.' };
-    case 'request.aborted':
-      return { statusCode: 400, code: 'REQUEST_ABORTED', message: 'La requête a été interrompue.' };
-    case 'request.size.invalid':
-      return { statusCode: 400, code: 'BAD_REQUEST', message: 'La taille annoncée de la requête est incorrecte.' };
-    default:
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        return { statusCode: status, ...(GENERIC_HTTP[status] ?? GENERIC_HTTP[400]) };
-      }
-      return undefined;
+/**
+ * A request body that is not JSON. Fastify's own body errors (too large 413, not JSON 415, a wrong
+ * Content-Length 400) reach the filter as Nest HttpExceptions with their status, answered above.
+ */
+export class MalformedJsonError extends Error {
+  constructor() {
+    super('request body is not valid JSON');
+    this.name = 'MalformedJsonError';
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-import type { NextFunction, Request, Response } from 'express';
+import type { onRequestHookHandler } from 'fastify';
 
 interface InFlight {
   method: string;
@@ -27,21 +27,20 @@ export class HttpDrain {
     return this.draining;
   }
 
-  /** First middleware of the chain. */
-  middleware(): (req: Request, res: Response, next: NextFunction) => void {
-    return (req, res, next) => {
+  /** First onRequest hook (http-server.ts). */
+  hook(): onRequestHookHandler {
+    return (request, reply, done) => {
       if (this.draining) {
-        res.setHeader('Connection', 'close');
-        res.setHeader('Retry-After', '5');
-        res.status(503).json({
+        void reply.code(503).header('Connection', 'close').header('Retry-After', '5').header('Cache-Control', 'no-store').send({
           statusCode: 503,
           code: 'SHUTTING_DOWN',
           message: 'Le service redémarre. Veuillez réessayer dans quelques instants.',
+          correlationId: request.id,
         });
         return;
       }
-      this.track(req, res);
-      next();
+      this.track(request.raw, reply.raw);
+      done();
     };
   }
 

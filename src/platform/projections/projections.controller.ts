@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
+import type { HttpResponse } from '../http/command-http';
 import { ProjectionRunner, RebuildInProgressError } from './projection-runner';
 
 /** How long POST …/rebuild waits for the owner of the projections before answering 202 with the request. */
@@ -35,7 +35,7 @@ export class ProjectionsController {
     summary:
       'Demande la reconstruction d’une projection depuis la position zéro (exécutée par le processus qui tient les projections) ; 200 une fois terminée, 202 si elle continue',
   })
-  async rebuild(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response) {
+  async rebuild(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: HttpResponse) {
     this.known(name);
     let request;
     try {
@@ -57,7 +57,7 @@ export class ProjectionsController {
       });
     }
     response.status(202);
-    response.setHeader('Location', `/admin/projections/${encodeURIComponent(name)}/rebuilds/${settled.id}`);
+    response.header('Location', `/admin/projections/${encodeURIComponent(name)}/rebuilds/${settled.id}`);
     return { request: settled };
   }
 
