@@ -32,6 +32,7 @@ import { SqliteEventStore } from '../src/platform/event-store/sqlite-event-store
 import { EventSerializer } from '../src/platform/events/event-serializer';
 import { ProjectionRunner } from '../src/platform/projections/projection-runner';
 import { openDatabase } from '../src/platform/sqlite/open-database';
+import { bareFastify } from './bare-fastify';
 import { addressChange, BENCH_ACTOR, BENCH_SERIES, benchFamilyId, benchPrincipal, registration } from './bench-families';
 import { intEnv, Row, runChild, section, table } from './bench-support';
 import type { LoadJob, LoadReport } from './http-load';
@@ -46,7 +47,8 @@ const settings = {
   /** commands in flight in the concurrent pipeline run */
   concurrency: intEnv('BENCH_CONCURRENCY', 50),
   httpSeconds: intEnv('BENCH_HTTP_SECONDS', 10),
-  httpConnections: intEnv('BENCH_HTTP_CONNECTIONS', 20),
+  /** connections of every HTTP run: 100 in flight, as issue 9's goals are stated */
+  httpConnections: intEnv('BENCH_HTTP_CONNECTIONS', 100),
   /** families registered for the HTTP run (0 = sized from the pipeline's measured rate) */
   httpFamilies: intEnv('BENCH_HTTP_FAMILIES', 0, 0),
   /** warm-up of the HTTP path (not reported), also used to size the measured run's families */
@@ -294,10 +296,12 @@ interface HttpResult {
   dataDir: string;
 }
 
-async function http(dir: string, pipe: PipelineResult | undefined): Promise<HttpResult> {
+async function http(dir: string, raw: RawResult | undefined, pipe: PipelineResult | undefined): Promise<HttpResult> {
   const seconds = settings.httpSeconds;
   const connections = settings.httpConnections;
   section(`3. HTTP (createApp, embedded, 127.0.0.1; autocannon in a child process, ${connections} connections, ${seconds} s each)`);
+  progress(`bare Fastify hello-world GET / for ${seconds} s (reference)`);
+  const bare = await bareFastify(load, connections, seconds);
   // Loaded here, not at the top: phases 1 and 2 run without Nest in memory.
   const { createApp } = await import('../src/bootstrap');
   const { BenchParents } = await import('./bench-parents');
@@ -364,11 +368,15 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
     const address = await load({ kind: 'address-change', url, connections, seconds, series: BENCH_SERIES.http, from, count: families });
     progress('waiting for the projections to catch up');
     await runner.waitForPosition(await events.headPosition(), 300_000);
+    progress(`GET /health/live for ${seconds} s`);
+    const live = await load({ kind: 'get', url, path: '/health/live', connections, seconds });
     progress(`GET /health for ${seconds} s`);
     const health = await load({ kind: 'get', url, path: '/health', connections, seconds });
 
     for (const [label, r] of [
+      ['bare Fastify', bare],
       ['RequestAddressChange', address],
+      ['GET /health/live', live],
       ['GET /health', health],
     ] as const) {
       if (r.non2xx > 0)
@@ -382,10 +390,15 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
     }
 
     const ratio = address.rps / health.rps;
+    const liveRatio = live.rps / bare.rps;
     report(
       [
+        httpRow('bare Fastify hello-world GET / (reference)', bare),
         httpRow('POST /families/:id/requests/address', address),
+        httpRow('GET /health/live', live),
         httpRow('GET /health', health),
+        { figure: 'ratio GET /health/live / bare Fastify (goal ≥ 0.3)', value: fmtRatio(liveRatio) },
+        ...(raw ? [{ figure: 'ratio RequestAddressChange / raw appends (goal ≥ 1.0)', value: fmtRatio(address.rps / raw.rate) }] : []),
         { figure: 'ratio RequestAddressChange / GET /health', value: fmtRatio(ratio) },
         ...(pipe
           ? [{ figure: 'ratio HTTP RequestAddressChange / pipeline in flight', value: fmtRatio(address.rps / pipe.concurrentRate) }]
@@ -397,7 +410,12 @@ async function http(dir: string, pipe: PipelineResult | undefined): Promise<Http
         },
       ],
       [
-        { figure: `HTTP RequestAddressChange req/s (${connections} conn.)`, value: fmtRate(address.rps) },
+        { figure: `HTTP bare Fastify hello-world req/s (${connections} conn.)`, value: fmtRate(bare.rps) },
+        { figure: `HTTP GET /health/live req/s (${connections} conn.)`, value: fmtRate(live.rps) },
+        { figure: '  latency p50 / p99', value: `${fmtMs(live.latency.p50)} / ${fmtMs(live.latency.p99)}` },
+        { figure: '  ratio GET /health/live / bare Fastify (goal ≥ 0.3)', value: fmtRatio(liveRatio) },
+        { figure: `HTTP RequestAddressChange req/s (${connections} conn.; goal ≥ 5,000)`, value: fmtRate(address.rps) },
+        ...(raw ? [{ figure: '  ratio RequestAddressChange / raw appends (goal ≥ 1.0)', value: fmtRatio(address.rps / raw.rate) }] : []),
         { figure: '  latency p50 / p99', value: `${fmtMs(address.latency.p50)} / ${fmtMs(address.latency.p99)}` },
         { figure: '  non-2xx', value: String(address.non2xx) },
         { figure: `HTTP GET /health req/s (${connections} conn.)`, value: fmtRate(health.rps) },
@@ -537,7 +555,7 @@ async function main(): Promise<number> {
   try {
     raw = await attempt('raw appends', () => rawAppends(dir, sampleEventRow()));
     if (raw) pipe = await attempt('pipeline', () => pipeline(dir, raw!));
-    httpResult = await attempt('HTTP', () => http(dir, pipe));
+    httpResult = await attempt('HTTP', () => http(dir, raw, pipe));
     const eventsFile = httpResult ? join(httpResult.dataDir, 'events.sqlite') : join(dir, 'catch-up-events.sqlite');
     await attempt('catch-up', () => catchUp(dir, eventsFile));
   } finally {
