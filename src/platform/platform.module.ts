@@ -138,12 +138,12 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     const abort = new AbortController();
     const caughtUp = async () => {
       const head = await this.events.headPosition();
-      const deadline = Date.now() + 10 * 60_000;
+      const deadline = performance.now() + 10 * 60_000;
       while (!abort.signal.aborted) {
         try {
           return await this.projections.waitForPosition(head, 5_000);
         } catch (error) {
-          if (Date.now() > deadline) throw error;
+          if (performance.now() > deadline) throw error;
         }
       }
       throw new Error('stopped');
