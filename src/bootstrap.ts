@@ -15,7 +15,8 @@ import type { DocumentStore } from './platform/document-store/document-store.por
 import { HttpDrain } from './platform/http/http-drain';
 import { createHttpAdapter, installRequestHooks } from './platform/http/http-server';
 import { installIdempotency } from './platform/http/idempotency';
-import { documentRateLimits, installRateLimits, RequestRateLimiter } from './platform/http/rate-limit';
+import { completeOpenApiDocument } from './platform/http/openapi';
+import { installRateLimits, RequestRateLimiter } from './platform/http/rate-limit';
 import { MetricsService } from './platform/observability/metrics.service';
 import { installRequestLog } from './platform/observability/request-log';
 import { CLOCK, DOCUMENT_STORE, ROOT_LOGGER } from './platform/tokens';
@@ -71,7 +72,7 @@ async function buildApp(config: AppConfig, overrides: AppOverrides, dataFolder: 
   app.useGlobalPipes(new ZodValidationPipe());
 
   const document = SwaggerModule.createDocument(app, openApiConfig());
-  documentRateLimits(document.paths as Parameters<typeof documentRateLimits>[0]);
+  completeOpenApiDocument(document as unknown as Parameters<typeof completeOpenApiDocument>[0], config.publicBaseUrl);
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
@@ -84,6 +85,14 @@ function openApiConfig() {
         'liste des demandes. Les erreurs ont la forme { statusCode, code, message, correlationId } avec un message en français.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque',
+      description:
+        'Jeton de session opaque (pas un JWT) rendu par POST /auth/login : 32 octets aléatoires en base64url, ' +
+        'dont le serveur ne garde que le hachage SHA-256 ; la session expire après 30 min sans activité et 12 h au plus, ' +
+        'et se termine à la déconnexion, au changement de mot de passe ou à la désactivation du compte.',
+    })
     .build();
 }
