@@ -235,8 +235,12 @@ export class PlatformModule {
         // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
         {
           provide: EVENT_STORE,
-          inject: [CLOCK, StorageHealth],
-          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('eventStore', eventStoreFor(config, clock)),
+          inject: [CLOCK, StorageHealth, MetricsService],
+          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService) => {
+            const store = eventStoreFor(config, clock);
+            if (store instanceof SqliteEventStore) metrics.observeGroupCommit(() => store.groupCommitStats);
+            return storage.monitor('eventStore', store);
+          },
         },
         {
           provide: DOCUMENT_STORE,
