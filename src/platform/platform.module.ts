@@ -10,7 +10,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
 import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
-import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { Commands, StreamCommandBatchHandler, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DataFolder } from './data-folder/data-folder';
@@ -334,6 +334,7 @@ export class PlatformModule {
         { provide: Reconcilers, useFactory: () => new Reconcilers() },
         PlatformLifecycle,
         StreamCommandHandler,
+        StreamCommandBatchHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
