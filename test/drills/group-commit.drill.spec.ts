@@ -9,9 +9,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { compareReadModelsWithRebuild } from '../../src/operations/read-model-check';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { registeredFamilies } from './support/event-log';
 import {
   call,
