@@ -10,7 +10,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
 import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
-import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { Commands, StreamCommandBatchHandler, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DataFolder } from './data-folder/data-folder';
@@ -236,8 +236,12 @@ export class PlatformModule {
         // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
         {
           provide: EVENT_STORE,
-          inject: [CLOCK, StorageHealth],
-          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('eventStore', eventStoreFor(config, clock)),
+          inject: [CLOCK, StorageHealth, MetricsService],
+          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService) => {
+            const store = eventStoreFor(config, clock);
+            if (store instanceof SqliteEventStore) metrics.observeGroupCommit(() => store.groupCommitStats);
+            return storage.monitor('eventStore', store);
+          },
         },
         {
           provide: DOCUMENT_STORE,
@@ -340,6 +344,7 @@ export class PlatformModule {
         { provide: Reconcilers, useFactory: () => new Reconcilers() },
         PlatformLifecycle,
         StreamCommandHandler,
+        StreamCommandBatchHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
