@@ -31,8 +31,6 @@ export function navigationFor(principal: Principal, url: string): Tab[] {
   const path = url.split('?')[0];
   const tabs = TABS.filter((t) => t.roles.includes(principal.role));
   // the longest matching prefix is the current tab (/agents/familles/… is « Familles », not « Demandes à traiter »)
-  const current = tabs
-    .filter((t) => path === t.href || path.startsWith(`${t.href}/`))
-    .sort((a, b) => b.href.length - a.href.length)[0];
+  const current = tabs.filter((t) => path === t.href || path.startsWith(`${t.href}/`)).sort((a, b) => b.href.length - a.href.length)[0];
   return tabs.map((t) => ({ href: t.href, label: t.label, current: t === current }));
 }

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Authenticator } from '../platform/auth/authenticator.port';
+import type { Clock } from '../platform/clock/clock';
 import type { Principal, Role } from '../platform/commands/command-context';
 import type { WebConfig } from '../platform/config/config';
 import { ApiClient, ApiRefusal } from './api-client';
@@ -65,6 +66,10 @@ export interface PageRequest {
   query: Record<string, string>;
   params: Record<string, string>;
   csrf: string;
+  /** waits until this process's read models and workflows have caught up with the writes made so far */
+  settle(): Promise<void>;
+  /** the current instant, from the portal's clock */
+  now: Date;
 }
 
 export type PageResult =
@@ -86,6 +91,7 @@ export interface PageRoute {
 export interface WebPortalDeps {
   config: WebConfig;
   authenticator: Authenticator;
+  clock: Clock;
   /** waits until this process's projections and workflows have handled what was appended (no-op when they run elsewhere) */
   settle(): Promise<void>;
   routes: PageRoute[];
@@ -186,6 +192,8 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
       query: stringsOf(request.query),
       params: stringsOf(request.params),
       csrf,
+      settle: deps.settle,
+      now: deps.clock.now(),
     };
     let result: PageResult;
     try {
@@ -260,7 +268,8 @@ function readFlash(value: string | undefined): Flash | undefined {
   if (!value) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Flash;
-    if (['success', 'error', 'info'].includes(parsed.kind) && typeof parsed.text === 'string') return { kind: parsed.kind, text: parsed.text.slice(0, 600) };
+    if (['success', 'error', 'info'].includes(parsed.kind) && typeof parsed.text === 'string')
+      return { kind: parsed.kind, text: parsed.text.slice(0, 600) };
   } catch {
     return undefined;
   }
@@ -294,4 +303,3 @@ function loadAssets(config: WebConfig): Asset[] {
   }
   return assets;
 }
-

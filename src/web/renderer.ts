@@ -37,6 +37,7 @@ export class Renderer {
   constructor(directory: string) {
     const hb = this.handlebars;
     hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     hb.registerHelper('not', (a: unknown) => !a);
     hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));

@@ -34,7 +34,12 @@ export function authPages(options: { cookieSecure: boolean }): PageRoute[] {
             action: '/activation',
           };
     if (!login || !token) {
-      return page('message', texts.heading, { heading: 'Lien incomplet', text: 'Ce lien est incomplet : ouvrez le lien complet reçu par e-mail.' }, 400);
+      return page(
+        'message',
+        texts.heading,
+        { heading: 'Lien incomplet', text: 'Ce lien est incomplet : ouvrez le lien complet reçu par e-mail.' },
+        400,
+      );
     }
     return page('token-password', texts.heading, { ...texts, login, token, passwordRules: PASSWORD_RULES, ...extra }, status);
   };
@@ -51,7 +56,8 @@ export function authPages(options: { cookieSecure: boolean }): PageRoute[] {
     } catch (error) {
       return tokenPage(kind, p, errorView(error, { password: 'Mot de passe' }), error instanceof ApiRefusal ? error.status : 500);
     }
-    const text = kind === 'reset' ? 'Votre mot de passe a été changé : connectez-vous avec le nouveau.' : 'Votre compte est activé : connectez-vous.';
+    const text =
+      kind === 'reset' ? 'Votre mot de passe a été changé : connectez-vous avec le nouveau.' : 'Votre compte est activé : connectez-vous.';
     return redirect('/connexion', { kind: 'success', text });
   };
 
@@ -91,7 +97,9 @@ export function authPages(options: { cookieSecure: boolean }): PageRoute[] {
       access: 'public',
       handle: async (p) => {
         if (p.principal) await p.api.post('/auth/logout', {});
-        return redirect('/connexion', { kind: 'info', text: 'Vous êtes déconnecté(e).' }, [cookie(SESSION_COOKIE, '', { secure, maxAge: 0 })]);
+        return redirect('/connexion', { kind: 'info', text: 'Vous êtes déconnecté(e).' }, [
+          cookie(SESSION_COOKIE, '', { secure, maxAge: 0 }),
+        ]);
       },
     },
     {
@@ -130,7 +138,8 @@ export function authPages(options: { cookieSecure: boolean }): PageRoute[] {
       handle: async (p) => {
         const newPassword = field(p.form, 'motDePasse');
         const again = { passwordRules: PASSWORD_RULES };
-        if (newPassword !== field(p.form, 'confirmation')) return page('change-password', 'Changer de mot de passe', { ...again, error: MISMATCH }, 422);
+        if (newPassword !== field(p.form, 'confirmation'))
+          return page('change-password', 'Changer de mot de passe', { ...again, error: MISMATCH }, 422);
         try {
           await p.api.post('/auth/password', { currentPassword: field(p.form, 'actuel'), newPassword });
         } catch (error) {

@@ -25,7 +25,10 @@ export function all(form: FormBody, name: string): string[] {
 }
 
 /** What a page shows of a refusal: the message, and the fields' messages as a list. */
-export function errorView(error: unknown, labels: Record<string, string> = {}): { error: string; fieldList: string[]; fields: Record<string, string> } {
+export function errorView(
+  error: unknown,
+  labels: Record<string, string> = {},
+): { error: string; fieldList: string[]; fields: Record<string, string> } {
   if (!(error instanceof ApiRefusal)) throw error;
   const fields = error.fieldErrors();
   const fieldList = Object.entries(fields).map(([path, message]) => {

@@ -239,7 +239,11 @@ describe('planning grid view', () => {
       // once the deadline is over, no more booking: the cell says until when it was possible
       const later = view(log, '2027-04', '2027-04-21T08:00:00.000Z');
       expect(cell(later, restauration.activityId, '2027-04-27').actions).toEqual({
-        bookingClosed: { code: 'DEADLINE_PASSED', deadline: '2027-04-20T21:59:00.000Z', message: expect.stringContaining('20 avril 2027 à 23:59') },
+        bookingClosed: {
+          code: 'DEADLINE_PASSED',
+          deadline: '2027-04-20T21:59:00.000Z',
+          message: expect.stringContaining('20 avril 2027 à 23:59'),
+        },
       });
       expect(Object.keys(cell(later, restauration.activityId, '2027-04-30').actions)).toEqual(['bookingClosed']);
     });
