@@ -121,6 +121,9 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
   void fastify.register(async (web) => {
     web.addHook('onRequest', async (_request, reply) => {
       reply.header('Content-Security-Policy', PAGE_CSP);
+      // helmet's no-referrer makes browsers send `Origin: null` on form posts; same-origin keeps the Origin
+      // check possible and still sends nothing to other sites
+      reply.header('Referrer-Policy', 'same-origin');
     });
     web.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_rq, body, done) => {
       const form: FormBody = {};
@@ -139,6 +142,9 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
         return asset.body;
       });
     }
+
+    // no icon yet: an empty answer rather than the API's JSON 404 in every browser console
+    web.get('/favicon.ico', async (_request, reply) => reply.status(204).send());
 
     for (const route of deps.routes) {
       web.route({

@@ -76,5 +76,6 @@ export function isCrossSite(headers: Record<string, string | string[] | undefine
       return true;
     }
   }
-  return origin === 'null';
+  // `Origin: null` (privacy settings, a no-referrer policy) says nothing: the token decides
+  return false;
 }

@@ -61,6 +61,12 @@
     var links = table.querySelectorAll('a[data-cell]');
     if (links.length === 0) return;
     var start = table.querySelector('td.today a[data-cell]') || table.querySelector('a[data-cell][data-actionable]') || links[0];
+    var scroller = table.closest('.grid-scroll');
+    var todayCell = table.querySelector('td.today');
+    if (scroller && todayCell) {
+      var rowHead = table.querySelector('tbody th');
+      scroller.scrollLeft = Math.max(0, todayCell.offsetLeft - (rowHead ? rowHead.offsetWidth : 0) - 8);
+    }
     links.forEach(function (a) {
       a.setAttribute('tabindex', a === start ? '0' : '-1');
     });
@@ -203,7 +209,7 @@
     buttons.forEach(function (b) {
       b.disabled = true;
     });
-    fetch(form.action, {
+    fetch(form.getAttribute('action') || window.location.pathname, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

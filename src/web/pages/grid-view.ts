@@ -58,9 +58,9 @@ const MARKS: Record<string, string> = {
   P: 'P',
   G: 'G',
   'Demande en attente': '…',
-  'Réserve en cours de traitement': '⌚',
+  'Réserve en cours de traitement': 'V',
   'Réserve refusée': '✗',
-  'Absence en cours de traitement': '⌚',
+  'Absence en cours de traitement': 'A?',
 };
 
 const CLASSES: Record<string, string> = {
