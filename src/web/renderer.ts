@@ -44,6 +44,9 @@ export class Renderer {
     hb.registerHelper('instant', (v: unknown) => (typeof v === 'string' ? formatInstantFr(v) : ''));
     hb.registerHelper('date', (v: unknown) => (typeof v === 'string' ? formatDateFr(v) : ''));
     hb.registerHelper('longDate', (v: unknown) => (typeof v === 'string' ? formatLongDateFr(v) : ''));
+    hb.registerHelper('euros', (v: unknown) =>
+      typeof v === 'number' ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(v / 100) : '',
+    );
     hb.registerHelper('yesNo', (v: unknown) => (v === true ? 'Oui' : v === false ? 'Non' : ''));
     hb.registerHelper('join', (v: unknown, sep: unknown) => (Array.isArray(v) ? v.join(typeof sep === 'string' ? sep : ', ') : ''));
     hb.registerHelper('lookupOr', (o: unknown, key: unknown, fallback: unknown) => {
