@@ -13,7 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ASSET = /\.hbs$|[\\/]web[\\/]assets[\\/][^\\/]+$/;
+const ASSET = /\.hbs$|(^|[\\/])web[\\/]assets[\\/][^\\/]+$/;
 
 /** Paths relative to `dir` of the asset files below it (node_modules and dot-folders skipped). */
 function findAssets(dir, relative = '') {
