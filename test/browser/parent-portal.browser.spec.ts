@@ -12,6 +12,7 @@ import { checkPage, DESKTOP, login, PHONE, type Portal, startPortal, TABLET, tex
 
 const DUPONT = '1001001818331';
 const LUCIE = 'enfant-lucie-dupont';
+const JEANNE = 'jeanne.dupont';
 
 describe('Portail web (Chromium): parents', () => {
   let portal: Portal;
@@ -28,17 +29,26 @@ describe('Portail web (Chromium): parents', () => {
     return page;
   }
 
-  it('refuses a wrong password on the login page, says why, and keeps the identifiant', async () => {
+  it('refuses a wrong password on the login page, says why, keeps the identifiant, and locks after five failures', async () => {
     const page = await portal.open(PHONE);
     await page.goto(`${portal.base}/`);
     expect(page.url()).toBe(`${portal.base}/connexion`);
     await checkPage(page, 'phone-01-connexion');
-    await page.type('#identifiant', DUPONT);
+    await page.type('#identifiant', JEANNE);
     await page.type('#mot-de-passe', 'Pas-Le-Bon-2026');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
     expect(await textOf(page, '.error-summary')).toContain('Identifiant ou mot de passe incorrect');
-    expect(await page.$eval('#identifiant', (e) => (e as HTMLInputElement).value)).toBe(DUPONT);
+    expect(await page.$eval('#identifiant', (e) => (e as HTMLInputElement).value)).toBe(JEANNE);
     await checkPage(page, 'phone-02-connexion-echec');
+    // five failures from here lock this account for this browser's address (the server's throttle), said in French
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      await page.type('#mot-de-passe', 'Pas-Le-Bon-2026');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    }
+    await page.type('#mot-de-passe', 'Tournesol-Vert-2026');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    expect(await textOf(page, '.error-summary')).toContain('Trop de tentatives de connexion. Réessayez dans');
+    expect(page.url()).toBe(`${portal.base}/connexion`);
     await page.click('a[href="/mot-de-passe/oublie"]');
     await page.waitForSelector('#identifiant');
     await checkPage(page, 'phone-03-mot-de-passe-oublie');
