@@ -195,6 +195,21 @@ describe('Portail web (Chromium): parents', () => {
     expect(await page.$eval('#c-restauration-scolaire-2026-11-26', (e) => e.className)).toContain('booked');
   });
 
+  it('applies a « semaine type » over a period and shows the answer of each day', async () => {
+    const page = await parent();
+    await page.goto(`${portal.base}/mes-enfants`);
+    await page.$eval('#du', (e) => ((e as HTMLInputElement).value = '2026-11-30'));
+    await page.$eval('#au', (e) => ((e as HTMLInputElement).value = '2026-12-04'));
+    await page.click(`input[id="j-${LUCIE}:restauration-scolaire-1"]`);
+    await page.click(`input[id="j-${LUCIE}:restauration-scolaire-4"]`);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/mes-enfants/semaine-type"] button')]);
+    expect(await textOf(page, 'main')).toContain('2 jour(s) demandé(s), 0 refusé(s)');
+    expect(await textOf(page, 'table')).toContain('lundi 30 novembre 2026');
+    await checkPage(page, 'phone-37-semaine-type');
+    await page.goto(`${portal.base}/mes-enfants/${LUCIE}?mois=2026-12`);
+    expect(await page.$eval('#c-restauration-scolaire-2026-12-03', (e) => e.className)).toContain('booked');
+  });
+
   it('changes the password with the rules shown, and logs out', async () => {
     const page = await parent(DESKTOP);
     await page.goto(`${portal.base}/mot-de-passe`);

@@ -259,6 +259,10 @@
     true,
   );
 
+  // a form refused by the server: its summary of errors gets the focus, so it is read first
+  var errors = document.getElementById('erreurs');
+  if (errors) errors.focus();
+
   passwordRules();
   initGrid(document);
 })();

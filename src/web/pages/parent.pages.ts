@@ -15,6 +15,14 @@ const CATEGORY_FILTERS = [
   { group: 'Mes enfants', items: ['child', 'authorizations', 'health'] },
 ];
 
+const WEEKDAYS = [
+  { n: 1, label: 'Lundi' },
+  { n: 2, label: 'Mardi' },
+  { n: 3, label: 'Mercredi' },
+  { n: 4, label: 'Jeudi' },
+  { n: 5, label: 'Vendredi' },
+];
+
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -150,8 +158,23 @@ export function parentPages(): PageRoute[] {
   };
 
   const childrenPage = async (p: PageRequest, extra: Record<string, unknown> = {}, status?: number) => {
-    const { record, pendingBy } = await recordAndPending(p, familyOf(p));
-    return page('children', 'Mes enfants', { record, pendingChildren: pendingBy('child'), ...extra }, status);
+    const familyId = familyOf(p);
+    const [{ record, pendingBy }, planning] = await Promise.all([
+      recordAndPending(p, familyId),
+      p.api.get<Json>(`/families/${familyId}/planning`),
+    ]);
+    // the « semaine type » lines: each child's activities of this month's planning
+    const lines = (planning.children as Json[]).flatMap((c) =>
+      (c.rows as Json[])
+        .filter((r) => r.enrolled)
+        .map((r) => ({ key: `${c.childId}:${r.activityId}`, child: c.name ?? '', label: r.label })),
+    );
+    return page(
+      'children',
+      'Mes enfants',
+      { record, pendingChildren: pendingBy('child'), weekLines: lines, weekdays: WEEKDAYS, ...extra },
+      status,
+    );
   };
 
   const childPage = async (p: PageRequest, extra: Record<string, unknown> = {}, status?: number) => {
@@ -236,6 +259,40 @@ export function parentPages(): PageRoute[] {
           return childrenPage(p, { ...errorView(error, labels), values: p.form }, 422);
         }
         return redirect('/mes-enfants', { kind: 'success', text: 'Votre demande d’ajout d’un enfant a été transmise à la commune.' });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/mes-enfants/semaine-type',
+      access: PARENT,
+      handle: async (p) => {
+        const lines = Object.keys(p.form)
+          .filter((k) => k.startsWith('jours:'))
+          .map((k) => {
+            const [, childId, activityId] = k.split(':');
+            const weekdays = (Array.isArray(p.form[k]) ? (p.form[k] as string[]) : [p.form[k] as string]).map(Number);
+            return { childId, activityId, weekdays };
+          });
+        if (lines.length === 0)
+          return childrenPage(p, { error: 'Cochez au moins un jour de la semaine pour une activité.', values: p.form }, 422);
+        let answer: Json;
+        try {
+          answer = await p.api.post(`/families/${familyOf(p)}/reservations/typical-week`, {
+            from: field(p.form, 'du'),
+            to: field(p.form, 'au'),
+            lines,
+          });
+        } catch (error) {
+          if (!(error instanceof ApiRefusal) || error.status === 401) throw error;
+          return childrenPage(p, { ...errorView(error, { from: 'Du', to: 'Au' }), values: p.form }, 422);
+        }
+        await p.settle();
+        const results = (answer.results as Json[]).map((r) => ({
+          ...r,
+          dateLabel: formatLongDateFr(r.date),
+          ok: r.status === 'requested',
+        }));
+        return page('typical-week', 'Semaine type', { requested: answer.requested, refused: answer.refused, results });
       },
     },
     { method: 'GET', path: '/mes-enfants/:childId', access: PARENT, handle: (p) => childPage(p) },
