@@ -8,6 +8,7 @@
  */
 import type { Page } from 'puppeteer';
 
+import { ALSH_FACILITY, ALSH_MERCREDI_CONFIG, ALSH_MERCREDI_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { checkPage, DESKTOP, login, PHONE, type Portal, startPortal, TABLET, textOf } from './browser-support';
 
 const DUPONT = '1001001818331';
@@ -236,6 +237,66 @@ describe('Portail web (Chromium): parents', () => {
     const staff = await page.goto(`${portal.base}/agents/familles/${DUPONT}`);
     expect(staff?.status()).toBe(403);
     await checkPage(page, 'phone-50-acces-refuse');
+  });
+
+  it('shows a waiting-list rank, then the place offered when another child cancels; the parent accepts it from the grid', async () => {
+    const { t } = portal;
+    const staff = { Authorization: `Bearer ${t.tokens.staff}` };
+    // one place a Wednesday; a second child of the family, enrolled too (through the API)
+    const paul = await t.http
+      .post(`/families/${DUPONT}/children`)
+      .set(staff)
+      .send({ firstName: 'PAUL', lastName: 'DUPONT', birthDate: '2017-05-02', sex: 'M' })
+      .expect(201);
+    const PAUL = paul.body.childId as string;
+    await t.http
+      .post(`/families/${DUPONT}/enrolments`)
+      .set(staff)
+      .send({ childId: PAUL, activityId: ALSH_MERCREDI_ID, schoolYear: '2026-2027' })
+      .expect(201);
+    await t.http
+      .put(`/facilities/${ALSH_FACILITY.facilityId}/activities/${ALSH_MERCREDI_ID}`)
+      .set(staff)
+      .send({ ...ALSH_MERCREDI_CONFIG, placesPerDay: 1 })
+      .expect(200);
+    await t.settle();
+    const page = await parent(DESKTOP);
+    const cellOf = (_child: string) => `#c-${ALSH_MERCREDI_ID}-2026-12-02`;
+    const book = async (child: string) => {
+      await page.goto(`${portal.base}/mes-enfants/${child}?mois=2026-12`);
+      await page.click(`${cellOf(child)} a`);
+      await page.waitForSelector('dialog[open] #jour');
+      await page.click('dialog[open] form button.primary');
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    };
+    // Lucie holds the place: Wednesday is a day of her regular contract
+    await page.goto(`${portal.base}/mes-enfants/${LUCIE}?mois=2026-12`);
+    expect(await page.$eval(`${cellOf(LUCIE)} .sr-only`, (e) => e.textContent)).toContain('Régulier');
+    await book(PAUL);
+    expect(await textOf(page, '#annonce')).toMatch(/Liste d’attente|attente/i);
+    const waiting = await page.$eval(`${cellOf(PAUL)} .sr-only`, (e) => e.textContent);
+    expect(waiting).toMatch(/rang 1|position 1|1(er|re)? /i);
+    await checkPage(page, 'desktop-38-liste-attente');
+
+    // Lucie's place is cancelled: the place is offered to Paul
+    await page.goto(`${portal.base}/mes-enfants/${LUCIE}?mois=2026-12`);
+    await page.click(`${cellOf(LUCIE)} a`);
+    await page.waitForSelector('dialog[open] #jour');
+    await page.click('dialog[open] form input[value=annuler] ~ button');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    await t.settle();
+    await page.goto(`${portal.base}/mes-enfants/${PAUL}?mois=2026-12`);
+    expect(await page.$eval(`${cellOf(PAUL)} .sr-only`, (e) => e.textContent)).toMatch(/Place proposée : répondez avant le/);
+    await page.click(`${cellOf(PAUL)} a`);
+    await page.waitForSelector('dialog[open] #jour');
+    await checkPage(page, 'desktop-39-place-proposee');
+    await page.click('dialog[open] form input[value=accepter-offre] ~ button');
+    await page.waitForFunction(
+      (sel) => !document.querySelector('dialog[open]') && document.querySelector(sel)?.classList.contains('booked'),
+      {},
+      cellOf(PAUL),
+    );
+    expect(await textOf(page, '#annonce')).toMatch(/Place acceptée pour le mercredi 2 décembre 2026 .* : Réservé/);
   });
 
   it('loaded no page that broke its Content-Security-Policy or threw', () => {
