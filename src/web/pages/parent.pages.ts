@@ -439,7 +439,12 @@ export async function dayAction(p: PageRequest, familyId: string, base: string) 
   await p.settle();
   const after = await findCell(p, familyId, childId, activityId, date);
   const now = after?.cell;
-  const answer = now ? [now.code ? now.legend || now.code : 'Libre', now.detail].filter(Boolean).join(' – ') : '';
+  const answer = now
+    ? [stateOf(now), now.detail]
+        .filter(Boolean)
+        .join(' – ')
+        .replace(/[.\s]+$/, '')
+    : '';
   const DONE: Record<string, string> = {
     reserver: 'Réservation demandée',
     annuler: 'Réservation annulée',
