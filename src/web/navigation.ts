@@ -25,6 +25,7 @@ const TABS: readonly TabEntry[] = [
   { href: '/agents', label: 'Demandes à traiter', roles: ['staff', 'admin', 'auditor'] },
   { href: '/agents/familles', label: 'Familles', roles: ['staff', 'admin', 'auditor'] },
   { href: '/agents/activites', label: 'Activités', roles: ['staff', 'admin', 'auditor'] },
+  { href: '/agents/calendrier', label: 'Calendrier', roles: ['staff', 'admin', 'auditor'] },
 ];
 
 export function navigationFor(principal: Principal, url: string): Tab[] {

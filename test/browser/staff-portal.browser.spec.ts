@@ -85,6 +85,18 @@ describe('Portail web (Chromium): staff and auditors', () => {
     expect(closed.join(' ')).toContain('jeudi 3 décembre 2026 : Fermeture');
   });
 
+  it('adjusts the school calendar as an admin: a bridge the families’ grids then show', async () => {
+    const page = await portal.open(DESKTOP);
+    await login(portal, page, 'admin');
+    await page.goto(`${portal.base}/agents/calendrier`);
+    await checkPage(page, 'desktop-27-agents-calendrier');
+    await page.type('#cal-nom', 'Pont du 11 décembre');
+    await page.$eval('#cal-du', (e) => ((e as HTMLInputElement).value = '2026-12-11'));
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/agents/calendrier"] button.primary')]);
+    expect(await textOf(page, '#annonce')).toContain('Calendrier ajusté');
+    expect(await textOf(page, 'table')).toContain('Pont du 11 décembre');
+  });
+
   it('shows the auditor the family’s history, read-only; keeps staff of another commune out', async () => {
     const page = await portal.open(DESKTOP);
     await login(portal, page, 'auditeur');

@@ -36,8 +36,12 @@ const FORMS: Record<string, Record<string, string>> = {
   '/agents/demandes/:familyId/:requestId': { decision: 'refuser', motif: 'Matrice' },
   '/agents/structures/:facilityId/fermetures': { du: '2026-12-03', motif: 'Matrice' },
   '/agents/activites/:activityId/jours/:date': { action: 'pointage', [`presence:${DUPONT}:${LUCIE}`]: 'present' },
+  '/agents/calendrier': { type: 'remove-holiday-days', du: '2027-02-08', au: '2027-02-08' },
   '/deconnexion': {},
 };
+
+/** Back-office pages of no family or commune in particular (lists filtered by the agent's scope, the calendar). */
+const UNSCOPED_STAFF_PAGES = new Set(['/agents', '/agents/familles', '/agents/activites', '/agents/calendrier']);
 
 /** Pages for anyone (the login, the password links): no cell but the CSRF one. */
 const PUBLIC = (route: PageRoute) => route.access === 'public';
@@ -125,9 +129,7 @@ describe('Authorization matrix of the web pages', () => {
       if (staffPage) {
         await expectRefused('parent', route, t.tokens.martin, (s) => s === 403);
         await expectRefused('staff of another commune', route, t.tokens.otherStaff, (s, l) =>
-          route.path === '/agents' || route.path === '/agents/activites' || route.path === '/agents/familles'
-            ? s === 200
-            : refusedOrBack(s, l),
+          route.method === 'GET' && UNSCOPED_STAFF_PAGES.has(route.path) ? s === 200 : refusedOrBack(s, l),
         );
         if (write) await expectRefused('auditor', route, t.tokens.auditor, (s) => s === 403);
       }

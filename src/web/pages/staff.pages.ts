@@ -158,6 +158,47 @@ export function staffPages(): PageRoute[] {
     },
     {
       method: 'GET',
+      path: '/agents/calendrier',
+      access: BACK_OFFICE,
+      handle: async (p) => {
+        const calendar = await p.api.get<Json>('/school-calendar');
+        const allCommunes = p.principal?.role === 'admin' || (p.principal?.role === 'staff' && (p.principal.scope ?? []).includes('*'));
+        return page('staff-calendar', 'Calendrier scolaire', { calendar, canAdjust: allCommunes });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/agents/calendrier',
+      access: WRITERS,
+      handle: async (p) => {
+        const kind = field(p.form, 'type');
+        const adjustment =
+          kind === 'add-holiday'
+            ? {
+                type: kind,
+                holiday: {
+                  name: field(p.form, 'nom'),
+                  kind: 'petites',
+                  from: field(p.form, 'du'),
+                  to: optional(p.form, 'au') ?? field(p.form, 'du'),
+                },
+              }
+            : { type: 'remove-holiday-days', from: field(p.form, 'du'), to: optional(p.form, 'au') ?? field(p.form, 'du') };
+        try {
+          await p.api.post('/school-calendar/adjustments', { adjustment });
+        } catch (error) {
+          if (!(error instanceof ApiRefusal) || error.status === 401) throw error;
+          const text = error.status === 400 ? 'Indiquez les dates (et le nom d’un pont).' : error.message;
+          return redirect('/agents/calendrier', { kind: 'error', text });
+        }
+        return redirect('/agents/calendrier', {
+          kind: 'success',
+          text: 'Calendrier ajusté : les règles et les plannings en tiennent compte.',
+        });
+      },
+    },
+    {
+      method: 'GET',
       path: '/agents/activites/:activityId/jours/:date',
       access: BACK_OFFICE,
       handle: async (p) => dayListPage(p),
