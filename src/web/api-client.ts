@@ -50,6 +50,8 @@ export class ApiClient {
     private readonly fastify: FastifyInstance,
     private readonly token: string | undefined,
     private readonly correlationId: string,
+    /** the browser's address: the API's login throttle and rate limits count per source, not per portal */
+    private readonly remoteAddress: string,
   ) {}
 
   get<T>(url: string): Promise<T> {
@@ -74,6 +76,7 @@ export class ApiClient {
       method,
       url,
       headers,
+      remoteAddress: this.remoteAddress,
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
     const text = response.body;

@@ -188,7 +188,7 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
       return send(reply, base, page('message', 'Accès refusé', { heading: 'Accès refusé', text: FORBIDDEN }, 403));
     }
 
-    const api = new ApiClient(fastify, principal ? sessionToken : undefined, request.id);
+    const api = new ApiClient(fastify, principal ? sessionToken : undefined, request.id, request.ip);
     const pageRequest: PageRequest = {
       request,
       reply,
