@@ -30,6 +30,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
 import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY } from './http/idempotency';
+import { RequestRateLimiter } from './http/rate-limit';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
@@ -256,6 +257,15 @@ export class PlatformModule {
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
         { provide: HttpDrain, useFactory: () => new HttpDrain() },
+        // rate limits (http/rate-limit.ts): counters in Redis in server mode, shared by every API process
+        {
+          provide: RequestRateLimiter,
+          useFactory: () =>
+            new RequestRateLimiter(
+              { account: config.rateLimitAccount, anonymous: config.rateLimitAnonymous, downloads: config.rateLimitDownloads },
+              config.mode === 'server' ? new IORedis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined,
+            ),
+        },
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
         {
           provide: OUTBOX,
@@ -355,6 +365,7 @@ export class PlatformModule {
         ProjectionRunner,
         MetricsService,
         HttpDrain,
+        RequestRateLimiter,
         PlatformLifecycle,
         StorageHealth,
       ],

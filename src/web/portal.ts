@@ -119,7 +119,12 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
   const assets = loadAssets(deps.config);
 
   void fastify.register(async (web) => {
-    web.addHook('onRequest', async (_request, reply) => {
+    web.addHook('onRequest', async (request, reply) => {
+      // the session cookie's account, known before the platform's preHandlers: a logged-in parent's pages
+      // count against their account's rate limit (http/rate-limit.ts), never against a shared address
+      const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+      const principal = token ? await deps.authenticator.authenticate(token) : null;
+      if (principal) (request as FastifyRequest & { principal?: Principal }).principal = principal;
       reply.header('Content-Security-Policy', PAGE_CSP);
       // helmet's no-referrer makes browsers send `Origin: null` on form posts; same-origin keeps the Origin
       // check possible and still sends nothing to other sites
@@ -158,7 +163,7 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
   async function serve(route: PageRoute, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const cookies = parseCookies(request.headers.cookie);
     const sessionToken = cookies[SESSION_COOKIE];
-    const principal = sessionToken ? ((await deps.authenticator.authenticate(sessionToken)) ?? undefined) : undefined;
+    const principal = (request as FastifyRequest & { principal?: Principal }).principal;
     const setCookies: string[] = [];
     const secure = deps.config.cookieSecure;
 

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { StoredEvent } from '../../src/platform/event-store/event-store.port';
 import { DuplicateEventIdError, SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { sleep, waitFor } from '../support/wait-for';
 import { eventStoreContract } from './event-store.contract';
 
