@@ -98,6 +98,11 @@ const STATE_COLLECTION = 'projection_state';
 export const REBUILD_REQUESTS_COLLECTION = 'projection_rebuilds';
 const OWNER_COLLECTION = 'projection_owner';
 const OWNER_DOCUMENT = 'owner';
+/**
+ * Per read-model collection, `{ position }` of the last event of the projection's types it handled (see applyBatch):
+ * what readers caching a whole read model compare, where the checkpoint moves with every event of the log.
+ */
+export const CHANGES_COLLECTION = 'projection_changes';
 const DOC_POSITION = '_position';
 const REBUILD_RETRY_INITIAL_MS = 5_000;
 const REBUILD_RETRY_MAX_MS = 5 * 60_000;
@@ -158,6 +163,7 @@ export class ProjectionRunner {
   async initialize(): Promise<void> {
     await this.documents.ensureCollection(STATE_COLLECTION, []);
     await this.documents.ensureCollection(REBUILD_REQUESTS_COLLECTION, ['status', 'projection']);
+    await this.documents.ensureCollection(CHANGES_COLLECTION, []);
     for (const definition of this.definitions.values()) {
       const state = await this.state(definition.name);
       if (!state) {
@@ -382,7 +388,7 @@ export class ProjectionRunner {
       { projection: name, owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt },
       'projection rebuild abandoned by its owner (no heartbeat within the lease); taken over',
     );
-    if (mark.collection !== state.collection) await this.documents.dropCollection(mark.collection);
+    if (mark.collection !== state.collection) await this.dropReadModel(mark.collection);
     return rest as ProjectionState;
   }
 
@@ -393,7 +399,7 @@ export class ProjectionRunner {
       const retired = stored?.data.retired ?? [];
       const due = retired.filter((r) => this.now().getTime() - Date.parse(r.at) >= grace);
       if (!stored || due.length === 0) continue;
-      for (const r of due) if (r.collection !== stored.data.collection) await this.documents.dropCollection(r.collection);
+      for (const r of due) if (r.collection !== stored.data.collection) await this.dropReadModel(r.collection);
       const kept = retired.filter((r) => !due.includes(r));
       const { retired: _old, ...rest } = stored.data;
       await this.documents
@@ -480,10 +486,10 @@ export class ProjectionRunner {
     heartbeat.unref();
     try {
       if (abandoned && abandoned.collection !== state.collection && abandoned.collection !== collection) {
-        await this.documents.dropCollection(abandoned.collection);
+        await this.dropReadModel(abandoned.collection);
       }
       // empty, with no checkpoint: whatever an earlier attempt left in it is gone
-      await this.documents.dropCollection(collection);
+      await this.dropReadModel(collection);
       await this.documents.ensureCollection(collection, definition.indexedFields);
       // Catch up in pages until the head does not move any more.
       let checkpoint = 0;
@@ -536,7 +542,7 @@ export class ProjectionRunner {
           if (ours(current)) {
             const { rebuilding: _dropped, ...rest } = current.data;
             await this.documents.put(STATE_COLLECTION, name, rest, current.version);
-            if (collection !== current.data.collection) await this.documents.dropCollection(collection);
+            if (collection !== current.data.collection) await this.dropReadModel(collection);
           }
         } catch (cleanup) {
           // the mark stays until its lease expires, then the next runner takes it over
@@ -644,17 +650,27 @@ export class ProjectionRunner {
     void live.start();
   }
 
-  /** Apply events to a collection and move its checkpoint, in one commitBatch. */
+  /**
+   * Apply events to a collection and move its checkpoint, in one commitBatch. The documents the batch touches are
+   * read in one getMany, folded over in memory (an event sees what the earlier events of the batch made of its
+   * document), and written once each with the version guard of what was read.
+   */
   async applyBatch(definition: ProjectionDefinition, collection: string, batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const wanted = new Set(definition.eventTypes);
-    const loaded = new Map<string, Document | null>();
-    const changed = new Map<string, Record<string, unknown> | null>();
+    const relevant: { event: ProjectedEvent; ids: string[] }[] = [];
+    const touched = new Set<string>();
     for (const stored of batch) {
       if (!wanted.has(stored.type)) continue;
       const event: ProjectedEvent = this.serializer.toProjected(stored);
-      for (const id of definition.documentIds(event)) {
-        if (!loaded.has(id)) loaded.set(id, await this.documents.get(collection, id));
+      const ids = definition.documentIds(event);
+      relevant.push({ event, ids });
+      for (const id of ids) touched.add(id);
+    }
+    const loaded = touched.size > 0 ? await this.documents.getMany(collection, [...touched]) : new Map<string, Document>();
+    const changed = new Map<string, Record<string, unknown> | null>();
+    for (const { event, ids } of relevant) {
+      for (const id of ids) {
         const current = changed.has(id) ? changed.get(id)! : (loaded.get(id)?.data ?? null);
         if (current && typeof current[DOC_POSITION] === 'number' && (current[DOC_POSITION] as number) >= event.position) continue;
         const next = definition.evolve(current, event, id);
@@ -670,12 +686,25 @@ export class ProjectionRunner {
         ops.push({ op: 'put', collection, id, data, expectedVersion: before ? before.version : 'absent' });
       }
     }
+    if (relevant.length > 0) {
+      // The read model's last change, for readers that cache a whole read model (the catalog): written whenever the
+      // batch holds an event of the projection, even one skipped by `_position` (a replay after a crash writes it
+      // again), never for batches of unrelated events, which only move the checkpoint.
+      const lastChange = relevant[relevant.length - 1].event.position;
+      ops.push({ op: 'put', collection: CHANGES_COLLECTION, id: collection, data: { position: lastChange } });
+    }
     const position = batch[batch.length - 1].position;
     // false = the stored checkpoint is already at or past this batch: these events were not applied by this call.
     // Never a success: a rebuild would skip them, a live projection would move on from a position it did not reach.
     if (!(await this.documents.commitBatch(ops, { name: collection, position }))) {
       throw new CheckpointRefusedError(collection, position, await this.documents.getCheckpoint(collection));
     }
+  }
+
+  /** Drop a read-model collection with its checkpoint and its last-change mark. */
+  private async dropReadModel(collection: string): Promise<void> {
+    await this.documents.dropCollection(collection);
+    await this.documents.delete(CHANGES_COLLECTION, collection);
   }
 
   private async state(name: string): Promise<ProjectionState | undefined> {
