@@ -163,6 +163,34 @@ describe('ProjectionRunner', () => {
     expect(sameVersion(rebuilt, second)).toBe(false);
   });
 
+  it('projections starting together catch up on one read of the log, each from its own checkpoint, then go live', async () => {
+    for (let i = 0; i < 90; i++) await add(`s-${i % 3}`, 1);
+    const named = (name: string) => ({ ...tally(), name }) as unknown as ProjectionDefinition;
+    // one of them has already handled the first 30 events
+    const early = new ProjectionRunner(events, documents, serializer, { batchSize: 10 }).register(named('tally-b'));
+    await early.initialize();
+    await early.applyBatch(named('tally-b'), await early.collectionOf('tally-b'), await events.readAll({ maxCount: 30 }));
+    const readAll = jest.spyOn(events, 'readAll');
+    const r = new ProjectionRunner(events, documents, serializer, { batchSize: 10, catchUpPageSize: 40, pollMs: 20 }).register(
+      named('tally-a'),
+      named('tally-b'),
+      named('tally-c'),
+    );
+    runners.push(r);
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    // 90 events in pages of 40: 3 reads for the three projections together (not 3 reads each)
+    expect(readAll.mock.calls.filter(([o]) => o?.maxCount === 40)).toHaveLength(3);
+    readAll.mockRestore();
+    for (const name of ['tally-a', 'tally-b', 'tally-c']) {
+      expect((await documents.get<Tally>(await r.collectionOf(name), 's-2'))?.data).toMatchObject({ count: 30, total: 30 });
+    }
+    await add('s-2', 5);
+    await r.waitForPosition(await events.headPosition());
+    expect((await documents.get<Tally>(await r.collectionOf('tally-c'), 's-2'))?.data).toMatchObject({ count: 31, total: 35 });
+    expect((await r.status('tally-a')).running).toBe(true);
+  });
+
   it('resumes from its checkpoint after a crash between batches: nothing lost, nothing counted twice', async () => {
     await add('s', ...Array.from({ length: 30 }, () => 1));
     const first = runner(tally(), 7);

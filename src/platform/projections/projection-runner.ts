@@ -78,6 +78,8 @@ type Logger = { warn(obj: object, msg: string): void; info(obj: object, msg: str
 export interface ProjectionRunnerOptions {
   /** events per read-model transaction while catching up */
   batchSize?: number;
+  /** events per page when projections starting together catch up on one read of the log (default max(batchSize, 2000)) */
+  catchUpPageSize?: number;
   logger?: Logger;
   /** retry delays when a batch fails (ms) */
   backoff?: { initialMs: number; maxMs: number };
@@ -121,6 +123,10 @@ const REBUILD_RETRY_MAX_MS = 5 * 60_000;
 export class ProjectionRunner {
   private readonly definitions = new Map<string, ProjectionDefinition>();
   private readonly live = new Map<string, LiveProjection>();
+  /** projections catching up together before they go live (catchUpThenStartLive), and those runs */
+  private readonly catchingUp = new Set<string>();
+  private readonly catchUps = new Set<Promise<void>>();
+  private readonly catchUpPageSize: number;
   private readonly activeCache = new Map<string, { collection: string; readAt: number }>();
   /** rebuilds running in this process, by projection */
   private readonly rebuilds = new Map<string, Promise<ProjectionStatus>>();
@@ -142,6 +148,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.catchUpPageSize = options.catchUpPageSize ?? Math.max(this.batchSize, 2000);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.ownerId = options.ownerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -206,6 +213,7 @@ export class ProjectionRunner {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
     await this.ticking;
+    await Promise.allSettled([...this.catchUps]);
     await Promise.allSettled([...this.rebuilds.values()]);
     await Promise.all([...this.live.values()].map((p) => p.stop()));
     this.live.clear();
@@ -315,6 +323,7 @@ export class ProjectionRunner {
   /** One look at every projection: what this owner should be doing about it. */
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
+    const starting: { definition: ProjectionDefinition; collection: string }[] = [];
     await this.heartbeatOwner();
     const requests = await this.openRequests();
     for (const definition of this.definitions.values()) {
@@ -346,6 +355,7 @@ export class ProjectionRunner {
         );
         continue;
       }
+      if (this.catchingUp.has(name)) continue;
       const live = this.live.get(name);
       if (!live || live.collection !== state.collection) {
         // first start, or another process switched the collection (a rebuild done elsewhere)
@@ -353,10 +363,62 @@ export class ProjectionRunner {
         await live?.stop();
         this.live.delete(name);
         this.activeCache.delete(name);
-        if (!this.stopped) this.startLive(definition, state.collection);
+        if (!this.stopped) starting.push({ definition, collection: state.collection });
       }
     }
+    if (starting.length === 1) this.startLive(starting[0].definition, starting[0].collection);
+    else if (starting.length > 1) this.catchUpThenStartLive(starting);
     await this.dropRetired();
+  }
+
+  /**
+   * Projections starting together (every one at a process start) catch up on one read of the log instead of one
+   * subscription each reading all of it: pages of `catchUpPageSize` events, each applied to every projection that
+   * has not handled it yet (one getMany and one commitBatch per projection and page), up to the head seen at the
+   * start; then each goes live from its checkpoint. Runs in the background (start() does not wait for it); any
+   * failure hands the projection to its live subscription, which carries on from the stored checkpoint and retries.
+   */
+  private catchUpThenStartLive(targets: { definition: ProjectionDefinition; collection: string }[]): void {
+    for (const t of targets) this.catchingUp.add(t.definition.name);
+    const run = (async () => {
+      const pending = await Promise.all(
+        targets.map(async (t) => ({ ...t, checkpoint: (await this.documents.getCheckpoint(t.collection)) ?? 0, failed: false })),
+      );
+      const head = await this.events.headPosition();
+      let from = Math.min(...pending.map((t) => t.checkpoint));
+      while (!this.stopped && from < head && pending.some((t) => !t.failed && t.checkpoint < head)) {
+        const page = await this.events.readAll({ fromPosition: from, maxCount: this.catchUpPageSize });
+        if (page.length === 0) break;
+        for (const target of pending) {
+          if (target.failed || this.stopped) continue;
+          const batch = target.checkpoint < page[0].position ? page : page.filter((e) => e.position > target.checkpoint);
+          if (batch.length === 0) continue;
+          try {
+            await this.applyBatch(target.definition, target.collection, batch);
+            target.checkpoint = batch[batch.length - 1].position;
+          } catch (error) {
+            target.failed = true;
+            this.options.logger?.warn(
+              { projection: target.definition.name, err: error },
+              'projection catch-up failed; its live subscription carries on from the checkpoint',
+            );
+          }
+        }
+        from = page[page.length - 1].position;
+      }
+    })()
+      .catch((error: unknown) => {
+        this.options.logger?.warn({ err: error }, 'projection catch-up failed; the live subscriptions carry on from the checkpoints');
+      })
+      .finally(() => {
+        for (const t of targets) {
+          this.catchingUp.delete(t.definition.name);
+          // a rebuild may have switched the collection meanwhile (and started the new one live)
+          if (!this.stopped && !this.live.has(t.definition.name)) this.startLive(t.definition, t.collection);
+        }
+      });
+    this.catchUps.add(run);
+    void run.finally(() => this.catchUps.delete(run));
   }
 
   private async heartbeatOwner(): Promise<void> {
@@ -620,7 +682,7 @@ export class ProjectionRunner {
       ...(mark
         ? { rebuild: { owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt, stale: this.isStale(mark) } }
         : {}),
-      running: Boolean(live),
+      running: Boolean(live) || this.catchingUp.has(name),
       lastError: live?.lastError,
     };
   }
