@@ -27,7 +27,8 @@ import 'reflect-metadata';
 
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,8 @@ const settings = {
   idle: intEnv('RUSH_IDLE', 0, 0),
   /** seconds of the bare-Fastify reference measured before the rush (0: not measured) */
   bareSeconds: intEnv('RUSH_BARE_SECONDS', 5, 0),
+  /** write a CPU profile of the portal's process during the rush only (setup excluded) to this file */
+  cpuProfile: process.env.RUSH_CPU_PROFILE,
 };
 if (settings.children < settings.families) {
   console.error(`RUSH_CHILDREN (${settings.children}) must be at least RUSH_FAMILIES (${settings.families}): every family has a child`);
@@ -275,6 +278,22 @@ async function holdIdleConnections(job: IdleJob): Promise<{ opened: IdleReport; 
       child.send('stop');
       return final;
     },
+  };
+}
+
+/** Profile this process's CPU (node:inspector) until the returned function is called, which writes `file`. */
+async function startCpuProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }
 
@@ -544,6 +563,7 @@ async function run(dir: string): Promise<void> {
     // How long the server's event loop was kept from serving (HTTP, workflows and projections share it).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const stopProfile = settings.cpuProfile ? await startCpuProfile(settings.cpuProfile) : undefined;
     const rushStart = process.hrtime.bigint();
     const report = await rush({ url, concurrency: settings.concurrency, expectedStatus, sessions: jobSessions });
     loopDelay.disable();
@@ -578,6 +598,10 @@ async function run(dir: string): Promise<void> {
       await sleep(20);
     }
     const projectionsAtDecided = await projections.statuses();
+    if (stopProfile) {
+      await stopProfile();
+      progress(`CPU profile of the rush (first request → every request decided) written to ${settings.cpuProfile}`);
+    }
     clearInterval(rssSampler);
     rssPeak = Math.max(rssPeak, rssMb());
     const idleAtEnd = idle ? await idle.stop() : undefined;
