@@ -87,15 +87,6 @@ function checkExpiry(expiry: CollectionExpiry): CollectionExpiry {
   return { fields: [...expiry.fields], afterMs: expiry.afterMs ?? 0 };
 }
 
-type PutOp = Extract<WriteOp, { op: 'put' }>;
-
-/** Ops a batch writes many at a time (bulkPutSync): guarded creations, and guarded updates. */
-function bulkKindOf(op: WriteOp): 'insert' | 'update' | undefined {
-  if (op.op !== 'put') return undefined;
-  if (op.expectedVersion === 'absent') return 'insert';
-  return typeof op.expectedVersion === 'number' ? 'update' : undefined;
-}
-
 const tableOf = (collection: string): string => `"doc_${checkCollection(collection)}"`;
 const pathOf = (field: string): string => `'$.${checkField(field)}'`;
 const extract = (field: string): string => `json_extract(data, ${pathOf(field)})`;
@@ -364,25 +355,10 @@ export class SqliteDocumentStore implements DocumentStore {
       const stored = this.getCheckpointStmt.get(checkpoint.name)?.position;
       if (stored !== undefined && stored >= checkpoint.position) return false;
     }
-    // Runs of guarded puts to one collection (what a projection batch is made of) are one statement each; the
-    // rest, one statement per op. A run never holds an id twice, so each row of a statement is its own op.
-    let start = 0;
-    while (start < ops.length) {
-      const first = ops[start];
-      const kind = bulkKindOf(first);
-      let end = start + 1;
-      if (kind) {
-        const ids = new Set([first.id]);
-        while (end < ops.length && ops[end].collection === first.collection && bulkKindOf(ops[end]) === kind && !ids.has(ops[end].id)) {
-          ids.add(ops[end].id);
-          end++;
-        }
-      }
-      if (kind && end - start > 1) this.bulkPutSync(kind, first.collection, ops.slice(start, end) as PutOp[]);
-      else if (first.op === 'put') this.putSync(first.collection, first.id, first.data, first.expectedVersion);
-      else if (first.op === 'delete') this.deleteSync(first.collection, first.id, first.expectedVersion);
-      else throw new Error(`Unknown write op ${JSON.stringify(first)}`);
-      start = end;
+    for (const op of ops) {
+      if (op.op === 'put') this.putSync(op.collection, op.id, op.data, op.expectedVersion);
+      else if (op.op === 'delete') this.deleteSync(op.collection, op.id, op.expectedVersion);
+      else throw new Error(`Unknown write op ${JSON.stringify(op)}`);
     }
     if (checkpoint) this.setCheckpointStmt.run(checkpoint.name, checkpoint.position, this.clock.now().toISOString());
     return true;
@@ -469,35 +445,6 @@ export class SqliteDocumentStore implements DocumentStore {
     ).run(json, id, expected);
     if (updated.changes === 0) throw new VersionConflictError(collection, id, expected, this.currentVersion(collection, id));
     return expected + 1;
-  }
-
-  /**
-   * Guarded puts in one statement: the rows travel as one JSON array read by json_each, 'absent' ones as an
-   * INSERT … ON CONFLICT DO NOTHING, versioned ones as an UPDATE … FROM guarded on the version. RETURNING names
-   * the rows written; the first op left out failed its guard (the caller's transaction then rolls back).
-   */
-  private bulkPutSync(kind: 'insert' | 'update', collection: string, ops: PutOp[]): void {
-    for (const op of ops) if (typeof op.id !== 'string' || op.id === '') throw new Error('Document id must be a non-empty string');
-    this.ensureTable(collection);
-    const table = tableOf(collection);
-    let written: { id: string }[];
-    if (kind === 'insert') {
-      written = this.statement<[string], { id: string }>(
-        collection,
-        `INSERT INTO ${table} (id, version, data) SELECT value ->> 0, 1, value -> 1 FROM json_each(?) WHERE true
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-      ).all(JSON.stringify(ops.map((op) => [op.id, op.data])));
-    } else {
-      written = this.statement<[string], { id: string }>(
-        collection,
-        `UPDATE ${table} AS t SET version = t.version + 1, data = j.value -> 2 FROM json_each(?) AS j
-         WHERE t.id = j.value ->> 0 AND t.version = j.value ->> 1 RETURNING id`,
-      ).all(JSON.stringify(ops.map((op) => [op.id, op.expectedVersion, op.data])));
-    }
-    if (written.length === ops.length) return;
-    const done = new Set(written.map((r) => r.id));
-    const failed = ops.find((op) => !done.has(op.id))!;
-    throw new VersionConflictError(collection, failed.id, failed.expectedVersion, this.currentVersion(collection, failed.id));
   }
 
   private deleteSync(collection: string, id: string, expected: number | undefined): boolean {
