@@ -78,7 +78,7 @@ type Logger = { warn(obj: object, msg: string): void; info(obj: object, msg: str
 export interface ProjectionRunnerOptions {
   /** events per read-model transaction while catching up */
   batchSize?: number;
-  /** events per page when projections starting together catch up on one read of the log (default max(batchSize, 2000)) */
+  /** events per page when projections starting together catch up on one read of the log (default max(batchSize, 10,000): a document touched by several events of a page is read and written once) */
   catchUpPageSize?: number;
   logger?: Logger;
   /** retry delays when a batch fails (ms) */
@@ -148,7 +148,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
-    this.catchUpPageSize = options.catchUpPageSize ?? Math.max(this.batchSize, 2000);
+    this.catchUpPageSize = options.catchUpPageSize ?? Math.max(this.batchSize, 10_000);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.ownerId = options.ownerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
