@@ -567,6 +567,8 @@ async function run(dir: string): Promise<void> {
     const rushStart = process.hrtime.bigint();
     const report = await rush({ url, concurrency: settings.concurrency, expectedStatus, sessions: jobSessions });
     loopDelay.disable();
+    // the idle parents are counted at the rush's last answer (what the rush ran with), then let go
+    const idleAtEnd = idle ? await idle.stop() : undefined;
     const loopMs = (ns: number): number => ns / 1e6;
     const headAtRushEnd = await events.headPosition();
     const projectionsAtRushEnd = await projections.statuses();
@@ -604,9 +606,10 @@ async function run(dir: string): Promise<void> {
     }
     clearInterval(rssSampler);
     rssPeak = Math.max(rssPeak, rssMb());
-    const idleAtEnd = idle ? await idle.stop() : undefined;
     if (idleAtEnd && idleAtEnd.open < settings.idle) {
-      problems.push(`${idleAtEnd.open} of ${settings.idle} idle connections open at the end (${idleAtEnd.firstError ?? 'no error'})`);
+      problems.push(
+        `${idleAtEnd.open} of ${settings.idle} idle connections open at the rush's last answer (${idleAtEnd.firstError ?? 'no error'})`,
+      );
     }
     // WorkflowRunner.waitForPosition polls the log every 10 ms while behind: wait on the cheap statuses first.
     let workflowsSeconds = NaN;
@@ -878,7 +881,7 @@ async function run(dir: string): Promise<void> {
       ...(bare ? [{ figure: 'bare Fastify hello-world req/s (reference)', value: fmtInt(bare.rps) }] : []),
       {
         figure: 'idle keep-alive connections',
-        value: idleAtEnd ? `${fmtInt(idleAtEnd.open)} open at the end (${fmtInt(idleAtEnd.reopened)} reopened)` : '0',
+        value: idleAtEnd ? `${fmtInt(idleAtEnd.open)} open at the last answer (${fmtInt(idleAtEnd.reopened)} reopened)` : '0',
       },
       { figure: 'requests/s accepted', value: fmtInt(acceptedRate) },
       { figure: `  first / last ${window.toFixed(0)} s`, value: `${fmtInt(firstRate)} / ${fmtInt(lastRate)}` },

@@ -2,7 +2,8 @@
  * Idle parents for `RUSH_IDLE=N npm run bench:rush`, run as a child process (bench/rush.bench.ts forks it): N
  * keep-alive connections to the portal, each having asked for `GET /health/live` once (a parent who opened the
  * home page) and then left open and silent while the rush runs. A connection the server closes (its keep-alive
- * timeout, 65 s) is opened again at once, as a browser would, so N stay open throughout; reopenings are counted.
+ * timeout, 65 s) is opened again, as a browser would (at most `openingAtOnce` at a time), so N stay open
+ * throughout; reopenings are counted. The parent stops it at the rush's last answer.
  *
  * Protocol over IPC: the parent sends an IdleJob; the child answers `{ ok: true, report: IdleReport }` once every
  * connection is open (the rush can start), then on `'stop'` answers the final IdleReport and exits. Each socket
@@ -46,6 +47,23 @@ function main(job: IdleJob): void {
   const started = performance.now();
   let openSeconds = NaN;
 
+  let reopening = 0;
+  let waiting = 0;
+  const reopen = (): void => {
+    if (reopening >= atOnce) {
+      waiting += 1;
+      return;
+    }
+    reopening += 1;
+    void connect(true).finally(() => {
+      reopening -= 1;
+      if (waiting > 0 && !stopping) {
+        waiting -= 1;
+        reopen();
+      }
+    });
+  };
+
   /** One idle parent: connect, ask once, keep the socket; resolves once answered (or failed). */
   const connect = (again: boolean): Promise<void> =>
     new Promise((resolve) => {
@@ -74,8 +92,9 @@ function main(job: IdleJob): void {
         sockets.delete(socket);
         if (answered) open -= 1;
         if (!answered) resolve();
-        // the server closed an idle connection: the parent's browser opens another
-        else if (!stopping) void connect(true);
+        // the server closed an idle connection: the parent's browser opens another (a few at a time, as
+        // browsers do not all wake in the same millisecond)
+        else if (!stopping) reopen();
       });
     });
 
