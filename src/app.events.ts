@@ -1,6 +1,7 @@
 import { auditEvents } from './modules/audit/audit.events';
 import { familyEvents } from './modules/families';
 import { identityEvents } from './modules/identity';
+import { messagingEvents } from './modules/messaging';
 import { planningEventDefinitions } from './modules/planning/planning.events';
 import type { EventTypeDefinition } from './platform/domain/decider';
 
@@ -10,4 +11,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...identityEvents.definitions,
   ...auditEvents.definitions,
   ...planningEventDefinitions,
+  ...messagingEvents.definitions,
 ];

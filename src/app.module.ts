@@ -8,6 +8,7 @@ import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
+import { MessagingModule } from './modules/messaging';
 import { PlanningModule } from './modules/planning';
 import type { Authenticator } from './platform/auth/authenticator.port';
 import type { Clock } from './platform/clock/clock';
@@ -46,6 +47,7 @@ export class AppModule {
         AuditModule,
         FamiliesModule,
         PlanningModule,
+        MessagingModule,
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],

@@ -1,0 +1,3 @@
+/** The messaging context's public face: what other contexts may use. */
+export { messagingEvents } from './messaging.events';
+export { MessagingModule } from './messaging.module';
