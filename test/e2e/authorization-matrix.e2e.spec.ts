@@ -31,7 +31,7 @@ const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
-const SCOPED_LISTS = new Set(['get /staff/requests']);
+const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues']);
 
 const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
 
@@ -116,6 +116,13 @@ const SAMPLE_BODIES: Record<string, unknown> = {
     entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
   },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
+  'post /families/{familyId}/inbox/threads': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
+  'post /families/{familyId}/inbox/threads/{threadId}/messages': { body: 'Matrice' },
+  'post /families/{familyId}/inbox/threads/{threadId}/read': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/unread': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/delete': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/restore': {},
+  'post /facilities/{facilityId}/broadcasts': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
 };
 
 const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
@@ -146,6 +153,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
   let t: TestApp;
   let operations: Operation[];
   let pendingRequestId: string;
+  /** a conversation of the target family, with an attachment */
+  let threadId: string;
+  let fileId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -162,6 +172,16 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .send({ changes: { year: 2025 } })
       .expect(201);
     pendingRequestId = asked.body.requestId;
+    const thread = await t.http
+      .post(`/families/${DUPONT}/inbox/threads`)
+      .set(bearer(t.tokens.dupont))
+      .field('topic', 'health')
+      .field('subject', 'Certificat')
+      .field('body', 'Ci-joint le certificat.')
+      .attach('attachments', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'certificat.pdf' })
+      .expect(201);
+    threadId = thread.body.threadId;
+    fileId = thread.body.attachments[0].fileId;
     await t.settle();
   });
   afterAll(async () => {
@@ -178,7 +198,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{facilityId}', ALSH_FACILITY.facilityId)
       .replace('{activityId}', ALSH_MERCREDI_ID)
       .replace('{closureId}', 'closure-1')
-      .replace('{date}', '2027-01-13');
+      .replace('{date}', '2027-01-13')
+      .replace('{threadId}', threadId)
+      .replace('{fileId}', fileId);
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -253,7 +275,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         .replace('{facilityId}', ALSH_FACILITY.facilityId)
         .replace('{activityId}', ALSH_MERCREDI_ID)
         .replace('{closureId}', 'closure-1')
-        .replace('{date}', '2027-01-13');
+        .replace('{date}', '2027-01-13')
+        .replace('{threadId}', threadId)
+        .replace('{fileId}', fileId);
     const reached: { caller: string; op: string; status: number }[] = [];
     let cells = 0;
     const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
@@ -263,7 +287,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         continue;
       const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
       // only the operations that name, in their path or their body, a resource out of the callers' reach
-      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId)\}/.test(op.path);
+      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId)\}/.test(op.path);
       const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
       if (!foreignPath && !foreignBody) continue;
       for (const [caller, token] of [
