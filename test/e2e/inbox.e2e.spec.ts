@@ -1,9 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { ALSH_FACILITY, ALSH_MERCREDI_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const DUPONT = '1001001818331';
 const MARTIN = '1001001818332';
@@ -292,6 +293,63 @@ describe('Boîte de réception (e2e)', () => {
       .send({ topic: 'other', subject: 'Rien', body: 'Personne' })
       .expect(422);
     expect(nobody.body.code).toBe('NO_RECIPIENT');
+  });
+
+  it('notifies by e-mail and SMS only with the family’s consent; the inbox has the message all the same', async () => {
+    // The broadcast above reached DUPONT (e-mail allowed, SMS not) and PETIT (neither): the log says so.
+    const log = async (familyId: string, token = t.tokens.staff) =>
+      (await t.http.get(`/families/${familyId}/notifications`).set(bearer(token)).expect(200)).body.items as {
+        kind: string;
+        channel: string;
+        status: string;
+        reason?: string;
+      }[];
+    await waitFor(async () => (await log(PETIT)).length === 2, { message: 'PETIT notification log', timeoutMs: 10_000 });
+    expect((await log(PETIT)).map((e) => [e.kind, e.channel, e.status, e.reason])).toEqual(
+      expect.arrayContaining([
+        ['new-message', 'email', 'skipped', 'no-consent'],
+        ['new-message', 'sms', 'skipped', 'no-consent'],
+      ]),
+    );
+    const outbox = async (to: string) =>
+      (
+        await t.http
+          .get(`/admin/outbox?to=${encodeURIComponent(to)}&limit=500`)
+          .set(bearer(t.tokens.admin))
+          .expect(200)
+      ).body.items as {
+        subject: string;
+        text: string;
+      }[];
+    expect(await outbox('nina.petit@example.fr')).toEqual([]);
+    await waitFor(async () => (await outbox('jean.dupont@wanadoo.fr')).some((m) => m.text.includes('Sortie au zoo')), {
+      message: 'DUPONT e-mail about the broadcast',
+      timeoutMs: 10_000,
+    });
+    const dupontLog = await log(DUPONT);
+    expect(dupontLog.filter((e) => e.channel === 'sms').every((e) => e.status === 'skipped' && e.reason === 'no-consent')).toBe(true);
+    expect(dupontLog.filter((e) => e.channel === 'email' && e.status === 'delivered').length).toBeGreaterThanOrEqual(2);
+    // PETIT has it in the inbox nevertheless
+    const unread = await t.http.get(`/families/${PETIT}/inbox/unread`).set(bearer(t.tokens.staff)).expect(200);
+    expect(unread.body.messages).toBe(1);
+
+    // MARTIN consents to SMS: a message from PEAUGRES staff goes by e-mail and by SMS (one GSM SMS)
+    const started = await t.http
+      .post(`/families/${MARTIN}/inbox/threads`)
+      .set(bearer(t.tokens.otherStaff))
+      .send({ topic: 'billing', subject: 'Facture de novembre', body: 'Votre facture est disponible.' })
+      .expect(201);
+    await t.settle();
+    await waitFor(async () => (await log(MARTIN, t.tokens.otherStaff)).filter((e) => e.status === 'delivered').length === 2, {
+      message: 'MARTIN e-mail and SMS',
+      timeoutMs: 10_000,
+    });
+    const sms = readdirSync(join(t.dataDir, 'sms-outbox')).filter((n) => n.endsWith('.json'));
+    expect(sms).toHaveLength(1);
+    const text = JSON.parse(readFileSync(join(t.dataDir, 'sms-outbox', sms[0]), 'utf8')) as { to: string; text: string };
+    expect(text.to).toBe('+33611223344');
+    expect(text.text.length).toBeLessThanOrEqual(160);
+    expect(started.body.threadId).toBeDefined();
   });
 
   it('deletes a thread to the deleted folder, restores it within 30 days, not after', async () => {
