@@ -16,6 +16,7 @@ import { InboxService } from './inbox.service';
 import { newMessageNotificationWorkflow } from './notifications/new-message-notification.workflow';
 import { NotificationLogController } from './notifications/notification-log.controller';
 import { Notifications } from './notifications/notifications';
+import { requestDecisionNotificationWorkflow } from './notifications/request-decision-notification.workflow';
 import { ThreadsController } from './threads/threads.controller';
 
 @Injectable()
@@ -27,6 +28,7 @@ export class MessagingWorkflows implements OnModuleInit {
 
   onModuleInit(): void {
     this.host.register(broadcastWorkflow, async () => undefined);
+    this.host.register(requestDecisionNotificationWorkflow, async () => undefined);
     this.host.register(newMessageNotificationWorkflow, async (event) => {
       const threadId = String(event.data.threadId);
       const thread = await threadOf(this.readModels, threadId);

@@ -26,8 +26,10 @@ export type FamilyNotification = {
   message: string;
   /** the SMS text (made GSM and cut to 160); default: the title */
   sms?: string;
-  /** ISO instant: the year of the family's notification log it goes to */
+  /** ISO instant or date: the year of the family's notification log it goes to */
   createdAt: string;
+  /** the e-mail template (title and message in its data); default 'family-notice' */
+  template?: string;
 };
 
 const SYSTEM: Principal = { userId: 'notifications', role: 'system' };
@@ -108,7 +110,7 @@ export class Notifications implements OnModuleInit {
         if (channel === 'email') {
           await this.mailer.send({
             to: address,
-            template: 'family-notice',
+            template: notification.template ?? 'family-notice',
             correlationId,
             data: { displayName: `${guardian.firstName} ${guardian.lastName}`, title: notification.title, message: notification.message },
           });
