@@ -88,19 +88,6 @@ export type BroadcastSentData = {
   sentBy: string;
 };
 
-/** One stream per family and year: what was sent to the family, on which channel, and how it went. */
-export function notificationStream(familyId: string, year: string): string {
-  return `notifications-${familyId}-${year}`;
-}
-
-export type Channel = 'email' | 'sms';
-
-type Delivery = { notificationId: string; channel: Channel; kind: string };
-export type NotificationDeliveryStartedData = Delivery & { startedAt: string };
-export type NotificationDeliveredData = Delivery & { to: string; deliveredAt: string };
-export type NotificationFailedData = Delivery & { error: string; failedAt: string };
-export type NotificationSkippedData = Delivery & { reason: 'no-consent' | 'no-address'; skippedAt: string };
-
 type MessagingEventData = {
   ThreadStarted: ThreadStartedData;
   MessagePosted: MessagePostedData;
@@ -109,10 +96,6 @@ type MessagingEventData = {
   ThreadDeleted: ThreadDeletedData;
   ThreadRestored: ThreadRestoredData;
   BroadcastSent: BroadcastSentData;
-  NotificationDeliveryStarted: NotificationDeliveryStartedData;
-  NotificationDelivered: NotificationDeliveredData;
-  NotificationFailed: NotificationFailedData;
-  NotificationSkipped: NotificationSkippedData;
 };
 
 /**
@@ -128,12 +111,6 @@ export const messagingEvents = eventTable<MessagingEventData>({
   ThreadDeleted: { version: 1, personalData: [] },
   ThreadRestored: { version: 1, personalData: [] },
   BroadcastSent: { version: 1, personalData: [] },
-  NotificationDeliveryStarted: { version: 1, personalData: [] },
-  // the e-mail address or phone number it went to
-  NotificationDelivered: { version: 1, personalData: ['to'] },
-  // a provider's error may quote the address
-  NotificationFailed: { version: 1, personalData: ['error'] },
-  NotificationSkipped: { version: 1, personalData: [] },
 });
 
 export type MessagingEvent = EventOf<MessagingEventData>;
@@ -142,7 +119,3 @@ export type ThreadEvent = EventOf<
   'ThreadStarted' | 'MessagePosted' | 'ThreadRead' | 'ThreadMarkedUnread' | 'ThreadDeleted' | 'ThreadRestored'
 >;
 export type BroadcastEvent = EventOf<MessagingEventData, 'BroadcastSent'>;
-export type NotificationEvent = EventOf<
-  MessagingEventData,
-  'NotificationDeliveryStarted' | 'NotificationDelivered' | 'NotificationFailed' | 'NotificationSkipped'
->;

@@ -14,6 +14,7 @@ import { broadcastWorkflow } from './broadcasts/broadcast.workflow';
 import { StaffInboxController } from './broadcasts/staff-inbox.controller';
 import { InboxService } from './inbox.service';
 import { newMessageNotificationWorkflow } from './notifications/new-message-notification.workflow';
+import { NotificationLog } from './notifications/notification-log';
 import { NotificationLogController } from './notifications/notification-log.controller';
 import { Notifications } from './notifications/notifications';
 import { requestDecisionNotificationWorkflow } from './notifications/request-decision-notification.workflow';
@@ -50,6 +51,7 @@ export class MessagingWorkflows implements OnModuleInit {
     InboxService,
     MessagingWorkflows,
     Notifications,
+    NotificationLog,
     {
       provide: SMS_SENDER,
       inject: [APP_CONFIG, CLOCK],

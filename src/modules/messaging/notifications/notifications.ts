@@ -1,16 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 
 import { familyRecordOf } from '../../../../projections/family-record/family-record.queries';
-import type { Principal } from '../../../platform/commands/command-context';
-import { Commands } from '../../../platform/commands/stream-command';
+import type { Clock } from '../../../platform/clock/clock';
 import type { JobScheduler } from '../../../platform/jobs/job-scheduler.port';
 import { MAILER, type Mailer } from '../../../platform/mail/mailer.port';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { frenchMobile, SMS_SENDER, type SmsSender, toGsmText } from '../../../platform/sms/sms-sender.port';
-import { JOB_SCHEDULER } from '../../../platform/tokens';
-import type { Channel } from '../messaging.events';
-import { notificationLogCommands } from './notification-log.commands';
-import type { ClaimAnswer } from './notification-log.decider';
+import { CLOCK, JOB_SCHEDULER } from '../../../platform/tokens';
+import { type Channel, NotificationLog } from './notification-log';
 
 /** JobScheduler job name of a family notification (every context's). */
 export const NOTIFICATION_JOB = 'family.notification';
@@ -26,20 +23,19 @@ export type FamilyNotification = {
   message: string;
   /** the SMS text (made GSM and cut to 160); default: the title */
   sms?: string;
-  /** ISO instant or date: the year of the family's notification log it goes to */
+  /** ISO instant (or date) of what caused it */
   createdAt: string;
   /** the e-mail template (title and message in its data); default 'family-notice' */
   template?: string;
 };
 
-const SYSTEM: Principal = { userId: 'notifications', role: 'system' };
 const CHANNELS: Channel[] = ['email', 'sms'];
 
 /**
  * The one notification service: e-mail and SMS to the family's guardian, each only with the family
  * record's consent (« Autorisation courriel », « Autorisation SMS »; the in-portal inbox always has the
- * message). Delivery runs as a job (retries with backoff); every delivery is recorded in the family's
- * notification log, which also makes it happen once. Account and security mails (activation, reset) do
+ * message). Delivery runs as a job (retries with backoff); every delivery is recorded in the notification
+ * log (notification-log.ts), which also makes it happen once per channel. Account and security mails (activation, reset) do
  * not come here: they are always sent (identity's account-mails).
  */
 @Injectable()
@@ -51,7 +47,8 @@ export class Notifications implements OnModuleInit {
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(SMS_SENDER) private readonly sms: SmsSender,
     private readonly readModels: ReadModels,
-    private readonly commands: Commands,
+    private readonly log: NotificationLog,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -74,38 +71,28 @@ export class Notifications implements OnModuleInit {
     // the record is projected after the event that caused the notification at the latest: retry until it is
     if (!family) throw new Error(`notification ${notification.notificationId}: family ${notification.familyId} not in the read model yet`);
     const guardian = family.guardian;
-    const key = { familyId: notification.familyId, year: notification.createdAt.slice(0, 4) };
-    const context = { principal: SYSTEM, correlationId, familyId: notification.familyId };
-    const record = (
-      channel: Channel,
-      outcome: { outcome: 'delivered' | 'failed' | 'skipped'; to?: string; error?: string; reason?: 'no-consent' | 'no-address' },
-    ) =>
-      this.commands.send(
-        notificationLogCommands,
-        key,
-        { type: 'RecordDelivery', notificationId: notification.notificationId, channel, kind: notification.kind, ...outcome },
-        context,
-      );
+    const now = () => this.clock.now().toISOString();
+    const delivery = (channel: Channel) => ({
+      notificationId: notification.notificationId,
+      familyId: notification.familyId,
+      channel,
+      kind: notification.kind,
+      title: notification.title,
+    });
     const failures: string[] = [];
     for (const channel of CHANNELS) {
       const consent = channel === 'email' ? guardian.emailConsent : guardian.smsConsent;
       const address =
         channel === 'email' ? guardian.email : guardian.phones?.mobile ? (frenchMobile(guardian.phones.mobile) ?? undefined) : undefined;
       if (!consent) {
-        await record(channel, { outcome: 'skipped', reason: 'no-consent' });
+        await this.log.record(delivery(channel), now(), { status: 'skipped', reason: 'no-consent' });
         continue;
       }
       if (!address) {
-        await record(channel, { outcome: 'skipped', reason: 'no-address' });
+        await this.log.record(delivery(channel), now(), { status: 'skipped', reason: 'no-address' });
         continue;
       }
-      const claim = await this.commands.send(
-        notificationLogCommands,
-        key,
-        { type: 'ClaimDelivery', notificationId: notification.notificationId, channel, kind: notification.kind },
-        context,
-      );
-      if ((claim.answer as ClaimAnswer | undefined) !== 'claimed') continue;
+      if ((await this.log.claim(delivery(channel), now())) !== 'claimed') continue;
       try {
         if (channel === 'email') {
           await this.mailer.send({
@@ -121,11 +108,11 @@ export class Notifications implements OnModuleInit {
             correlationId,
           });
         }
-        await record(channel, { outcome: 'delivered', to: address });
+        await this.log.record(delivery(channel), now(), { status: 'delivered', to: address });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.logger.warn({ notificationId: notification.notificationId, channel, err: reason }, 'notification not delivered');
-        await record(channel, { outcome: 'failed', error: reason.slice(0, 300) });
+        await this.log.record(delivery(channel), now(), { status: 'failed', error: reason.slice(0, 300) });
         failures.push(channel);
       }
     }
