@@ -1,4 +1,4 @@
-import { claimDecision,type NotificationLogEntry } from './notification-log';
+import { claimDecision, type NotificationLogEntry } from './notification-log';
 
 const AT = '2026-11-16T08:00:00.000Z';
 const entry = (status: NotificationLogEntry['status'], at = AT): NotificationLogEntry => ({
