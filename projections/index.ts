@@ -3,6 +3,7 @@ import { accountsProjection } from './accounts/accounts.projection';
 import { activityMembersProjection } from './activity-members/activity-members.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
+import { familyDocumentsProjection } from './family-documents/family-documents.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
 import { messageThreadsProjection } from './message-threads/message-threads.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
@@ -22,4 +23,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   messageThreadsProjection,
   threadMessagesProjection,
   activityMembersProjection,
+  familyDocumentsProjection,
 ] as unknown as ProjectionDefinition[];

@@ -1,4 +1,5 @@
 import { auditEvents } from './modules/audit/audit.events';
+import { documentEvents } from './modules/documents/documents.events';
 import { familyEvents } from './modules/families';
 import { identityEvents } from './modules/identity';
 import { messagingEvents } from './modules/messaging';
@@ -12,4 +13,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...auditEvents.definitions,
   ...planningEventDefinitions,
   ...messagingEvents.definitions,
+  ...documentEvents.definitions,
 ];

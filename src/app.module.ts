@@ -6,6 +6,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { DocumentsModule } from './modules/documents';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
 import { MessagingModule } from './modules/messaging';
@@ -48,6 +49,7 @@ export class AppModule {
         FamiliesModule,
         PlanningModule,
         MessagingModule,
+        DocumentsModule,
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],

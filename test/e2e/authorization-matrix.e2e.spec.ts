@@ -28,10 +28,10 @@ const SELF_SERVICE = new Set(['post /auth/logout', 'get /auth/me', 'post /auth/p
 const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 
 /** Shown to every logged-in account (the activities parents can book): no family data. */
-const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar']);
+const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar', 'get /activities/{activityId}/required-documents']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
-const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues']);
+const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues', 'get /staff/documents']);
 
 const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
 
@@ -123,6 +123,10 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/inbox/threads/{threadId}/delete': {},
   'post /families/{familyId}/inbox/threads/{threadId}/restore': {},
   'post /facilities/{facilityId}/broadcasts': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
+  'put /activities/{activityId}/required-documents': { kinds: ['insurance'] },
+  'post /families/{familyId}/documents': { kind: 'insurance', validFrom: '2026-09-01', validUntil: '2027-08-31' },
+  'post /families/{familyId}/documents/{documentId}/accept': {},
+  'post /families/{familyId}/documents/{documentId}/refuse': { reason: 'Matrice' },
 };
 
 const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
@@ -156,6 +160,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
   /** a conversation of the target family, with an attachment */
   let threadId: string;
   let fileId: string;
+  /** a document the target family provided */
+  let documentId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -182,6 +188,15 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .expect(201);
     threadId = thread.body.threadId;
     fileId = thread.body.attachments[0].fileId;
+    const document = await t.http
+      .post(`/families/${DUPONT}/documents`)
+      .set(bearer(t.tokens.dupont))
+      .field('kind', 'insurance')
+      .field('validFrom', '2026-09-01')
+      .field('validUntil', '2027-08-31')
+      .attach('document', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'assurance.pdf' })
+      .expect(201);
+    documentId = document.body.documentId;
     await t.settle();
   });
   afterAll(async () => {
@@ -200,7 +215,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{closureId}', 'closure-1')
       .replace('{date}', '2027-01-13')
       .replace('{threadId}', threadId)
-      .replace('{fileId}', fileId);
+      .replace('{fileId}', fileId)
+      .replace('{documentId}', documentId);
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -277,7 +293,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         .replace('{closureId}', 'closure-1')
         .replace('{date}', '2027-01-13')
         .replace('{threadId}', threadId)
-        .replace('{fileId}', fileId);
+        .replace('{fileId}', fileId)
+        .replace('{documentId}', documentId);
     const reached: { caller: string; op: string; status: number }[] = [];
     let cells = 0;
     const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
@@ -287,7 +304,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         continue;
       const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
       // only the operations that name, in their path or their body, a resource out of the callers' reach
-      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId)\}/.test(op.path);
+      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId)\}/.test(op.path);
       const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
       if (!foreignPath && !foreignBody) continue;
       for (const [caller, token] of [

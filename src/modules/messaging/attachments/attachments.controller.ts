@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { DomainError } from '../../../platform/domain/domain-error';
 import { patternText } from '../../../platform/domain/text';
-import { extensionOf } from '../../../platform/files/file-kind';
 import { FILE_ID } from '../../../platform/files/file-store.port';
 import { AuthenticatedRequest, type HttpResponse, pathId } from '../../../platform/http/command-http';
+import { download } from '../../../platform/http/content-disposition';
 import { InboxService } from '../inbox.service';
 
 class AttachmentParams extends createZodDto(
@@ -39,25 +39,6 @@ export class AttachmentsController {
     if (!attachment) throw attachmentNotFound();
     const opened = await this.inbox.files.open(p.fileId);
     if (!opened) throw attachmentNotFound();
-    rs.header('Content-Type', attachment.contentType);
-    rs.header('Content-Disposition', contentDisposition(attachment.filename, attachment.contentType));
-    rs.header('X-Content-Type-Options', 'nosniff');
-    rs.header('Content-Length', String(opened.file.size));
-    return new StreamableFile(opened.stream);
+    return download(rs, opened, attachment.filename, attachment.contentType);
   }
-}
-
-/** RFC 6266: an ASCII fallback name and the UTF-8 name (RFC 5987), always as an attachment. */
-export function contentDisposition(filename: string, contentType: string): string {
-  const extension = extensionOf(contentType);
-  const name =
-    filename.toLowerCase().endsWith(`.${extension}`) || (extension === 'jpg' && /\.jpe?g$/i.test(filename))
-      ? filename
-      : `${filename}.${extension}`;
-  const ascii = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
