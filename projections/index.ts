@@ -8,6 +8,7 @@ import { familyRecordProjection } from './family-record/family-record.projection
 import { messageThreadsProjection } from './message-threads/message-threads.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
+import { publicationsProjection } from './publications/publications.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 import { threadMessagesProjection } from './thread-messages/thread-messages.projection';
 
@@ -24,4 +25,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   threadMessagesProjection,
   activityMembersProjection,
   familyDocumentsProjection,
+  publicationsProjection,
 ] as unknown as ProjectionDefinition[];

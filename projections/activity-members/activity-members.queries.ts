@@ -19,3 +19,12 @@ export async function familiesEnrolledIn(readModels: ReadModels, activityIds: st
   } while (cursor);
   return [...families].sort();
 }
+
+/** The activities a family has a child enrolled in. */
+export async function activitiesOfFamily(readModels: ReadModels, familyId: string): Promise<string[]> {
+  const page = await readModels.find<ActivityMemberDocument>(activityMembersProjection.name, {
+    where: { familyId, active: true },
+    limit: PAGE,
+  });
+  return page.items.map((m) => m.activityId);
+}

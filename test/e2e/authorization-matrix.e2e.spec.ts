@@ -31,7 +31,7 @@ const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar', 'get /activities/{activityId}/required-documents']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
-const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues', 'get /staff/documents']);
+const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues', 'get /staff/documents', 'get /staff/publications']);
 
 const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
 
@@ -127,6 +127,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/documents': { kind: 'insurance', validFrom: '2026-09-01', validUntil: '2027-08-31' },
   'post /families/{familyId}/documents/{documentId}/accept': {},
   'post /families/{familyId}/documents/{documentId}/refuse': { reason: 'Matrice' },
+  'post /publications': { commune: 'SAINT-JEAN', title: 'Matrice', category: 'info', validFrom: '2026-09-01' },
 };
 
 const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
@@ -162,6 +163,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
   let fileId: string;
   /** a document the target family provided */
   let documentId: string;
+  /** a document published for the target family's facility */
+  let publicationId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -197,6 +200,16 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .attach('document', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'assurance.pdf' })
       .expect(201);
     documentId = document.body.documentId;
+    const published = await t.http
+      .post('/publications')
+      .set(bearer(t.tokens.staff))
+      .field('facilityId', ALSH_FACILITY.facilityId)
+      .field('title', 'Règlement')
+      .field('category', 'reglement')
+      .field('validFrom', '2026-09-01')
+      .attach('document', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'reglement.pdf' })
+      .expect(201);
+    publicationId = published.body.publicationId;
     await t.settle();
   });
   afterAll(async () => {
@@ -216,7 +229,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{date}', '2027-01-13')
       .replace('{threadId}', threadId)
       .replace('{fileId}', fileId)
-      .replace('{documentId}', documentId);
+      .replace('{documentId}', documentId)
+      .replace('{publicationId}', publicationId);
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -294,7 +308,8 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         .replace('{date}', '2027-01-13')
         .replace('{threadId}', threadId)
         .replace('{fileId}', fileId)
-        .replace('{documentId}', documentId);
+        .replace('{documentId}', documentId)
+        .replace('{publicationId}', publicationId);
     const reached: { caller: string; op: string; status: number }[] = [];
     let cells = 0;
     const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
@@ -304,7 +319,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         continue;
       const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
       // only the operations that name, in their path or their body, a resource out of the callers' reach
-      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId)\}/.test(op.path);
+      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId|publicationId)\}/.test(
+        op.path,
+      );
       const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
       if (!foreignPath && !foreignBody) continue;
       for (const [caller, token] of [

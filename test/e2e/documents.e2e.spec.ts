@@ -113,4 +113,50 @@ describe('Documents à fournir (e2e)', () => {
     expect(missing.body.code).toBe('FILE_REQUIRED');
     expect(await t.events.headPosition()).toBe(head);
   });
+
+  it('« Infos / Documents »: staff publish, parents see the current version of their facilities, every version is kept', async () => {
+    const staff = bearer(t.tokens.staff);
+    const publish = (fields: Record<string, string>) => {
+      let req = t.http.post('/publications').set(staff);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req.attach('document', PDF, { filename: 'reglement.pdf' });
+    };
+    const first = await publish({
+      facilityId: 'alsh-saint-jean',
+      title: 'Règlement 2025',
+      category: 'reglement',
+      validFrom: '2025-09-01',
+    }).expect(201);
+    const second = await publish({
+      facilityId: 'alsh-saint-jean',
+      title: 'Règlement 2026',
+      category: 'reglement',
+      validFrom: '2026-09-01',
+      replaces: first.body.publicationId,
+    }).expect(201);
+    await publish({ commune: 'SAINT-JEAN', title: 'Menus de décembre', category: 'menu', validFrom: '2026-12-01' }).expect(201); // not yet valid
+    await publish({ commune: 'PEAUGRES', title: 'Autre commune', category: 'info', validFrom: '2026-01-01' }).expect(403);
+    await t.settle();
+
+    const seen = await t.http.get(`/families/${DUPONT}/publications`).set(bearer(t.tokens.dupont)).expect(200);
+    expect(seen.body.items.map((d: { title: string; categoryLabel: string }) => [d.title, d.categoryLabel])).toEqual([
+      ['Règlement 2026', 'Règlement de fonctionnement'],
+    ]);
+    const file = await t.http
+      .get(`/families/${DUPONT}/publications/${second.body.publicationId}/file`)
+      .set(bearer(t.tokens.dupont))
+      .expect(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+    await t.http.get(`/families/${DUPONT}/publications/${first.body.publicationId}/file`).set(bearer(t.tokens.dupont)).expect(404);
+    const martin = await t.http.get('/families/1001001818332/publications').set(bearer(t.tokens.martin)).expect(200);
+    expect(martin.body.items).toEqual([]);
+    await t.http.get(`/families/1001001818332/publications/${second.body.publicationId}/file`).set(bearer(t.tokens.martin)).expect(404);
+    const all = await t.http.get('/staff/publications').set(bearer(t.tokens.auditor)).expect(200);
+    expect(all.body.items.map((d: { title: string; current: boolean }) => [d.title, d.current])).toEqual(
+      expect.arrayContaining([
+        ['Règlement 2025', false],
+        ['Règlement 2026', true],
+      ]),
+    );
+  });
 });

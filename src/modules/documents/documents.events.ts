@@ -44,11 +44,45 @@ export type DocumentRequirementsSetData = {
   setBy: string;
 };
 
+/** One stream per published document (« Infos / Documents »): a règlement, a menu, a form. */
+export function publicationStream(publicationId: string): string {
+  return `publication-${publicationId}`;
+}
+
+export const PUBLICATION_CATEGORIES = ['reglement', 'menu', 'form', 'info'] as const;
+export type PublicationCategory = (typeof PUBLICATION_CATEGORIES)[number];
+export const PUBLICATION_CATEGORY_LABELS: Record<PublicationCategory, string> = {
+  reglement: 'Règlement de fonctionnement',
+  menu: 'Menus',
+  form: 'Formulaires',
+  info: 'Informations',
+};
+
+export type DocumentPublishedData = {
+  publicationId: string;
+  commune: string;
+  /** absent: for every family of the commune */
+  facilityId?: string;
+  title: string;
+  category: PublicationCategory;
+  validFrom: string;
+  validUntil?: string;
+  /** the publication this one is a new version of (the old one stays, for the auditors) */
+  replaces?: string;
+  fileId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  publishedAt: string;
+  publishedBy: string;
+};
+
 type DocumentEventData = {
   FamilyDocumentSubmitted: FamilyDocumentSubmittedData;
   FamilyDocumentAccepted: FamilyDocumentAcceptedData;
   FamilyDocumentRefused: FamilyDocumentRefusedData;
   DocumentRequirementsSet: DocumentRequirementsSetData;
+  DocumentPublished: DocumentPublishedData;
 };
 
 export const documentEvents = eventTable<DocumentEventData>({
@@ -57,6 +91,8 @@ export const documentEvents = eventTable<DocumentEventData>({
   FamilyDocumentAccepted: { version: 1, personalData: [] },
   FamilyDocumentRefused: { version: 1, personalData: ['reason'] },
   DocumentRequirementsSet: { version: 1, personalData: [] },
+  // published by staff for many families: no family's personal data
+  DocumentPublished: { version: 1, personalData: [] },
 });
 
 export type FamilyDocumentEvent = EventOf<
@@ -64,3 +100,4 @@ export type FamilyDocumentEvent = EventOf<
   'FamilyDocumentSubmitted' | 'FamilyDocumentAccepted' | 'FamilyDocumentRefused'
 >;
 export type RequirementsEvent = EventOf<DocumentEventData, 'DocumentRequirementsSet'>;
+export type PublicationEvent = EventOf<DocumentEventData, 'DocumentPublished'>;

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 
 import { DocumentsController } from './documents.controller';
+import { PublicationsController } from './publications/publications.controller';
 import { RequiredDocuments } from './required-documents';
 
 /**
@@ -9,7 +10,7 @@ import { RequiredDocuments } from './required-documents';
  */
 @Global()
 @Module({
-  controllers: [DocumentsController],
+  controllers: [DocumentsController, PublicationsController],
   providers: [RequiredDocuments],
   exports: [RequiredDocuments],
 })
