@@ -151,6 +151,8 @@ async function main(): Promise<void> {
       paths: threads.map((t) => `/families/${DUPONT}/inbox/threads/${t}/messages`),
       body: JSON.stringify({ body: 'Bonjour, Lucie sera absente mercredi.\nMerci.' }),
     });
+    // the posted messages are projected before /health is asked (it answers 503 while read models lag)
+    await runner.waitForPosition(await events.headPosition());
     const health = await load({ url, connections: settings.connections, seconds: settings.seconds, token: parent, paths: ['/health'] });
     console.log(table([row('POST …/threads/:threadId/messages', posted), row('GET /health', health)]));
     for (const [name, r] of [

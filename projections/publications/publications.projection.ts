@@ -1,4 +1,4 @@
-import { documentEvents,type DocumentPublishedData } from '../../src/modules/documents/documents.events';
+import { documentEvents, type DocumentPublishedData } from '../../src/modules/documents/documents.events';
 import type { ProjectionDefinition } from '../../src/platform/projections/projection';
 
 /**
