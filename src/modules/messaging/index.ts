@@ -2,3 +2,4 @@
 export { messagingEvents } from './messaging.events';
 export { MessagingModule } from './messaging.module';
 export { type FamilyNotification, Notifications } from './notifications/notifications';
+export { threadCommands } from './threads/thread.commands';
