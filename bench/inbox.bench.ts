@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const { loadConfig } = await import('../src/platform/config/config');
   const { Commands } = await import('../src/platform/commands/stream-command');
   const { ProjectionRunner } = await import('../src/platform/projections/projection-runner');
+  const { WorkflowRunner } = await import('../src/platform/workflows/workflow-runner');
   const { EVENT_STORE } = await import('../src/platform/tokens');
   const { threadCommands } = await import('../src/modules/messaging/threads/thread.commands');
   const { DEMO_PASSWORD } = await import('../src/demo/demo-data');
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     const commands = app.get(Commands);
     const events = app.get<EventStore>(EVENT_STORE);
     const runner = app.get(ProjectionRunner);
+    const workflows = app.get(WorkflowRunner);
     const staffPrincipal = { userId: 'bench-agent', role: 'staff' as const, scope: ['SAINT-JEAN'], displayName: 'Agent' };
 
     // Setup (not timed): the family's messages, as conversations of 10 started by the family and answered by staff.
@@ -151,8 +153,10 @@ async function main(): Promise<void> {
       paths: threads.map((t) => `/families/${DUPONT}/inbox/threads/${t}/messages`),
       body: JSON.stringify({ body: 'Bonjour, Lucie sera absente mercredi.\nMerci.' }),
     });
-    // the posted messages are projected before /health is asked (it answers 503 while read models lag)
-    await runner.waitForPosition(await events.headPosition());
+    // the posted messages are projected and seen by the workflows before /health is asked (503 while they lag)
+    const head = await events.headPosition();
+    await runner.waitForPosition(head);
+    await workflows.waitForPosition(head);
     const health = await load({ url, connections: settings.connections, seconds: settings.seconds, token: parent, paths: ['/health'] });
     console.log(table([row('POST …/threads/:threadId/messages', posted), row('GET /health', health)]));
     for (const [name, r] of [
