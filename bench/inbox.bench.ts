@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    await runner.waitForPosition(await events.headPosition());
+    await runner.waitForPosition(await events.headPosition(), 300_000);
     progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; projections caught up`);
 
     section(
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       });
       threads.push(((await res.json()) as { threadId: string }).threadId);
     }
-    await runner.waitForPosition(await events.headPosition());
+    await runner.waitForPosition(await events.headPosition(), 300_000);
     const posted = await load({
       url,
       connections: settings.connections,
@@ -155,8 +155,8 @@ async function main(): Promise<void> {
     });
     // the posted messages are projected and seen by the workflows before /health is asked (503 while they lag)
     const head = await events.headPosition();
-    await runner.waitForPosition(head);
-    await workflows.waitForPosition(head);
+    await runner.waitForPosition(head, 300_000);
+    await workflows.waitForPosition(head, 300_000);
     const health = await load({ url, connections: settings.connections, seconds: settings.seconds, token: parent, paths: ['/health'] });
     console.log(table([row('POST …/threads/:threadId/messages', posted), row('GET /health', health)]));
     for (const [name, r] of [
