@@ -2,8 +2,8 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 
 import { familyCommands } from '../modules/families';
 import { accountCommands } from '../modules/identity';
-import { threadCommands } from '../modules/messaging';
 import { normalizeLogin } from '../modules/identity/identity.types';
+import { threadCommands } from '../modules/messaging';
 import { catalogCommands, familyPlanningCommands } from '../modules/planning';
 import { parisDateOf } from '../modules/planning/calendar/local-date';
 import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
