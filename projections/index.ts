@@ -1,11 +1,16 @@
 import type { ProjectionDefinition } from '../src/platform/projections/projection';
 import { accountsProjection } from './accounts/accounts.projection';
+import { activityMembersProjection } from './activity-members/activity-members.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
+import { familyDocumentsProjection } from './family-documents/family-documents.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
+import { messageThreadsProjection } from './message-threads/message-threads.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
+import { publicationsProjection } from './publications/publications.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
+import { threadMessagesProjection } from './thread-messages/thread-messages.projection';
 
 /** Every read model the projection runner maintains. */
 export const ALL_PROJECTIONS: ProjectionDefinition[] = [
@@ -16,4 +21,9 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   catalogProjection,
   planningGridProjection,
   openOffersProjection,
+  messageThreadsProjection,
+  threadMessagesProjection,
+  activityMembersProjection,
+  familyDocumentsProjection,
+  publicationsProjection,
 ] as unknown as ProjectionDefinition[];

@@ -1,6 +1,8 @@
 import { auditEvents } from './modules/audit/audit.events';
+import { documentEvents } from './modules/documents/documents.events';
 import { familyEvents } from './modules/families';
 import { identityEvents } from './modules/identity';
+import { messagingEvents } from './modules/messaging';
 import { planningEventDefinitions } from './modules/planning/planning.events';
 import type { EventTypeDefinition } from './platform/domain/decider';
 
@@ -10,4 +12,6 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...identityEvents.definitions,
   ...auditEvents.definitions,
   ...planningEventDefinitions,
+  ...messagingEvents.definitions,
+  ...documentEvents.definitions,
 ];

@@ -6,8 +6,10 @@ import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { DocumentsModule } from './modules/documents';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
+import { MessagingModule } from './modules/messaging';
 import { PlanningModule } from './modules/planning';
 import type { Authenticator } from './platform/auth/authenticator.port';
 import type { Clock } from './platform/clock/clock';
@@ -46,6 +48,8 @@ export class AppModule {
         AuditModule,
         FamiliesModule,
         PlanningModule,
+        MessagingModule,
+        DocumentsModule,
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],

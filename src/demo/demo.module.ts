@@ -3,6 +3,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { familyCommands } from '../modules/families';
 import { accountCommands } from '../modules/identity';
 import { normalizeLogin } from '../modules/identity/identity.types';
+import { threadCommands } from '../modules/messaging';
 import { catalogCommands, familyPlanningCommands } from '../modules/planning';
 import { parisDateOf } from '../modules/planning/calendar/local-date';
 import { schoolYearOf } from '../modules/planning/calendar/school-calendar';
@@ -77,6 +78,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     }
     await this.seedCatalog(context);
     await this.seedEnrolments(context);
+    await this.seedInbox(context);
     const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
@@ -120,6 +122,29 @@ export class DemoSeeder implements OnApplicationBootstrap {
         context(`enrolment-${activityId}`),
       );
     }
+  }
+
+  /** « Boîte de réception »: a question of the DUPONT family to the commune's family service, waiting for an answer. */
+  private async seedInbox(context: (id: string) => CommandContext): Promise<void> {
+    const threadId = 'demo-question-dupont';
+    await this.commands.send(
+      threadCommands,
+      { familyId: DEMO_FAMILY_DUPONT, threadId },
+      {
+        type: 'StartThread',
+        side: 'family',
+        commune: 'SAINT-JEAN',
+        facilityId: 'service-famille',
+        facilityName: 'Service enfance-famille de la commune',
+        topic: 'billing',
+        subject: 'Attestation de frais de garde',
+        messageId: 'demo-question-dupont-1',
+        body: "Bonjour,\npourriez-vous m'envoyer l'attestation de frais de garde de l'année pour ma déclaration d'impôts ?\nJean DUPONT",
+        authorName: 'JEAN DUPONT',
+        attachments: [],
+      },
+      { ...context('inbox'), familyId: DEMO_FAMILY_DUPONT },
+    );
   }
 
   /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */

@@ -28,10 +28,10 @@ const SELF_SERVICE = new Set(['post /auth/logout', 'get /auth/me', 'post /auth/p
 const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 
 /** Shown to every logged-in account (the activities parents can book): no family data. */
-const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar']);
+const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar', 'get /activities/{activityId}/required-documents']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
-const SCOPED_LISTS = new Set(['get /staff/requests']);
+const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues', 'get /staff/documents', 'get /staff/publications']);
 
 const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
 
@@ -116,6 +116,18 @@ const SAMPLE_BODIES: Record<string, unknown> = {
     entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
   },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
+  'post /families/{familyId}/inbox/threads': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
+  'post /families/{familyId}/inbox/threads/{threadId}/messages': { body: 'Matrice' },
+  'post /families/{familyId}/inbox/threads/{threadId}/read': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/unread': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/delete': {},
+  'post /families/{familyId}/inbox/threads/{threadId}/restore': {},
+  'post /facilities/{facilityId}/broadcasts': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
+  'put /activities/{activityId}/required-documents': { kinds: ['insurance'] },
+  'post /families/{familyId}/documents': { kind: 'insurance', validFrom: '2026-09-01', validUntil: '2027-08-31' },
+  'post /families/{familyId}/documents/{documentId}/accept': {},
+  'post /families/{familyId}/documents/{documentId}/refuse': { reason: 'Matrice' },
+  'post /publications': { commune: 'SAINT-JEAN', title: 'Matrice', category: 'info', validFrom: '2026-09-01' },
 };
 
 const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
@@ -146,6 +158,13 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
   let t: TestApp;
   let operations: Operation[];
   let pendingRequestId: string;
+  /** a conversation of the target family, with an attachment */
+  let threadId: string;
+  let fileId: string;
+  /** a document the target family provided */
+  let documentId: string;
+  /** a document published for the target family's facility */
+  let publicationId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -162,6 +181,35 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .send({ changes: { year: 2025 } })
       .expect(201);
     pendingRequestId = asked.body.requestId;
+    const thread = await t.http
+      .post(`/families/${DUPONT}/inbox/threads`)
+      .set(bearer(t.tokens.dupont))
+      .field('topic', 'health')
+      .field('subject', 'Certificat')
+      .field('body', 'Ci-joint le certificat.')
+      .attach('attachments', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'certificat.pdf' })
+      .expect(201);
+    threadId = thread.body.threadId;
+    fileId = thread.body.attachments[0].fileId;
+    const document = await t.http
+      .post(`/families/${DUPONT}/documents`)
+      .set(bearer(t.tokens.dupont))
+      .field('kind', 'insurance')
+      .field('validFrom', '2026-09-01')
+      .field('validUntil', '2027-08-31')
+      .attach('document', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'assurance.pdf' })
+      .expect(201);
+    documentId = document.body.documentId;
+    const published = await t.http
+      .post('/publications')
+      .set(bearer(t.tokens.staff))
+      .field('facilityId', ALSH_FACILITY.facilityId)
+      .field('title', 'Règlement')
+      .field('category', 'reglement')
+      .field('validFrom', '2026-09-01')
+      .attach('document', Buffer.from('%PDF-1.4\n%%EOF\n'), { filename: 'reglement.pdf' })
+      .expect(201);
+    publicationId = published.body.publicationId;
     await t.settle();
   });
   afterAll(async () => {
@@ -178,7 +226,11 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{facilityId}', ALSH_FACILITY.facilityId)
       .replace('{activityId}', ALSH_MERCREDI_ID)
       .replace('{closureId}', 'closure-1')
-      .replace('{date}', '2027-01-13');
+      .replace('{date}', '2027-01-13')
+      .replace('{threadId}', threadId)
+      .replace('{fileId}', fileId)
+      .replace('{documentId}', documentId)
+      .replace('{publicationId}', publicationId);
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;
@@ -253,7 +305,11 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         .replace('{facilityId}', ALSH_FACILITY.facilityId)
         .replace('{activityId}', ALSH_MERCREDI_ID)
         .replace('{closureId}', 'closure-1')
-        .replace('{date}', '2027-01-13');
+        .replace('{date}', '2027-01-13')
+        .replace('{threadId}', threadId)
+        .replace('{fileId}', fileId)
+        .replace('{documentId}', documentId)
+        .replace('{publicationId}', publicationId);
     const reached: { caller: string; op: string; status: number }[] = [];
     let cells = 0;
     const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
@@ -263,7 +319,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         continue;
       const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
       // only the operations that name, in their path or their body, a resource out of the callers' reach
-      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId)\}/.test(op.path);
+      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId|publicationId)\}/.test(
+        op.path,
+      );
       const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
       if (!foreignPath && !foreignBody) continue;
       for (const [caller, token] of [

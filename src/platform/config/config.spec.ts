@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         mongoDb: 'portail_famille',
         redisUrl: undefined,
         smtpUrl: undefined,
+        smsUrl: undefined,
         mailFrom: 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
         schoolZone: 'C',
         demoData: true,

@@ -41,6 +41,8 @@ interface CommonConfig {
   readonly redisUrl: string | undefined;
   /** SMTP relay (smtp:// or smtps://) for the server-mode mailer; unset keeps mail in the outbox */
   readonly smtpUrl: string | undefined;
+  /** SMS provider endpoint (http/https POST); absent: SMS go to the data folder's SMS outbox */
+  readonly smsUrl: string | undefined;
   /** sender of the e-mails parents receive (MAIL_FROM) */
   readonly mailFrom: string;
   /** the school holiday zone of the communes served (SCHOOL_ZONE: A, B or C) */
@@ -139,6 +141,7 @@ const VARIABLES = [
   'MONGO_DB',
   'REDIS_URL',
   'SMTP_URL',
+  'SMS_URL',
   'MAIL_FROM',
   'SCHOOL_ZONE',
   'DEMO_DATA',
@@ -244,6 +247,7 @@ function schemaFor(mode: PortailMode, modeReason: string) {
       .optional(),
     REDIS_URL: connectionUrl(['redis', 'rediss'], requiredWhy),
     SMTP_URL: connectionUrl(['smtp', 'smtps']),
+    SMS_URL: connectionUrl(['http', 'https']),
     SCHOOL_ZONE: z.enum(['A', 'B', 'C'], { error: (i) => `must be A, B or C (got ${shown(i.input)})` }).optional(),
     MAIL_FROM: z
       .string()
@@ -394,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mongoDb: v.MONGO_DB ?? 'portail_famille',
     redisUrl: v.REDIS_URL,
     smtpUrl: v.SMTP_URL,
+    smsUrl: v.SMS_URL,
     schoolZone: v.SCHOOL_ZONE ?? 'C',
     mailFrom: v.MAIL_FROM ?? 'Portail Famille <ne-pas-repondre@portail-famille.localhost>',
     demoData: v.DEMO_DATA ?? (!server && !production),

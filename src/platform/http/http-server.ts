@@ -24,12 +24,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 
+import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
 import { MalformedJsonError } from './error-response';
 import type { HttpDrain } from './http-drain';
+import { MultipartBody, routeAcceptsUploads } from './multipart-upload';
 
 export const HTTP_TIMEOUTS = {
   keepAliveMs: 65_000,
@@ -117,6 +119,11 @@ function acceptJsonOnly(instance: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.length === 0) done(null, {});
     else parse(request, text, (error, value) => (error ? done(new MalformedJsonError(), undefined) : done(null, value)));
+  });
+  // File uploads only on the routes marked @AcceptsUploads(); the handler reads them (multipart-upload.ts).
+  instance.addContentTypeParser('multipart/form-data', (request, _payload, done) => {
+    if (routeAcceptsUploads(request)) done(null, new MultipartBody());
+    else done(new UnsupportedMediaTypeException(), undefined);
   });
 }
 

@@ -24,7 +24,13 @@ const resetDone = { displayName: 'Camille Martin', login: 'camille.martin', chan
 describe('TemplateRenderer with the shipped templates', () => {
   it('finds the shipped templates in the source folder', () => {
     expect(defaultTemplatesDir()).toBe(path.join(__dirname, 'templates'));
-    expect(renderer.templateNames()).toEqual(['account-activation', 'password-reset', 'password-reset-done', 'planning-notice']);
+    expect(renderer.templateNames()).toEqual([
+      'account-activation',
+      'family-notice',
+      'password-reset',
+      'password-reset-done',
+      'planning-notice',
+    ]);
   });
 
   it('renders planning-notice with the title as subject and the message escaped in HTML', () => {
@@ -97,7 +103,7 @@ describe('TemplateRenderer with the shipped templates', () => {
 
   it('refuses an unknown template, listing the known ones', () => {
     expect(() => renderer.render('welcome', {})).toThrow(
-      'Unknown mail template "welcome" (known: account-activation, password-reset, password-reset-done, planning-notice)',
+      'Unknown mail template "welcome" (known: account-activation, family-notice, password-reset, password-reset-done, planning-notice)',
     );
   });
 });

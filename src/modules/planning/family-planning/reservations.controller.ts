@@ -18,6 +18,7 @@ import {
   pathId,
   setRevision,
 } from '../../../platform/http/command-http';
+import { RequiredDocuments } from '../../documents';
 import { PlanningFacts } from '../planning-facts';
 import { BulkReservations } from './bulk-reservations';
 import { familyPlanningCommands } from './family-planning.commands';
@@ -55,6 +56,7 @@ export class ReservationsController {
     private readonly access: FamilyAccessPolicy,
     private readonly lookup: ReservationLookup,
     private readonly bulkReservations: BulkReservations,
+    private readonly documents: RequiredDocuments,
   ) {}
 
   @Post()
@@ -69,6 +71,7 @@ export class ReservationsController {
     await this.lookup.assertChild(rq.principal, p.familyId, body.childId);
     const facts = await this.facts.forActivities(p.familyId, [body.activityId], [body.date]);
     const activity = requireActivity(facts.activities, body.activityId);
+    await this.documents.assertProvided(p.familyId, [body]);
     const requestId = randomUUID();
     const { calendar, closures, publicHolidays, familyCategory } = facts;
     const result = await this.commands.send(
@@ -168,6 +171,8 @@ export class ReservationsController {
   }
 
   private async bulk(rq: AuthenticatedRequest, familyId: string, items: RequestReservations['items']) {
+    // documents an activity requires (documents context): refused as a whole, naming the first missing one
+    await this.documents.assertProvided(familyId, items);
     const facts = await this.facts.forActivities(
       familyId,
       items.map((i) => i.activityId),
