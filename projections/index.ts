@@ -2,6 +2,7 @@ import type { ProjectionDefinition } from '../src/platform/projections/projectio
 import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
+import { familyRequestsProjection } from './family-requests/family-requests.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
@@ -16,4 +17,5 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   catalogProjection,
   planningGridProjection,
   openOffersProjection,
+  familyRequestsProjection,
 ] as unknown as ProjectionDefinition[];
