@@ -2,8 +2,8 @@ import type { ProjectionDefinition } from '../src/platform/projections/projectio
 import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
-import { familyRequestsProjection } from './family-requests/family-requests.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
+import { familyRequestsProjection } from './family-requests/family-requests.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
