@@ -19,3 +19,15 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   openOffersProjection,
   familyRequestsProjection,
 ] as unknown as ProjectionDefinition[];
+
+/**
+ * Read models whose documents are made of one family's events alone: the auditors replay them for one family
+ * (state at an instant, consistency check; src/platform/projections/family-replay.ts).
+ */
+export const FAMILY_SCOPED_PROJECTIONS: ReadonlySet<string> = new Set([
+  familyRecordProjection.name,
+  changeRequestsProjection.name,
+  staffQueueProjection.name,
+  planningGridProjection.name,
+  familyRequestsProjection.name,
+]);

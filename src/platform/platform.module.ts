@@ -371,6 +371,8 @@ export class PlatformModule {
         JOB_SCHEDULER,
         FILE_STORE,
         EventSerializer,
+        FamilyKeyRing,
+        FoldedStreams,
         CommandExecutor,
         Commands,
         StreamReader,
