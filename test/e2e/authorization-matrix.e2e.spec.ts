@@ -115,6 +115,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /activities/{activityId}/days/{date}/attendance': {
     entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
   },
+  'post /families/{familyId}/gdpr/erasure': { confirmFamilyId: DUPONT },
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
