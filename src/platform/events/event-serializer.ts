@@ -31,11 +31,16 @@ function hasPath(data: Record<string, unknown>, keys: string[]): boolean {
   return node !== undefined && node !== null;
 }
 
+const IDENTIFIER = /^[a-z][A-Za-z]*Id$/;
+
 function mapLeaves(value: unknown, leaf: (value: string | number | boolean) => unknown): unknown {
   if (value === null || value === undefined) return value;
   if (Array.isArray(value)) return value.map((v) => mapLeaves(v, leaf));
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, mapLeaves(v, leaf)]));
+    // identifiers inside personal data (a child's childId) are the application's own, not personal data: kept as they are
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, IDENTIFIER.test(k) ? v : mapLeaves(v, leaf)]),
+    );
   }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return leaf(value);
   return value;
