@@ -77,6 +77,15 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
     await t.close();
   });
 
+  /** Sessions do not last a month: log in again at the new instant. */
+  async function moveClockTo(instant: Date): Promise<void> {
+    t.clock.set(instant);
+    for (const name of ['dupont', 'martin', 'staff', 'auditor', 'admin'] as const) {
+      const res = await t.http.post('/auth/login').send({ login: LOGINS[name], password: DEMO_PASSWORD }).expect(200);
+      t.tokens[name] = res.body.token;
+    }
+  }
+
   const list = async (query = '') =>
     (await t.http.get(`/families/${DUPONT}/requests${query}`).set(bearer(t.tokens.dupont)).expect(200)).body as {
       items: Item[];
@@ -212,12 +221,7 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
 
   it('replays the record and a grid at an instant last month, which differ from today', async () => {
     const lastMonth = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
-    t.clock.set(new Date(new Date(E2E_NOW).getTime() + 31 * DAY_MS));
-    // sessions do not last a month: log in again at the new instant
-    for (const name of ['dupont', 'staff', 'auditor', 'admin'] as const) {
-      const res = await t.http.post('/auth/login').send({ login: LOGINS[name], password: DEMO_PASSWORD }).expect(200);
-      t.tokens[name] = res.body.token;
-    }
+    await moveClockTo(new Date(new Date(E2E_NOW).getTime() + 31 * DAY_MS));
     const parent = bearer(t.tokens.dupont);
     await t.http.post(`/families/${DUPONT}/reservations/${ids.booked}/cancel`).set(parent).send({}).expect(200);
     const asked = await t.http
@@ -274,6 +278,42 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
     );
     await t.http.get(`/families/${MARTIN}/audit/consistency`).set(auditor).expect(200);
     await t.http.get(`/families/${DUPONT}/audit/consistency`).set(bearer(t.tokens.dupont)).expect(403);
+  });
+
+  it('exports the family data as JSON and a French summary, through a job and a link that expires', async () => {
+    const parent = bearer(t.tokens.dupont);
+    const asked = await t.http.post(`/families/${DUPONT}/gdpr/exports`).set(parent).expect(202);
+    expect(asked.body).toMatchObject({ exportId: expect.any(String), status: 'pending' });
+    await t.http.post(`/families/${DUPONT}/gdpr/exports`).set(bearer(t.tokens.martin)).expect(404);
+    await t.http.post(`/families/${DUPONT}/gdpr/exports`).set(bearer(t.tokens.auditor)).expect(403);
+    let status: { status: string; downloads?: { json: string; html: string }; expiresAt?: string } = { status: 'pending' };
+    for (let i = 0; i < 100 && status.status === 'pending'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await t.http.get(`/families/${DUPONT}/gdpr/exports/${asked.body.exportId}`).set(parent).expect(200)).body;
+    }
+    expect(status.status).toBe('ready');
+    const json = await t.http.get(status.downloads!.json).expect(200);
+    const data = JSON.parse(json.text) as { record: { guardian: { lastName: string } }; requests: unknown[]; events: Row[] };
+    expect(data.record.guardian.lastName).toBe('DUPONT');
+    expect(data.requests.length).toBeGreaterThan(0);
+    const contexts = data.events.map((e) => e.context);
+    expect(contexts).toContain('families');
+    expect(contexts).toContain('planning');
+    const html = await t.http.get(status.downloads!.html).expect(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toContain('<html lang="fr">');
+    expect(html.text).toContain('Vos données personnelles');
+    expect(html.text).toContain('DUPONT');
+    expect(html.text).toContain('Réservations');
+    await t.http.get(`/families/${MARTIN}/gdpr/exports/${asked.body.exportId}`).set(bearer(t.tokens.martin)).expect(404);
+
+    // the link expires
+    await moveClockTo(new Date(Date.parse(status.expiresAt!) + 1000));
+    await t.http.get(status.downloads!.json).expect(404);
+    const later = (await t.http.get(`/families/${DUPONT}/gdpr/exports/${asked.body.exportId}`).set(bearer(t.tokens.dupont)).expect(200))
+      .body;
+    expect(later).toMatchObject({ status: 'expired' });
+    expect(later.downloads).toBeUndefined();
   });
 
   it('erases DUPONT: no readable personal field in the raw rows, read models say « données effacées », MARTIN untouched', async () => {

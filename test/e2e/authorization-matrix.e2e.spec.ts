@@ -19,6 +19,7 @@ const PUBLIC = new Set([
   'post /auth/password/forgot',
   'post /auth/password/reset',
   'post /auth/activate',
+  'get /gdpr/downloads/{token}/{format}',
 ]);
 
 /** The caller's own session: any logged-in account may use them on itself. */
@@ -179,6 +180,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{facilityId}', ALSH_FACILITY.facilityId)
       .replace('{activityId}', ALSH_MERCREDI_ID)
       .replace('{closureId}', 'closure-1')
+      .replace('{exportId}', 'export-1')
       .replace('{date}', '2027-01-13');
 
   async function call(op: Operation, token?: string) {

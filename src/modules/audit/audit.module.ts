@@ -10,16 +10,19 @@ import { DOCUMENT_STORE, EVENT_STORE } from '../../platform/tokens';
 import { AccessLogController } from './access-log.controller';
 import { FamilyAuditController } from './family-audit/family-audit.controller';
 import { FamilyErasure } from './gdpr/family-erasure';
+import { FamilyExport } from './gdpr/family-export';
 import { GdprController } from './gdpr/gdpr.controller';
+import { GdprDownloadController } from './gdpr/gdpr-download.controller';
 import { SensitiveReadLog } from './sensitive-read-log';
 
 /** Traceability of sensitive reads (health data, bank details) by staff and auditors; auditors' views of a family. */
 @Global()
 @Module({
-  controllers: [AccessLogController, FamilyAuditController, GdprController],
+  controllers: [AccessLogController, FamilyAuditController, GdprController, GdprDownloadController],
   providers: [
     SensitiveReadLog,
     FamilyErasure,
+    FamilyExport,
     {
       provide: FamilyReplay,
       inject: [EVENT_STORE, EventSerializer, DOCUMENT_STORE, ProjectionRunner],
