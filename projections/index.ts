@@ -6,6 +6,7 @@ import { familyRecordProjection } from './family-record/family-record.projection
 import { familyRequestsProjection } from './family-requests/family-requests.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
+import { staffActionsProjection } from './staff-actions/staff-actions.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
 
 /** Every read model the projection runner maintains. */
@@ -18,6 +19,7 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   planningGridProjection,
   openOffersProjection,
   familyRequestsProjection,
+  staffActionsProjection,
 ] as unknown as ProjectionDefinition[];
 
 /**

@@ -280,6 +280,33 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
     await t.http.get(`/families/${DUPONT}/audit/consistency`).set(bearer(t.tokens.dupont)).expect(403);
   });
 
+  it('keeps the staff action trail for the DPO: staff decisions and reads of sensitive data, by staff member and by family', async () => {
+    await t.settle();
+    const auditor = bearer(t.tokens.auditor);
+    type Action = { userId: string; kind: string; action: string; familyId: string | null; at: string };
+    const byFamily = (await t.http.get(`/audit/staff-actions?familyId=${DUPONT}&limit=1000`).set(auditor).expect(200)).body as {
+      items: Action[];
+    };
+    expect(byFamily.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: 'agent.saint-jean', kind: 'decision', action: 'ChildEnrolled', familyId: DUPONT }),
+        expect.objectContaining({ userId: 'agent.saint-jean', kind: 'decision', action: 'ChangeRequestAccepted', familyId: DUPONT }),
+        expect.objectContaining({ userId: 'auditeur', kind: 'sensitive-read', action: 'GET /families/:familyId/audit/events' }),
+      ]),
+    );
+    expect(byFamily.items.every((a) => a.familyId === DUPONT)).toBe(true);
+    const ats = byFamily.items.map((a) => a.at);
+    expect(ats).toEqual([...ats].sort().reverse());
+    // parents' own actions are not staff actions
+    expect(byFamily.items.some((a) => a.action === 'ReservationRequested')).toBe(false);
+    const byAgent = (await t.http.get('/audit/staff-actions?userId=agent.saint-jean&limit=2').set(auditor).expect(200)).body;
+    expect(byAgent.items).toHaveLength(2);
+    expect(byAgent.items.every((a: Action) => a.userId === 'agent.saint-jean')).toBe(true);
+    expect(byAgent.nextCursor).toEqual(expect.any(String));
+    await t.http.get('/audit/staff-actions').set(auditor).expect(422);
+    await t.http.get(`/audit/staff-actions?familyId=${DUPONT}`).set(bearer(t.tokens.staff)).expect(403);
+  });
+
   it('exports the family data as JSON and a French summary, through a job and a link that expires', async () => {
     const parent = bearer(t.tokens.dupont);
     const asked = await t.http.post(`/families/${DUPONT}/gdpr/exports`).set(parent).expect(202);

@@ -14,11 +14,12 @@ import { FamilyExport } from './gdpr/family-export';
 import { GdprController } from './gdpr/gdpr.controller';
 import { GdprDownloadController } from './gdpr/gdpr-download.controller';
 import { SensitiveReadLog } from './sensitive-read-log';
+import { StaffActionsController } from './staff-actions.controller';
 
 /** Traceability of sensitive reads (health data, bank details) by staff and auditors; auditors' views of a family. */
 @Global()
 @Module({
-  controllers: [AccessLogController, FamilyAuditController, GdprController, GdprDownloadController],
+  controllers: [AccessLogController, FamilyAuditController, GdprController, GdprDownloadController, StaffActionsController],
   providers: [
     SensitiveReadLog,
     FamilyErasure,
