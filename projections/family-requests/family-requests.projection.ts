@@ -7,6 +7,7 @@ import {
   type ChangeRequestDocument,
   changeRequestsProjection,
 } from '../change-requests/change-requests.projection';
+import { PLANNING_GRID_EVENT_TYPES } from '../planning-grid/planning-grid.projection';
 
 /**
  * « Liste des demandes », complete: every request a family makes, one document per request (id = requestId,
@@ -67,19 +68,10 @@ export type FamilyRequestDocument = Partial<Omit<ChangeRequestDocument, 'status'
   summary: string;
 };
 
-const CHILDREN_EVENT_TYPES = [
-  'ReservationRequested',
-  'CancellationRequested',
-  'AbsenceDeclared',
-  'PlaceAllocated',
-  'RequestWaitListed',
-  'PlaceOffered',
-  'PlaceReleased',
-  'RemovedFromWaitingList',
-  'RequestRejected',
-  'RequestAcceptedByStaff',
-  'RequestRefusedByStaff',
-] as const;
+/** What the planning grid reads, but enrolments and attendance: the requests of « Mes enfants » and their outcomes. */
+const CHILDREN_EVENT_TYPES = PLANNING_GRID_EVENT_TYPES.filter(
+  (type) => !['ChildEnrolled', 'EnrolmentEnded', 'AttendanceRecorded'].includes(type),
+);
 
 const OVER: ReadonlySet<RequestState> = new Set(['refused', 'cancelled']);
 
