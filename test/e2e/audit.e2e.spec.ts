@@ -402,4 +402,32 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
       raw.close();
     }
   });
+
+  it("applies a commune's retention rule: families inactive for longer are erased, each erasure an event", async () => {
+    const admin = bearer(t.tokens.admin);
+    await t.http.put('/admin/retention-rules/PEAUGRES').set(bearer(t.tokens.staff)).send({ eraseAfterInactiveMonths: 1 }).expect(403);
+    await t.http.put('/admin/retention-rules/PEAUGRES').set(admin).send({ eraseAfterInactiveMonths: 0 }).expect(400);
+    await t.http.put('/admin/retention-rules/PEAUGRES').set(admin).send({ eraseAfterInactiveMonths: 1 }).expect(200);
+    expect((await t.http.get('/admin/retention-rules').set(admin).expect(200)).body.rules).toEqual([
+      { commune: 'PEAUGRES', eraseAfterInactiveMonths: 1 },
+    ]);
+    // MARTIN (PEAUGRES) has done nothing since the demo data was written, over a month ago
+    const run = (await t.http.post('/admin/retention-rules/apply').set(admin).send({}).expect(201)).body as {
+      erased: { familyId: string }[];
+      rebuilds: { requestId: string | null }[];
+    };
+    expect(run.erased.map((e) => e.familyId)).toEqual([MARTIN]);
+    const runner = t.app.get(ProjectionRunner);
+    for (const { requestId } of run.rebuilds) if (requestId) expect((await runner.waitForRebuild(requestId, 30_000)).status).toBe('done');
+    await t.settle();
+    const martin = (await t.http.get(`/families/${MARTIN}`).set(admin).expect(200)).body;
+    expect(martin.guardian.lastName).toBe('données effacées');
+    const history = (await t.http.get(`/families/${MARTIN}/audit/events?types=FamilyDataErased`).set(bearer(t.tokens.auditor)).expect(200))
+      .body;
+    expect(history.items).toEqual([
+      expect.objectContaining({ type: 'FamilyDataErased', userId: 'system', data: expect.objectContaining({ reason: 'retention' }) }),
+    ]);
+    // a second run erases nothing more
+    expect((await t.http.post('/admin/retention-rules/apply').set(admin).send({}).expect(201)).body.erased).toEqual([]);
+  });
 });

@@ -117,6 +117,8 @@ const SAMPLE_BODIES: Record<string, unknown> = {
     entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
   },
   'post /families/{familyId}/gdpr/erasure': { confirmFamilyId: DUPONT },
+  'put /admin/retention-rules/{commune}': { eraseAfterInactiveMonths: 1 },
+  'post /admin/retention-rules/apply': {},
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
 };
 
@@ -181,6 +183,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{activityId}', ALSH_MERCREDI_ID)
       .replace('{closureId}', 'closure-1')
       .replace('{exportId}', 'export-1')
+      .replace('{commune}', 'SAINT-JEAN')
       .replace('{date}', '2027-01-13');
 
   async function call(op: Operation, token?: string) {

@@ -13,17 +13,27 @@ import { FamilyErasure } from './gdpr/family-erasure';
 import { FamilyExport } from './gdpr/family-export';
 import { GdprController } from './gdpr/gdpr.controller';
 import { GdprDownloadController } from './gdpr/gdpr-download.controller';
+import { RetentionRules } from './gdpr/retention';
+import { RetentionController } from './gdpr/retention.controller';
 import { SensitiveReadLog } from './sensitive-read-log';
 import { StaffActionsController } from './staff-actions.controller';
 
 /** Traceability of sensitive reads (health data, bank details) by staff and auditors; auditors' views of a family. */
 @Global()
 @Module({
-  controllers: [AccessLogController, FamilyAuditController, GdprController, GdprDownloadController, StaffActionsController],
+  controllers: [
+    AccessLogController,
+    FamilyAuditController,
+    GdprController,
+    GdprDownloadController,
+    StaffActionsController,
+    RetentionController,
+  ],
   providers: [
     SensitiveReadLog,
     FamilyErasure,
     FamilyExport,
+    RetentionRules,
     {
       provide: FamilyReplay,
       inject: [EVENT_STORE, EventSerializer, DOCUMENT_STORE, ProjectionRunner],

@@ -44,6 +44,7 @@ export class FamilyErasure {
     reason: FamilyDataErasedData['reason'],
     correlationId: string,
     rule?: string,
+    { rebuild = true }: { rebuild?: boolean } = {},
   ): Promise<ErasureOutcome> {
     const erasedAt = this.clock.now().toISOString();
     const event: FamilyDataErased = {
@@ -69,16 +70,22 @@ export class FamilyErasure {
     const streams = new Set<string>();
     for await (const page of this.replay.familyEvents(familyId)) for (const e of page) streams.add(e.streamId);
     await this.streams.forget(streams);
+    const rebuilds = rebuild ? await this.rebuildReadModels(by.userId) : [];
+    return { familyId, erasedAt, rebuilds };
+  }
+
+  /** Every read model rebuilt from the log (after keys were destroyed, so that they say « données effacées »). */
+  async rebuildReadModels(requestedBy: string): Promise<ErasureOutcome['rebuilds']> {
     const rebuilds: ErasureOutcome['rebuilds'] = [];
     for (const projection of this.runner.names()) {
       try {
-        rebuilds.push({ projection, requestId: (await this.runner.requestRebuild(projection, by.userId)).id });
+        rebuilds.push({ projection, requestId: (await this.runner.requestRebuild(projection, requestedBy)).id });
       } catch (error) {
         // a rebuild already asked for starts from the log after this erasure's key destruction: it will do
         if (!(error instanceof RebuildInProgressError)) throw error;
         rebuilds.push({ projection, requestId: null });
       }
     }
-    return { familyId, erasedAt, rebuilds };
+    return rebuilds;
   }
 }
