@@ -20,7 +20,8 @@ import type { FamilyKeyRing } from './family-key-ring';
 
 export class KeyLoadingEventStore implements EventStore {
   constructor(
-    private readonly inner: EventStore,
+    /** the store underneath (operations and tests that reach the SQLite connection) */
+    readonly inner: EventStore,
     private readonly serializer: EventSerializer,
     private readonly keys: FamilyKeyRing,
   ) {}
