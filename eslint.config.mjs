@@ -222,6 +222,27 @@ export default defineConfig([
   },
 
   {
+    name: 'portail/one-sqlite-driver',
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/platform/sqlite/sqlite-driver.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              allowTypeImports: true,
+              message:
+                'Open databases through src/platform/sqlite/sqlite-driver.ts: it loads the better-sqlite3 major this Node.js can run (12 on Node 20, 13 on Node 22+).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
     name: 'portail/domain-dependency-rule',
     files: DOMAIN_FILES,
     rules: dependencyRule,

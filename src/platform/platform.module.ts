@@ -10,7 +10,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
 import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
-import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { Commands, StreamCommandBatchHandler, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DataFolder } from './data-folder/data-folder';
@@ -35,6 +35,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
 import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY } from './http/idempotency';
+import { RequestRateLimiter } from './http/rate-limit';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
@@ -253,9 +254,13 @@ export class PlatformModule {
         },
         {
           provide: EVENT_STORE,
-          inject: [CLOCK, StorageHealth, EventSerializer, FamilyKeyRing],
-          useFactory: (clock: Clock, storage: StorageHealth, serializer: EventSerializer, keys: FamilyKeyRing) =>
-            new KeyLoadingEventStore(storage.monitor('eventStore', eventStoreFor(config, clock)), serializer, keys),
+          inject: [CLOCK, StorageHealth, MetricsService, EventSerializer, FamilyKeyRing],
+          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService, serializer: EventSerializer, keys: FamilyKeyRing) => {
+            const store = eventStoreFor(config, clock);
+            if (store instanceof SqliteEventStore) metrics.observeGroupCommit(() => store.groupCommitStats);
+            // crypto-shredding: the keys of the events read are loaded before anyone deserializes them
+            return new KeyLoadingEventStore(storage.monitor('eventStore', store), serializer, keys);
+          },
         },
         {
           provide: DOCUMENT_STORE,
@@ -279,6 +284,15 @@ export class PlatformModule {
         },
         MetricsService,
         { provide: HttpDrain, useFactory: () => new HttpDrain() },
+        // rate limits (http/rate-limit.ts): counters in Redis in server mode, shared by every API process
+        {
+          provide: RequestRateLimiter,
+          useFactory: () =>
+            new RequestRateLimiter(
+              { account: config.rateLimitAccount, anonymous: config.rateLimitAnonymous, downloads: config.rateLimitDownloads },
+              config.mode === 'server' ? new IORedis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined,
+            ),
+        },
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
         {
           provide: OUTBOX,
@@ -353,6 +367,7 @@ export class PlatformModule {
         { provide: Reconcilers, useFactory: () => new Reconcilers() },
         PlatformLifecycle,
         StreamCommandHandler,
+        StreamCommandBatchHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
@@ -380,6 +395,7 @@ export class PlatformModule {
         ProjectionRunner,
         MetricsService,
         HttpDrain,
+        RequestRateLimiter,
         PlatformLifecycle,
         StorageHealth,
       ],

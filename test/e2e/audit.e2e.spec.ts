@@ -5,8 +5,6 @@
  */
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
 import { addDays, isoWeekday, parisDateOf } from '../../src/modules/planning/calendar/local-date';
 import { officialSchoolCalendar } from '../../src/modules/planning/calendar/official-school-calendar';
@@ -15,6 +13,7 @@ import { ALSH_MERCREDI_CONFIG } from '../../src/modules/planning/catalog/catalog
 import type { Activity } from '../../src/modules/planning/planning.types';
 import type { DocumentStore } from '../../src/platform/document-store/document-store.port';
 import { ProjectionRunner } from '../../src/platform/projections/projection-runner';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { DOCUMENT_STORE } from '../../src/platform/tokens';
 import { bearer, E2E_NOW, LOGINS, startTestApp, TestApp } from '../support/test-app';
 

@@ -7,8 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { ALL_EVENT_TYPES } from '../../src/app.events';
 import { familyEvents } from '../../src/modules/families';
 import { encryptExistingEvents } from '../../src/operations/encrypt-events';
@@ -18,6 +16,7 @@ import { EventSerializer } from '../../src/platform/events/event-serializer';
 import { ERASED_TEXT, FamilyKeyRing } from '../../src/platform/events/family-key-ring';
 import { KeyLoadingEventStore } from '../../src/platform/events/key-loading-event-store';
 import { SqliteFamilyKeyStore } from '../../src/platform/events/sqlite-family-key-store';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 
 const CLOCK = new SettableClock('2026-11-16T09:00:00Z');
 const meta = (familyId: string) => ({

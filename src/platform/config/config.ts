@@ -68,6 +68,23 @@ interface CommonConfig {
    * speed). Embedded mode only; undefined = the system clock.
    */
   readonly clockStart: string | undefined;
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma
+   * separated), or how many hops; unset: none, the caller is the TCP peer
+   */
+  readonly trustProxy: number | string[] | undefined;
+  /** requests an authenticated caller may make, per account (RATE_LIMIT_ACCOUNT, "600/60": 600 per 60 s) */
+  readonly rateLimitAccount: RateLimit;
+  /** requests an anonymous caller may make, per IP address (RATE_LIMIT_ANONYMOUS) */
+  readonly rateLimitAnonymous: RateLimit;
+  /** downloads (PDFs, exports, attachments), per account or per address (RATE_LIMIT_DOWNLOADS) */
+  readonly rateLimitDownloads: RateLimit;
+}
+
+/** A rate limit: at most `points` requests in a window of `seconds`. */
+export interface RateLimit {
+  readonly points: number;
+  readonly seconds: number;
 }
 
 export interface EmbeddedConfig extends CommonConfig {
@@ -119,6 +136,10 @@ const VARIABLES = [
   'PROJECTOR_HEALTH_PORT',
   'SHUTDOWN_TIMEOUT_MS',
   'CLOCK_START',
+  'TRUST_PROXY',
+  'RATE_LIMIT_ACCOUNT',
+  'RATE_LIMIT_ANONYMOUS',
+  'RATE_LIMIT_DOWNLOADS',
 ] as const;
 type Variable = (typeof VARIABLES)[number];
 
@@ -237,7 +258,36 @@ function schemaFor(mode: PortailMode, modeReason: string) {
               error: (i) => `must be an ISO instant with its offset, e.g. 2027-03-01T07:59:00+01:00 (got ${shown(i.input)})`,
             })
             .optional(),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(?:\d{1,2}|[0-9a-fA-F.:]+(?:\/\d{1,3})?(?:\s*,\s*[0-9a-fA-F.:]+(?:\/\d{1,3})?)*)$/, {
+        error: (i) =>
+          `must be a hop count or proxy addresses/CIDR ranges, comma separated, e.g. 10.0.0.0/8,127.0.0.1 (got ${shown(i.input)})`,
+      })
+      .transform((text) => (/^\d+$/.test(text) ? Number(text) : text.split(',').map((part) => part.trim())))
+      .optional(),
+    RATE_LIMIT_ACCOUNT: rateLimit().optional(),
+    RATE_LIMIT_ANONYMOUS: rateLimit().optional(),
+    RATE_LIMIT_DOWNLOADS: rateLimit().optional(),
   });
+}
+
+/** "N/S": N requests (1 to 1,000,000) per window of S seconds (1 to 86,400). */
+function rateLimit() {
+  return z
+    .string()
+    .regex(/^\d{1,7}\/\d{1,5}$/, { error: (i) => `must be requests/seconds, e.g. 600/60 (got ${shown(i.input)})` })
+    .refine(
+      (text) => {
+        const [points, seconds] = text.split('/').map(Number);
+        return !/^\d{1,7}\/\d{1,5}$/.test(text) || (points >= 1 && points <= 1_000_000 && seconds >= 1 && seconds <= 86_400);
+      },
+      { error: (i) => `must allow 1 to 1000000 requests in 1 to 86400 seconds (got ${shown(i.input)})` },
+    )
+    .transform((text) => {
+      const [points, seconds] = text.split('/').map(Number);
+      return { points, seconds };
+    });
 }
 
 /**
@@ -312,6 +362,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     projectorHealthPort: v.PROJECTOR_HEALTH_PORT ?? 3001,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     clockStart: v.CLOCK_START,
+    // Per account: a parent's pages and the opening-morning booking are a few requests a minute; a
+    // script looping on an endpoint is not. Per address for anonymous callers only (login, password
+    // pages): on opening morning many parents share a school's or an operator's NAT address, so the
+    // limit is wide, and it is never applied to authenticated calls.
+    trustProxy: v.TRUST_PROXY,
+    rateLimitAccount: v.RATE_LIMIT_ACCOUNT ?? { points: 600, seconds: 60 },
+    rateLimitAnonymous: v.RATE_LIMIT_ANONYMOUS ?? { points: 1200, seconds: 60 },
+    rateLimitDownloads: v.RATE_LIMIT_DOWNLOADS ?? { points: 60, seconds: 60 },
   };
 
   if (mode === 'server') {

@@ -69,7 +69,7 @@ export class FamilyErasure {
     await this.keys.destroy(familyId, erasedAt);
     const streams = new Set<string>();
     for await (const page of this.replay.familyEvents(familyId)) for (const e of page) streams.add(e.streamId);
-    await this.streams.forget(streams);
+    await this.streams.forgetWithSnapshots(streams);
     const rebuilds = rebuild ? await this.rebuildReadModels(by.userId) : [];
     return { familyId, erasedAt, rebuilds };
   }
