@@ -20,6 +20,7 @@ import { installRateLimits, RequestRateLimiter } from './platform/http/rate-limi
 import { MetricsService } from './platform/observability/metrics.service';
 import { installRequestLog } from './platform/observability/request-log';
 import { CLOCK, DOCUMENT_STORE, ROOT_LOGGER } from './platform/tokens';
+import { installWeb } from './web';
 
 // Validation messages in French: parents and staff read them.
 z.config(z.locales.fr());
@@ -69,6 +70,8 @@ async function buildApp(config: AppConfig, overrides: AppOverrides, dataFolder: 
   installRateLimits(fastify, app.get(RequestRateLimiter));
   installIdempotency(fastify, app.get<DocumentStore>(DOCUMENT_STORE), app.get<Clock>(CLOCK));
   installRequestLog(fastify, app.get(ROOT_LOGGER), app.get(MetricsService));
+  // the web portal under / (its own CSP, form parser, session cookie and CSRF: src/web/portal.ts)
+  installWeb(app, config);
   app.useGlobalPipes(new ZodValidationPipe());
 
   const document = SwaggerModule.createDocument(app, openApiConfig());

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         projectorHealthPort: 3001,
         shutdownTimeoutMs: 10000,
         clockStart: undefined,
+        web: { communeName: 'Portail Famille', mainColor: '#1f4e79', logoFile: undefined, cookieSecure: false },
         trustProxy: undefined,
         rateLimitAccount: { points: 600, seconds: 60 },
         rateLimitAnonymous: { points: 1200, seconds: 60 },
@@ -129,6 +130,7 @@ describe('loadConfig', () => {
       projectorHealthPort: 9464,
       shutdownTimeoutMs: 30000,
       clockStart: undefined,
+      web: { communeName: 'Portail Famille', mainColor: '#1f4e79', logoFile: undefined, cookieSecure: true },
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
       rateLimitAccount: { points: 100, seconds: 10 },
       rateLimitAnonymous: { points: 30, seconds: 60 },
@@ -158,6 +160,14 @@ describe('loadConfig', () => {
     expect(configError({ PORT: '8080', METRICS_PORT: '8080' }).problems).toEqual([
       'METRICS_PORT: must differ from PORT (8080): /metrics is meant to be kept off the public port',
     ]);
+    expect(configError({ COMMUNE_COLOR: '#ffff00' }).problems).toEqual([
+      'COMMUNE_COLOR: must be dark enough for white text (contrast at least 4.5:1, WCAG AA) (got "#ffff00")',
+    ]);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://portail.mairie.fr', COMMUNE_NAME: 'Mairie de Peaugres' }).web).toMatchObject({
+      communeName: 'Mairie de Peaugres',
+      cookieSecure: true,
+    });
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://portail.mairie.fr', COOKIE_SECURE: 'false' }).web.cookieSecure).toBe(false);
     expect(configError({ METRICS_PORT: 'x' }).problems).toEqual(['METRICS_PORT: must be an integer between 1 and 65535 (got "x")']);
   });
 
