@@ -17,8 +17,8 @@ class StaffActionsQuery extends createZodDto(
       .optional()
       .describe("Identifiant de l'agent"),
     familyId: pathId.optional().describe('Numéro de la famille'),
-    from: z.iso.datetime({ offset: true }).optional().describe('Depuis cet instant (inclus)'),
-    to: z.iso.datetime({ offset: true }).optional().describe("Jusqu'à cet instant (inclus)"),
+    from: z.iso.datetime({ offset: true }).max(40).optional().describe('Depuis cet instant (inclus)'),
+    to: z.iso.datetime({ offset: true }).max(40).optional().describe("Jusqu'à cet instant (inclus)"),
     cursor: opaqueText(500, 'Curseur').optional().describe('Curseur de la page suivante (nextCursor)'),
     limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Actions par page (1 à 1000)'),
   }),

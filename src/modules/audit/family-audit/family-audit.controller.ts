@@ -25,7 +25,7 @@ import { CSV_COLUMNS, csvLine, HISTORY_CONTEXTS, type HistoryFilter, type Histor
 /** events read from the family index per round trip while a page of the history is filled */
 const HISTORY_SCAN_PAGE = 500;
 
-const instant = (what: string) => z.iso.datetime({ offset: true }).describe(what);
+const instant = (what: string) => z.iso.datetime({ offset: true }).max(40).describe(what);
 
 class HistoryQuery extends createZodDto(
   z.strictObject({
