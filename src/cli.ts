@@ -2,13 +2,20 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 
+import { ALL_PROJECTIONS } from '../projections';
+import { familyRecordProjection } from '../projections/family-record/family-record.projection';
 import { AppModule } from './app.module';
 import { backup, restore } from './operations/backup';
+import { encryptExistingEvents } from './operations/encrypt-events';
+import { progressBar } from './operations/progress-bar';
 import { SystemClock } from './platform/clock/clock';
 import { loadConfig } from './platform/config/config';
+import type { DocumentStore } from './platform/document-store/document-store.port';
 import { EXIT, StartupError } from './platform/lifecycle/exit-codes';
 import { OUTBOX, Outbox } from './platform/mail/mailer.port';
+import { FamilyReplay } from './platform/projections/family-replay';
 import { ProjectionRunner, RebuildInProgressError } from './platform/projections/projection-runner';
+import { DOCUMENT_STORE } from './platform/tokens';
 
 const USAGE = `Usage:
   npm run cli -- projections            état des projections (checkpoint, retard)
@@ -17,16 +24,21 @@ const USAGE = `Usage:
   npm run cli -- outbox [adresse]       derniers e-mails de la boîte d'envoi (mode embarqué)
   npm run cli -- backup <fichier>       sauvegarde en ligne de DATA_DIR (mode embarqué) dans <fichier> (.tar.gz)
   npm run cli -- restore <fichier> <dossier>
-                                        restaure une sauvegarde dans un nouveau dossier et la vérifie`;
+                                        restaure une sauvegarde dans un nouveau dossier et la vérifie
+  npm run cli -- check-families         contrôle de cohérence de toutes les familles : le rejeu du journal de
+                                        chaque famille donne-t-il ses modèles de lecture ? (écarts listés, code 1)
+  npm run cli -- encrypt-events         chiffre les données personnelles des événements écrits avant le
+                                        chiffrement (mode embarqué, portail arrêté, après une sauvegarde)`;
 
 /** Operations from the command line, on the same stores as the running portal. */
 async function main(argv: string[]): Promise<number> {
   const [command, argument, second] = argv;
-  if (!command || !['projections', 'rebuild', 'outbox', 'backup', 'restore'].includes(command)) {
+  if (!command || !['projections', 'rebuild', 'outbox', 'backup', 'restore', 'check-families', 'encrypt-events'].includes(command)) {
     console.error(USAGE);
     return EXIT.USAGE;
   }
   if (command === 'backup' || command === 'restore') return backupOrRestore(command, argument, second);
+  if (command === 'encrypt-events') return encryptEvents();
   const config = { ...loadConfig(process.env), runProjections: false, demoData: false, logLevel: 'warn' as const };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
@@ -38,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    if (command === 'check-families') return await checkFamilies(app.get(FamilyReplay), app.get<DocumentStore>(DOCUMENT_STORE), runner);
     if (command === 'projections') {
       console.table(await runner.statuses());
       return 0;
@@ -81,6 +94,51 @@ async function backupOrRestore(command: 'backup' | 'restore', file: string | und
       `${report.events.count} events up to position ${report.events.lastPosition} (as in the manifest), integrity checks ok, ` +
       `read models equal to a replay of the log (${report.readModels.map((c) => `${c.projection} ${c.documents}`).join(', ')}). ` +
       `Start the portal with DATA_DIR=${dataDir}.`,
+  );
+  return EXIT.OK;
+}
+
+/** Every family of the family-record read model through the per-family consistency check, with a progress bar. */
+async function checkFamilies(replay: FamilyReplay, documents: DocumentStore, runner: ProjectionRunner): Promise<number> {
+  const collection = await runner.collectionOf(familyRecordProjection.name);
+  const families: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await documents.find(collection, { limit: 1000, cursor });
+    families.push(...page.items.map((i) => i.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  const definitions = replay.scoped(ALL_PROJECTIONS);
+  const progress = progressBar('Familles contrôlées');
+  const mismatches: string[] = [];
+  for (const [index, familyId] of families.entries()) {
+    for (const definition of definitions) {
+      const report = await replay.check(definition, familyId);
+      for (const difference of report.differences) mismatches.push(`${familyId} ${definition.name} ${difference}`);
+    }
+    progress(index + 1, families.length);
+  }
+  if (mismatches.length === 0) {
+    console.log(`${families.length} familles, ${definitions.length} modèles de lecture chacune : aucun écart avec le journal.`);
+    return EXIT.OK;
+  }
+  console.error(`${mismatches.length} écart(s) entre le journal et les modèles de lecture (rien n'a été corrigé) :`);
+  for (const line of mismatches) console.error(`  ${line}`);
+  return 1;
+}
+
+/** The one-off migration of events written before crypto-shredding (src/operations/encrypt-events.ts). */
+async function encryptEvents(): Promise<number> {
+  const config = loadConfig(process.env);
+  if (config.mode === 'server') {
+    console.error('encrypt-events works on the embedded runtime (EventStoreDB events cannot be rewritten in place: README)');
+    return EXIT.USAGE;
+  }
+  const report = await encryptExistingEvents(config.dataDir, new SystemClock(), progressBar('Événements'));
+  console.log(
+    `${report.scanned} événements lus, ${report.encrypted} chiffrés` +
+      (report.erasedFamiliesSkipped ? `, ${report.erasedFamiliesSkipped} d'une famille effacée laissés tels quels` : '') +
+      '.',
   );
   return EXIT.OK;
 }

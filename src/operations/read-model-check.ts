@@ -11,10 +11,14 @@ import { join } from 'node:path';
 
 import { ALL_PROJECTIONS } from '../../projections';
 import { ALL_EVENT_TYPES } from '../app.events';
+import { SystemClock } from '../platform/clock/clock';
 import type { DocumentStore } from '../platform/document-store/document-store.port';
 import { SqliteDocumentStore } from '../platform/document-store/sqlite-document-store';
 import { SqliteEventStore } from '../platform/event-store/sqlite-event-store';
 import { EventSerializer } from '../platform/events/event-serializer';
+import { FamilyKeyRing } from '../platform/events/family-key-ring';
+import { KeyLoadingEventStore } from '../platform/events/key-loading-event-store';
+import { SqliteFamilyKeyStore } from '../platform/events/sqlite-family-key-store';
 import { ProjectionRunner } from '../platform/projections/projection-runner';
 
 export interface ReadModelComparison {
@@ -40,9 +44,11 @@ async function allDocuments(store: DocumentStore, collection: string): Promise<M
 }
 
 export async function compareReadModelsWithRebuild(dataDir: string): Promise<ReadModelComparison[]> {
-  const events = new SqliteEventStore(join(dataDir, 'events.sqlite'));
+  // personal data is encrypted per family: replay through the keys kept beside the events, as the portal reads them
+  const keys = new FamilyKeyRing(new SqliteFamilyKeyStore(join(dataDir, 'events.sqlite')), new SystemClock());
+  const serializer = new EventSerializer(keys).register(ALL_EVENT_TYPES);
+  const events = new KeyLoadingEventStore(new SqliteEventStore(join(dataDir, 'events.sqlite')), serializer, keys);
   const documents = new SqliteDocumentStore(join(dataDir, 'read-models.sqlite'));
-  const serializer = new EventSerializer().register(ALL_EVENT_TYPES);
   const results: ReadModelComparison[] = [];
   try {
     for (const definition of ALL_PROJECTIONS) {
@@ -78,6 +84,7 @@ export async function compareReadModelsWithRebuild(dataDir: string): Promise<Rea
     return results;
   } finally {
     await events.close();
+    await keys.close();
     await documents.close();
   }
 }

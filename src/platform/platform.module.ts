@@ -23,6 +23,11 @@ import { EsdbEventStore } from './event-store/esdb-event-store';
 import type { EventStore } from './event-store/event-store.port';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { EventSerializer } from './events/event-serializer';
+import { FamilyKeyRing } from './events/family-key-ring';
+import type { FamilyKeyStore } from './events/family-keys.port';
+import { KeyLoadingEventStore } from './events/key-loading-event-store';
+import { MongoFamilyKeyStore } from './events/mongo-family-key-store';
+import { SqliteFamilyKeyStore } from './events/sqlite-family-key-store';
 import { FILE_STORE, type FileStore } from './files/file-store.port';
 import { FolderFileStore } from './files/folder-file-store';
 import { GridFsFileStore } from './files/gridfs-file-store';
@@ -73,6 +78,13 @@ function eventStoreFor(config: AppConfig, clock: Clock): EventStore {
   if (config.mode === 'server') return new EsdbEventStore(config.esdbUrl);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'), { clock });
+}
+
+/** Crypto-shredding keys: beside the events (same SQLite file, so backed up with them), or a MongoDB collection. */
+function familyKeyStoreFor(config: AppConfig): FamilyKeyStore {
+  if (config.mode === 'server') return new MongoFamilyKeyStore(config.mongoUrl, config.mongoDb);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteFamilyKeyStore(join(config.dataDir, 'events.sqlite'));
 }
 
 function documentStoreFor(config: AppConfig, clock: Clock): DocumentStore {
@@ -129,6 +141,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     private readonly projections: ProjectionRunner,
     private readonly workflows: WorkflowRunner,
     private readonly reconcilers: Reconcilers,
+    private readonly keys: FamilyKeyRing,
   ) {}
 
   /** the reconciliation started with the last ownership, and how to stop it */
@@ -210,7 +223,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       this.shutdownStage = 'job workers stopping after their current job';
       await this.jobs.stop();
       this.shutdownStage = 'stores closing';
-      await Promise.allSettled([this.events.close(), this.documents.close(), this.mailer.close(), this.files.close()]);
+      await Promise.allSettled([this.events.close(), this.keys.close(), this.documents.close(), this.mailer.close(), this.files.close()]);
     } finally {
       // last: the folder's next owner may start once the stores are closed
       this.dataFolder.release();
@@ -235,12 +248,18 @@ export class PlatformModule {
         { provide: StorageHealth, useFactory: () => new StorageHealth() },
         // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
         {
+          provide: FamilyKeyRing,
+          inject: [CLOCK],
+          useFactory: (clock: Clock) => new FamilyKeyRing(familyKeyStoreFor(config), clock),
+        },
+        {
           provide: EVENT_STORE,
-          inject: [CLOCK, StorageHealth, MetricsService],
-          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService) => {
+          inject: [CLOCK, StorageHealth, MetricsService, EventSerializer, FamilyKeyRing],
+          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService, serializer: EventSerializer, keys: FamilyKeyRing) => {
             const store = eventStoreFor(config, clock);
             if (store instanceof SqliteEventStore) metrics.observeGroupCommit(() => store.groupCommitStats);
-            return storage.monitor('eventStore', store);
+            // crypto-shredding: the keys of the events read are loaded before anyone deserializes them
+            return new KeyLoadingEventStore(storage.monitor('eventStore', store), serializer, keys);
           },
         },
         {
@@ -258,7 +277,11 @@ export class PlatformModule {
           inject: [CLOCK, StorageHealth],
           useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('fileStore', fileStoreFor(config, clock)),
         },
-        { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
+        {
+          provide: EventSerializer,
+          inject: [FamilyKeyRing],
+          useFactory: (keys: FamilyKeyRing) => new EventSerializer(keys).register(options.eventTypes),
+        },
         MetricsService,
         { provide: HttpDrain, useFactory: () => new HttpDrain() },
         // rate limits (http/rate-limit.ts): counters in Redis in server mode, shared by every API process
@@ -363,6 +386,8 @@ export class PlatformModule {
         JOB_SCHEDULER,
         FILE_STORE,
         EventSerializer,
+        FamilyKeyRing,
+        FoldedStreams,
         CommandExecutor,
         Commands,
         StreamReader,

@@ -334,6 +334,55 @@ export function eventStoreContract(adapterName: string, factory: () => Promise<{
       });
     });
 
+    describe('readFamily', () => {
+      /** The server's index may be asynchronous (EventStoreDB links by a projection): wait for `count` events. */
+      async function readFamilyOnce(familyId: string, count: number, options: { fromPosition?: number; maxCount?: number } = {}) {
+        let read: StoredEvent[] = [];
+        await waitFor(
+          async () => {
+            read = await store.readFamily(familyId, options);
+            return read.length >= count;
+          },
+          { timeoutMs: 10_000, intervalMs: 50 },
+        );
+        return read;
+      }
+
+      it("reads one family's events across its streams in commit order, by data.familyId or else metadata.familyId", async () => {
+        const family = `family-under-test-${randomUUID()}`;
+        const other = `family-under-test-${randomUUID()}`;
+        const [record, planning, allocation] = [newStream(), newStream(), newStream()];
+        const a = event('Registered', { name: 'x' }, { familyId: family });
+        const b = event('Booked', { day: 1 }, { familyId: family });
+        const c = event('Placed', { familyId: family, requestId: 'r1' }, { familyId: 'someone-else' });
+        const d = event('Placed', { familyId: other, requestId: 'r2' }, { familyId: family });
+        const e = event('Unrelated', {}, {});
+        const f = event('Amended', { name: 'y' }, { familyId: family });
+        await store.appendToStream(record, [a], 'no_stream');
+        await store.appendToStream(planning, [b], 'no_stream');
+        await store.appendToStream(allocation, [c, d, e], 'no_stream');
+        await store.appendToStream(record, [f], 0);
+
+        const read = await readFamilyOnce(family, 4);
+        expect(read.map((x) => x.id)).toEqual([a.id, b.id, c.id, f.id]);
+        expect(read.map((x) => x.streamId)).toEqual([record, planning, allocation, record]);
+        for (let i = 1; i < read.length; i++) expect(read[i].position).toBeGreaterThan(read[i - 1].position);
+        expect(read[2].data).toEqual({ familyId: family, requestId: 'r1' });
+        expect((await readFamilyOnce(other, 1)).map((x) => x.id)).toEqual([d.id]);
+      });
+
+      it('pages with an exclusive position and a maximum count; an unknown family reads as empty', async () => {
+        const family = `family-under-test-${randomUUID()}`;
+        const batch = Array.from({ length: 5 }, (_, i) => event('Counted', { familyId: family, i }));
+        await store.appendToStream(newStream(), batch, 'no_stream');
+        const all = await readFamilyOnce(family, 5);
+        expect(all.map((x) => x.id)).toEqual(batch.map((x) => x.id));
+        const page = await store.readFamily(family, { fromPosition: all[1].position, maxCount: 2 });
+        expect(page.map((x) => x.id)).toEqual([batch[2].id, batch[3].id]);
+        expect(await store.readFamily(`nobody-${randomUUID()}`)).toEqual([]);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up from a checkpoint, reports it, then receives live events in commit order', async () => {
         const stream = newStream();

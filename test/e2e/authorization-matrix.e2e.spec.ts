@@ -19,6 +19,7 @@ const PUBLIC = new Set([
   'post /auth/password/forgot',
   'post /auth/password/reset',
   'post /auth/activate',
+  'get /gdpr/downloads/{token}/{format}',
 ]);
 
 /** The caller's own session: any logged-in account may use them on itself. */
@@ -115,6 +116,9 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /activities/{activityId}/days/{date}/attendance': {
     entries: [{ familyId: DUPONT, childId: 'enfant-lucie-dupont', status: 'present' }],
   },
+  'post /families/{familyId}/gdpr/erasure': { confirmFamilyId: DUPONT },
+  'put /admin/retention-rules/{commune}': { eraseAfterInactiveMonths: 1 },
+  'post /admin/retention-rules/apply': {},
   'post /auth/password': { currentPassword: 'Tournesol-Vert-2026', newPassword: 'Matrice-Verte-2026' },
   'post /families/{familyId}/inbox/threads': { topic: 'other', subject: 'Matrice', body: 'Bonjour' },
   'post /families/{familyId}/inbox/threads/{threadId}/messages': { body: 'Matrice' },
@@ -230,7 +234,9 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
       .replace('{threadId}', threadId)
       .replace('{fileId}', fileId)
       .replace('{documentId}', documentId)
-      .replace('{publicationId}', publicationId);
+      .replace('{publicationId}', publicationId)
+      .replace('{exportId}', 'export-1')
+      .replace('{commune}', 'SAINT-JEAN');
 
   async function call(op: Operation, token?: string) {
     const agent = t.http as unknown as Record<string, (url: string) => Test>;

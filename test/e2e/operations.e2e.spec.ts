@@ -35,6 +35,7 @@ describe('Operations: authentication on every endpoint, projections, shutdown', 
       '/auth/password/forgot',
       '/auth/password/reset',
       '/auth/activate',
+      '/gdpr/downloads/{token}/{format}',
     ]);
     const calls: { method: string; path: string }[] = [];
     for (const [path, operations] of Object.entries(openApi.body.paths as Record<string, Record<string, unknown>>)) {

@@ -14,7 +14,8 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 
 /** The adapter's own connection (the tests' way in: `max_page_count` is a per-connection setting). */
-const connectionOf = (store: unknown) => (store as { db: Database.Database }).db;
+/** The SQLite connection under the EVENT_STORE token (through the key-loading decorator of crypto-shredding). */
+const connectionOf = (store: unknown) => (((store as { inner?: unknown }).inner ?? store) as { db: Database.Database }).db;
 
 const family = (familyNumber: string) => ({
   familyNumber,

@@ -3,7 +3,7 @@
  * (test/support/fake-esdb-client.ts) reproduces how it cancels streams. The adapter's contract suite against a
  * real server is test/contract/event-store.esdb.spec.ts.
  */
-import { EsdbEventStore } from '../../src/platform/event-store/esdb-event-store';
+import { EsdbEventStore, FAMILY_INDEX_PROJECTION, FAMILY_INDEX_QUERY } from '../../src/platform/event-store/esdb-event-store';
 import type { StoredEvent } from '../../src/platform/event-store/event-store.port';
 import { FakeEsdbClient } from '../support/fake-esdb-client';
 import { waitFor } from '../support/wait-for';
@@ -67,5 +67,38 @@ describe('EsdbEventStore with a client double', () => {
     fake.append('a', 'Added');
     const store = new EsdbEventStore(fake.asClient(), { pingTimeoutMs: 100 });
     await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('EsdbEventStore.readFamily with a client double', () => {
+  it("creates the family index projection once, and reads a family's events through its links, in log order", async () => {
+    const fake = new FakeEsdbClient();
+    const a = fake.append('family-f1', 'FamilyRegistered', { name: 'x' }, { familyId: 'f1' });
+    fake.append('family-f2', 'FamilyRegistered', { name: 'y' }, { familyId: 'f2' });
+    const c = fake.append('allocation-a-2027-01-13', 'PlaceAllocated', { familyId: 'f1', requestId: 'r' }, { familyId: 'f2' });
+    fake.append('catalog', 'ActivityCreated', {}, {});
+    fake.append('$stats', '$statsCollected', { familyId: 'f1' }, {});
+    const e = fake.append('planning-f1-2026-2027', 'ReservationRequested', {}, { familyId: 'f1' });
+    const store = new EsdbEventStore(fake.asClient());
+    const read = await store.readFamily('f1');
+    expect(read.map((x) => x.id)).toEqual([a.id, c.id, e.id]);
+    expect(read.map((x) => x.position)).toEqual([100, 300, 600]);
+    expect((await store.readFamily('f1', { fromPosition: 100, maxCount: 1 })).map((x) => x.id)).toEqual([c.id]);
+    expect(await store.readFamily('nobody')).toEqual([]);
+    expect(fake.projectionCalls.map((p) => [p.call, p.name, p.options])).toEqual([
+      ['create', FAMILY_INDEX_PROJECTION, { emitEnabled: true, trackEmittedStreams: false }],
+    ]);
+    await store.close();
+  });
+
+  it('updates the query of an index projection that already exists', async () => {
+    const fake = new FakeEsdbClient();
+    fake.projectionExists = true;
+    fake.append('family-f1', 'FamilyRegistered', {}, { familyId: 'f1' });
+    const store = new EsdbEventStore(fake.asClient());
+    expect(await store.readFamily('f1')).toHaveLength(1);
+    expect(fake.projectionCalls.map((p) => p.call)).toEqual(['create', 'update']);
+    expect(fake.projectionCalls[1].query).toBe(FAMILY_INDEX_QUERY);
+    await store.close();
   });
 });

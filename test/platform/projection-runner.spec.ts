@@ -327,6 +327,9 @@ class LeakyEventStore implements EventStore {
       },
     };
   }
+  readFamily(...args: Parameters<EventStore['readFamily']>) {
+    return this.inner.readFamily(...args);
+  }
   appendToStream(...args: Parameters<EventStore['appendToStream']>) {
     return this.inner.appendToStream(...args);
   }

@@ -17,14 +17,18 @@ export class FakeEsdbClient {
   readonly subscriptions: FakeSubscription[] = [];
   hangReads = false;
 
-  append(streamId: string, type: string, data: Record<string, unknown> = {}): FakeRecordedEvent {
+  /** createProjection / updateProjection calls (name, query, options); `projectionExists` makes create answer a conflict */
+  readonly projectionCalls: { call: 'create' | 'update'; name: string; query: string; options: unknown }[] = [];
+  projectionExists = false;
+
+  append(streamId: string, type: string, data: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): FakeRecordedEvent {
     const event: FakeRecordedEvent = {
       streamId,
       id: `00000000-0000-4000-8000-${String(this.log.length).padStart(12, '0')}`,
       revision: BigInt(this.log.filter((e) => e.streamId === streamId).length),
       type,
       data,
-      metadata: {},
+      metadata,
       isJson: true,
       created: new Date('2026-01-01T00:00:00Z'),
       position: { commit: this.nextPosition, prepare: this.nextPosition },
@@ -72,8 +76,42 @@ export class FakeEsdbClient {
     throw new Error('not used by these tests');
   }
 
-  async readStream(): Promise<never> {
-    throw new Error('not used by these tests');
+  async createProjection(name: string, query: string, options: unknown): Promise<void> {
+    this.projectionCalls.push({ call: 'create', name, query, options });
+    if (this.projectionExists) throw new Error(`Conflict: projection ${name} already exists`);
+    this.projectionExists = true;
+  }
+
+  async updateProjection(name: string, query: string, options: unknown): Promise<void> {
+    this.projectionCalls.push({ call: 'update', name, query, options });
+  }
+
+  /**
+   * Reads a link stream the way the server answers once the last created or updated projection has run: its
+   * query (the JavaScript text the adapter sent) is evaluated over the log with `fromAll` and `linkTo`, and the
+   * links of `streamId` come back resolved (`{ event, link }`), in log order. Other streams are not used here.
+   */
+  readStream(streamId: string, options: { resolveLinkTos?: boolean } = {}): FakeReadStream {
+    const last = this.projectionCalls[this.projectionCalls.length - 1];
+    if (!last) throw new Error('no projection: the link stream does not exist');
+    const links = new Map<string, FakeRecordedEvent[]>();
+    let handlers: Record<string, (state: unknown, event: unknown) => unknown> = {};
+    const fromAll = () => ({ when: (h: typeof handlers) => (handlers = h) });
+    const linkTo = (target: string, event: { original: FakeRecordedEvent }) =>
+      links.set(target, [...(links.get(target) ?? []), event.original]);
+    new Function('fromAll', 'linkTo', last.query)(fromAll, linkTo);
+    for (const original of this.log) {
+      handlers.$any(
+        {},
+        { streamId: original.streamId, eventType: original.type, body: original.data, metadata: original.metadata, original },
+      );
+    }
+    const stream = new PassThrough({ objectMode: true }) as FakeReadStream;
+    for (const event of links.get(streamId) ?? [])
+      stream.write(options.resolveLinkTos ? { event, link: { type: '$>' } } : { event: { type: '$>' } });
+    stream.end();
+    stream.cancel = async () => undefined;
+    return stream;
   }
 
   async dispose(): Promise<void> {}

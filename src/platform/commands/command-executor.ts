@@ -106,6 +106,7 @@ export class CommandExecutor {
         const { events, answer } = decisionOf(decider.decide(request.command(now), folded.state));
         if (events.length === 0) return { events, state: folded.state, revision, answer };
 
+        await this.serializer.prepare(events, { familyId: context.familyId ?? context.principal.familyId });
         const toAppend = events.map((event, index) => this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
         try {
           const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);

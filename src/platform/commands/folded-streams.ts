@@ -117,6 +117,19 @@ export class FoldedStreams {
     return entry;
   }
 
+  /**
+   * Drops the kept state of these streams and their snapshots (crypto-shredding: an erased family's states,
+   * folded while its key existed, hold its personal data in clear). The next read folds the stream again.
+   */
+  async forgetWithSnapshots(streamIds: Iterable<string>): Promise<void> {
+    for (const streamId of streamIds) {
+      await this.exclusive(streamId, async () => {
+        this.forget(streamId);
+        await this.options.snapshots?.delete(SNAPSHOT_COLLECTION, streamId);
+      });
+    }
+  }
+
   /** After a successful append (under `exclusive`): fold the appended events into the kept state. */
   appended<E extends DomainEvent, S>(source: StreamSource<E, S>, entry: Folded<S>, events: StoredEvent[], idempotencyKey?: string): void {
     this.fold(entry as Kept<S>, source.decider, events, idempotencyKey);

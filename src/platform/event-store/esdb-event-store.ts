@@ -47,6 +47,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type ReadAllOptions,
+  type ReadFamilyOptions,
   type ReadStreamOptions,
   type StoredEvent,
   type Subscription,
@@ -135,7 +136,32 @@ function sleep(ms: number, signal: { cancel?: () => void }): Promise<void> {
 }
 
 /** The part of the client this adapter uses (tests hand in a double shaped like it). */
-export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'> &
+  Partial<Pick<EventStoreDBClient, 'createProjection' | 'updateProjection'>>;
+
+/**
+ * The family index of the server runtime (EventStore.readFamily): a continuous user projection that links every
+ * application event naming a family (`data.familyId`, else `metadata.familyId`, as `familyIdOf` in the port) into
+ * that family's link stream `familyindex-<familyId>`. Reading the link stream with `resolveLinkTos` returns the
+ * original events in `$all` order (a projection processes `$all` in order), so the read costs the family's
+ * events, not a scan of the log. It needs the server's projection subsystem (`--run-projections=all`, or
+ * `EVENTSTORE_RUN_PROJECTIONS=All` as in docker-compose.yml) and `emitEnabled`; the adapter creates it on first
+ * use (`ensureFamilyIndex`), and updates its query when an existing one differs.
+ * Links are written by the projection shortly after the append (asynchronously): a read right after a write
+ * may miss its newest events; the auditors' reads this serves tolerate that.
+ */
+export const FAMILY_INDEX_PROJECTION = 'portail-family-index';
+export const FAMILY_INDEX_STREAM_PREFIX = 'familyindex-';
+export const FAMILY_INDEX_QUERY = `fromAll().when({
+  $any: function (state, event) {
+    if (!event.streamId || event.streamId.indexOf('$') === 0 || !event.eventType || event.eventType.indexOf('$') === 0) return state;
+    var data = event.body || (event.bodyRaw ? JSON.parse(event.bodyRaw) : null);
+    var metadata = event.metadata || (event.metadataRaw ? JSON.parse(event.metadataRaw) : null);
+    var familyId = (data && typeof data.familyId === 'string' && data.familyId) || (metadata && typeof metadata.familyId === 'string' && metadata.familyId);
+    if (familyId) linkTo('${FAMILY_INDEX_STREAM_PREFIX}' + familyId, event);
+    return state;
+  }
+});`;
 
 export interface EsdbEventStoreOptions {
   /** readiness ping: longest wait for the server's answer (default 2000 ms) */
@@ -198,6 +224,60 @@ export class EsdbEventStore implements EventStore {
       throw error;
     }
     return events;
+  }
+
+  /** Through the family index projection (FAMILY_INDEX_QUERY): the family's link stream, links resolved. */
+  async readFamily(familyId: string, options: ReadFamilyOptions = {}): Promise<StoredEvent[]> {
+    await this.ensureFamilyIndex();
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (maxCount <= 0) return [];
+    const read = this.client.readStream(`${FAMILY_INDEX_STREAM_PREFIX}${familyId}`, {
+      direction: FORWARDS,
+      fromRevision: START,
+      resolveLinkTos: true,
+      maxCount: Number.MAX_SAFE_INTEGER,
+    });
+    const events: StoredEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        // a link whose event was deleted (scavenged) resolves to nothing
+        const event = resolved.event;
+        if (!event || isSystem(event)) continue;
+        const stored = toStoredEvent(event);
+        if (options.fromPosition !== undefined && stored.position <= options.fromPosition) continue;
+        events.push(stored);
+        if (events.length >= maxCount) break;
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError || (error as { type?: unknown }).type === ErrorType.STREAM_NOT_FOUND) return [];
+      throw error;
+    } finally {
+      await read.cancel();
+    }
+    return events;
+  }
+
+  private familyIndexReady: Promise<void> | undefined;
+
+  /** Creates the family index projection once per process (an existing one gets the current query). */
+  ensureFamilyIndex(): Promise<void> {
+    this.familyIndexReady ??= (async () => {
+      const { createProjection, updateProjection } = this.client;
+      if (!createProjection || !updateProjection) throw new Error('This EventStoreDB client cannot manage projections (family index)');
+      try {
+        await createProjection.call(this.client, FAMILY_INDEX_PROJECTION, FAMILY_INDEX_QUERY, {
+          emitEnabled: true,
+          trackEmittedStreams: false,
+        });
+      } catch (error) {
+        if (!/exist|conflict/i.test(String((error as Error).message))) throw error;
+        await updateProjection.call(this.client, FAMILY_INDEX_PROJECTION, FAMILY_INDEX_QUERY, { emitEnabled: true });
+      }
+    })().catch((error: unknown) => {
+      this.familyIndexReady = undefined;
+      throw error;
+    });
+    return this.familyIndexReady;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

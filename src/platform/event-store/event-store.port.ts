@@ -58,6 +58,26 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+/**
+ * Reading one family's events across all its streams (record, planning, allocation decisions about its requests,
+ * accounts, access log…): the events whose `data.familyId`, or else `metadata.familyId`, names the family.
+ * Adapters index this (SQLite: an indexed family column; EventStoreDB: a by-family link stream kept by a
+ * server projection), so the read costs the family's events, never a scan of the whole log.
+ */
+export interface ReadFamilyOptions {
+  /** exclusive: events strictly after this global position (a cursor); default: from the beginning */
+  fromPosition?: number;
+  maxCount?: number;
+}
+
+/** The family an event concerns, as the stores index it: `data.familyId`, else `metadata.familyId`. */
+export function familyIdOf(event: { data: Record<string, unknown>; metadata: Record<string, unknown> }): string | undefined {
+  const fromData = event.data?.familyId;
+  if (typeof fromData === 'string' && fromData) return fromData;
+  const fromMetadata = event.metadata?.familyId;
+  return typeof fromMetadata === 'string' && fromMetadata ? fromMetadata : undefined;
+}
+
 export interface SubscriptionOptions {
   /** exclusive checkpoint; undefined = from the very beginning */
   fromPosition?: number;
@@ -94,6 +114,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Events of all streams in commit order. */
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** One family's events across all its streams, in commit order (see ReadFamilyOptions). */
+  readFamily(familyId: string, options?: ReadFamilyOptions): Promise<StoredEvent[]>;
   /** Catch-up subscription to all streams: replays from the checkpoint, then continues live, resubscribing with backoff when it drops. */
   subscribeToAll(options: SubscriptionOptions): Subscription;
   /** Position of the last committed event (0 when the store is empty). */

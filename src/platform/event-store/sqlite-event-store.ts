@@ -37,12 +37,14 @@ import {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReadFamilyOptions,
   ReadStreamOptions,
   StoredEvent,
   Subscription,
   SubscriptionOptions,
   WrongExpectedRevisionError,
 } from './event-store.port';
+import { ensureFamilyIndex, FAMILY_EVENTS_JOIN } from './sqlite-family-index';
 
 /** Thrown when an event id of the batch is already stored in another stream (or at another place of this one). */
 export class DuplicateEventIdError extends Error {
@@ -166,6 +168,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readBackwardsStmt: Statement<[string, number, number], EventRow>;
   private readonly readAllStmt: Statement<[number, number], EventRow>;
   private readonly headStmt: Statement<[], { head: number }>;
+  private readonly readFamilyStmt: Statement<[string, number, number], EventRow>;
   /** one append inside the group transaction: a SAVEPOINT (better-sqlite3 nests transactions that way) */
   private readonly appendSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
   private readonly groupTransaction: (group: QueuedAppend[]) => void;
@@ -210,6 +213,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.readAllStmt = this.db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.headStmt = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+
+    ensureFamilyIndex(this.db);
+    this.readFamilyStmt = this.db.prepare(
+      `SELECT ${columns} FROM ${FAMILY_EVENTS_JOIN} WHERE f.family_id = ? AND f.position > ? ORDER BY f.position LIMIT ?`,
+    );
 
     this.appendSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
       this.append(streamId, events, expected),
@@ -359,6 +367,11 @@ export class SqliteEventStore implements EventStore {
 
   private readPage(fromPosition: number, limit: number): StoredEvent[] {
     return this.readAllStmt.all(fromPosition, limit).map(toStoredEvent);
+  }
+
+  /** The family's events through the family index (sqlite-family-index.ts): no scan of the log. */
+  async readFamily(familyId: string, options: ReadFamilyOptions = {}): Promise<StoredEvent[]> {
+    return this.readFamilyStmt.all(familyId, options.fromPosition ?? 0, limitOf(options.maxCount)).map(toStoredEvent);
   }
 
   subscribeToAll(options: SubscriptionOptions): Subscription {

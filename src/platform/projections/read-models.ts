@@ -87,3 +87,24 @@ export class DocumentReadModels extends ReadModels {
     return { collection, lastChange: mark?.data.position ?? 0 };
   }
 }
+
+/**
+ * Every document of a query, page by page, up to `maxPages` pages of `pageSize` (lists a reader shows whole, such
+ * as « Liste des demandes »: a pathological case stays bounded).
+ */
+export async function findAll<T>(
+  readModels: ReadModels,
+  projection: string,
+  query: Omit<FindQuery, 'limit' | 'cursor'>,
+  { pageSize = 500, maxPages = 10 }: { pageSize?: number; maxPages?: number } = {},
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await readModels.find<T>(projection, { ...query, limit: pageSize, cursor });
+    items.push(...result.items);
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+  return items;
+}

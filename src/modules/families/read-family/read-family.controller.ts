@@ -4,8 +4,13 @@ import { subMonths } from 'date-fns';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
-import { familyRequestsSince } from '../../../../projections/change-requests/change-requests.queries';
 import { familyRecordOf } from '../../../../projections/family-record/family-record.queries';
+import {
+  REQUEST_SECTION_LABELS,
+  REQUEST_STATE_LABELS,
+  REQUEST_TYPE_LABELS,
+} from '../../../../projections/family-requests/family-requests.projection';
+import { familyRequestList } from '../../../../projections/family-requests/family-requests.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound } from '../../../platform/auth/family-access';
 import type { Clock } from '../../../platform/clock/clock';
@@ -13,13 +18,18 @@ import { AuthenticatedRequest, FamilyIdParam, type HttpResponse, setRevision } f
 import { ReadModels } from '../../../platform/projections/read-models';
 import { CLOCK } from '../../../platform/tokens';
 import { SensitiveReadLog } from '../../audit';
-import { changeCategorySchema, changeRequestStatusSchema } from '../families.schemas';
-import { CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
+import { changeCategorySchema } from '../families.schemas';
+import { CHANGE_CATEGORIES, CHANGE_CATEGORY_LABELS, CHANGE_REQUEST_STATUS_LABELS } from '../families.types';
 
 class RequestListQuery extends createZodDto(
   z.strictObject({
-    category: changeCategorySchema.optional(),
-    status: changeRequestStatusSchema.optional(),
+    section: z.enum(['account', 'children']).optional().describe('« Mon compte » (account) ou « Mes enfants » (children)'),
+    type: z
+      .enum([...CHANGE_CATEGORIES, 'reservation', 'absence'])
+      .optional()
+      .describe('Type de demande : une rubrique de « Mon compte », Réservations ou Absences'),
+    category: changeCategorySchema.optional().describe('Rubrique de « Mon compte » (comme type)'),
+    status: z.enum(['pending', 'accepted', 'refused', 'waiting-list', 'offered', 'cancelled']).optional().describe('État de la demande'),
   }),
 ) {}
 
@@ -57,17 +67,31 @@ export class ReadFamilyController {
     // Requests carry the changes asked for, health data and bank details included.
     await this.sensitiveReads.record(rq.principal, p.familyId, ['health', 'bank'], 'GET /families/:familyId/requests', rq.id ?? '');
     const since = subMonths(this.clock.now(), 1).toISOString();
-    const documents = await familyRequestsSince(this.readModels, { familyId: p.familyId, since, ...query });
+    const { category, ...filter } = query;
+    if (category && filter.type && category !== filter.type) return this.list(since, []);
+    const documents = await familyRequestList(this.readModels, { familyId: p.familyId, since, ...filter, type: filter.type ?? category });
     const restricted = rq.principal.role === 'parent' ? rq.principal.childIds : undefined;
-    const items = documents.filter((i) => !restricted || typeof i.childId !== 'string' || restricted.includes(i.childId));
+    return this.list(
+      since,
+      documents.filter((i) => !restricted || typeof i.childId !== 'string' || restricted.includes(i.childId)),
+    );
+  }
+
+  private list<T extends { status: string }>(since: string, items: T[]) {
     const byStatus = (status: string) => items.filter((i) => i.status === status);
     return {
       since,
+      sections: REQUEST_SECTION_LABELS,
+      types: REQUEST_TYPE_LABELS,
       categories: CHANGE_CATEGORY_LABELS,
-      statuses: CHANGE_REQUEST_STATUS_LABELS,
+      statuses: { ...CHANGE_REQUEST_STATUS_LABELS, ...REQUEST_STATE_LABELS },
+      items,
       pending: byStatus('pending'),
       accepted: byStatus('accepted'),
       refused: byStatus('refused'),
+      waitingList: byStatus('waiting-list'),
+      offered: byStatus('offered'),
+      cancelled: byStatus('cancelled'),
     };
   }
 }
