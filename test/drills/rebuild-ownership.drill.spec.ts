@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { waitFor } from '../support/wait-for';
 import { ensureBuilt, freePort, type Started, startNode, stop, waitForHttp } from './support/built-process';
 
 describe('Rebuild from the CLI (real processes)', () => {
@@ -51,9 +52,18 @@ describe('Rebuild from the CLI (real processes)', () => {
       body: JSON.stringify({ changes: { year: 2025 } }),
     });
     expect(contact.status).toBe(201);
-    const ready = await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 10_000, 200);
-    const body = (await ready.json()) as { projections: { name: string; lagPositions: number; running: boolean }[] };
-    expect(body.projections.find((p) => p.name === 'family-record')).toMatchObject({ lagPositions: 0, running: true });
+    // read models follow the log shortly after the answer (eventually consistent): wait until it is handled
+    type Ready = { projections: { name: string; lagPositions: number; running: boolean }[] };
+    let familyRecord: Ready['projections'][number] | undefined;
+    await waitFor(
+      async () => {
+        const ready = await waitForHttp(`http://127.0.0.1:${port}/health/ready`, 10_000, 200);
+        familyRecord = ((await ready.json()) as Ready).projections.find((p) => p.name === 'family-record');
+        return familyRecord?.lagPositions === 0;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, message: 'family-record to handle the new request' },
+    ).catch(() => undefined);
+    expect(familyRecord).toMatchObject({ lagPositions: 0, running: true });
   });
 
   it('with the portal stopped, the CLI rebuilds by itself', async () => {
