@@ -1,4 +1,4 @@
-import { claimDecision, type NotificationLogEntry } from './notification-log';
+import { claimDecision, maskedAddress, type NotificationLogEntry } from './notification-log';
 
 const AT = '2026-11-16T08:00:00.000Z';
 const entry = (status: NotificationLogEntry['status'], at = AT): NotificationLogEntry => ({
@@ -23,5 +23,12 @@ describe('one delivery per notification and channel', () => {
   it('lets a retry claim again after a failure, or after a claim left by a worker that died (2 minutes)', () => {
     expect(claimDecision(entry('failed'), AT)).toBe('claimed');
     expect(claimDecision(entry('sending'), '2026-11-16T08:02:01.000Z')).toBe('claimed');
+  });
+});
+
+describe('maskedAddress', () => {
+  it('keeps no address in clear: the first letter and the domain of an e-mail, the last two digits of a phone', () => {
+    expect(maskedAddress('jean.dupont@exemple.fr')).toBe('j***@exemple.fr');
+    expect(maskedAddress('+33612345678')).toBe('**********78');
   });
 });

@@ -34,6 +34,16 @@ export type NotificationLogEntry = {
   reason?: 'no-consent' | 'no-address';
 };
 
+/**
+ * The log is a document outside the event log, hence outside the per-family encryption that erasure destroys:
+ * it keeps no address in clear, only enough to tell staff which one was used (« j***@exemple.fr », « ******78 »).
+ */
+export function maskedAddress(address: string): string {
+  const at = address.indexOf('@');
+  if (at > 0) return `${address[0]}***${address.slice(at)}`;
+  return `${'*'.repeat(Math.max(0, address.length - 2))}${address.slice(-2)}`;
+}
+
 /** 'claimed': send it now; 'done': it was delivered or skipped; 'busy': another run is sending it. */
 export type ClaimAnswer = 'claimed' | 'done' | 'busy';
 
@@ -79,7 +89,13 @@ export class NotificationLog implements OnModuleInit {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.documents.get<NotificationLogEntry>(NOTIFICATION_LOG, id);
       if (current && (current.data.status === 'delivered' || current.data.status === 'skipped')) return;
-      const entry: NotificationLogEntry = { ...delivery, at: now, attempts: current?.data.attempts ?? 0, ...outcome };
+      const entry: NotificationLogEntry = {
+        ...delivery,
+        at: now,
+        attempts: current?.data.attempts ?? 0,
+        ...outcome,
+        ...(outcome.to ? { to: maskedAddress(outcome.to) } : {}),
+      };
       try {
         await this.documents.put(NOTIFICATION_LOG, id, entry, current ? current.version : 'absent');
         return;
