@@ -9,9 +9,10 @@
  */
 import { z } from 'zod';
 
-import { plainString, singleLineText } from '../../../platform/domain/text';
+import { patternText, plainString, singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
+import { REGIE_ID_PATTERN } from './regie-reference';
 import {
   CATEGORY_MAX_LENGTH,
   CERTIFICATE_MAX_HOURS,
@@ -153,7 +154,9 @@ export const absencePolicySchema = z.strictObject({
 
 export const activityConfigSchema = z.strictObject({
   name: text(NAME_MAX_LENGTH, "Nom de l'activité").describe('ex. « ALSH Mercredi après-midi »'),
-  regie: text(NAME_MAX_LENGTH, 'Régie').describe('ex. « Régie garderie ALSH »'),
+  regieId: patternText(REGIE_ID_PATTERN, 'Régie : identifiant invalide.').describe(
+    'identifiant de la régie qui facture, ex. « regie-garderie-alsh »',
+  ),
   periods: activityPeriodsSchema,
   placesPerDay: placesSchema.describe('Places par jour'),
   placeOverrides: z
