@@ -9,3 +9,4 @@ export { familyIdFromPlanningStream, familyPlanningEvents, planningStream } from
 export { planningEventDefinitions } from './planning.events';
 export { PlanningModule } from './planning.module';
 export type { Activity, LocalDate } from './planning.types';
+export type { AbsencePenalty, AbsencePolicy } from './planning.types';
