@@ -91,7 +91,10 @@ export const PAYMENT_MEAN_LABELS: Record<PaymentMean, string> = {
   'direct-debit': 'Prélèvement',
 };
 
-/** A billing unit (« Régie garderie ALSH »): it numbers its invoices with its prefix (AL-36). */
+/**
+ * A billing unit (« Régie garderie ALSH »): it numbers its invoices with its prefix (AL-36). The activities it
+ * bills are those whose `regieId` names it (the catalogue holds the reference, once).
+ */
 export type Regie = {
   regieId: string;
   name: string;
@@ -99,8 +102,6 @@ export type Regie = {
   prefix: string;
   /** the communes it bills for (upper case) */
   communes: string[];
-  /** the activities it bills */
-  activityIds: string[];
   paymentMeans: PaymentMean[];
   /** the due date is the issue date plus this many days */
   dueAfterDays: number;
