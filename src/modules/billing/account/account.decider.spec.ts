@@ -147,7 +147,7 @@ describe('account decider (the tutorial 2014-2015 example and the payment rules)
       .given([issued(al36)])
       .when(note(12061))
       .thenThrows('CREDIT_NOTE_TOO_LARGE');
-    const state = spec
+    const state2 = spec
       .given([issued(al36)])
       .when(note(12060))
       .then([
