@@ -123,6 +123,7 @@ describe('account decider (the tutorial 2014-2015 example and the payment rules)
             regieId: 'regie-garderie-alsh',
             regieName: 'Régie garderie ALSH',
             amountCents: 24320,
+            undone: [{ invoiceId: 'inv-al-12', cents: 24320 }],
             reason: 'Chèque rejeté',
             cancelledOn: '2015-04-20',
             cancelledBy: 'agent',

@@ -326,6 +326,7 @@ function cancelPayment(command: CancelPayment, state: AccountState): AccountEven
         regieId: payment.regieId,
         regieName: payment.regieName,
         amountCents: payment.amountCents,
+        undone: payment.allocations.map((a) => ({ ...a })),
         reason: command.reason.trim(),
         cancelledOn: command.cancelledOn,
         cancelledBy: command.actor.userId,

@@ -90,6 +90,8 @@ export type PaymentCancelledData = {
   regieId: string;
   regieName: string;
   amountCents: Cents;
+  /** the allocations undone (the invoices it paid are unpaid again) */
+  undone: Allocation[];
   reason: string;
   cancelledOn: string;
   cancelledBy: string;
