@@ -1,8 +1,10 @@
 import type { ProjectionDefinition } from '../src/platform/projections/projection';
+import { accountStatementProjection } from './account-statement/account-statement.projection';
 import { accountsProjection } from './accounts/accounts.projection';
 import { catalogProjection } from './catalog/catalog.projection';
 import { changeRequestsProjection } from './change-requests/change-requests.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
+import { invoicesProjection } from './invoices/invoices.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
 import { staffQueueProjection } from './staff-queue/staff-queue.projection';
@@ -16,4 +18,6 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   catalogProjection,
   planningGridProjection,
   openOffersProjection,
+  accountStatementProjection,
+  invoicesProjection,
 ] as unknown as ProjectionDefinition[];

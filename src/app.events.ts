@@ -1,4 +1,5 @@
 import { auditEvents } from './modules/audit/audit.events';
+import { billingEventDefinitions } from './modules/billing';
 import { familyEvents } from './modules/families';
 import { identityEvents } from './modules/identity';
 import { planningEventDefinitions } from './modules/planning/planning.events';
@@ -10,4 +11,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...identityEvents.definitions,
   ...auditEvents.definitions,
   ...planningEventDefinitions,
+  ...billingEventDefinitions,
 ];

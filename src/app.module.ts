@@ -6,6 +6,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { BillingModule } from './modules/billing';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
 import { PlanningModule } from './modules/planning';
@@ -46,6 +47,7 @@ export class AppModule {
         AuditModule,
         FamiliesModule,
         PlanningModule,
+        BillingModule,
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],

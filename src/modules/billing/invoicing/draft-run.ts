@@ -6,11 +6,11 @@
  * regularisation lines for the months before whose facts changed after their invoice was issued (attendance
  * recorded late, an absence excused later): what the facts say now minus what was invoiced, day by day.
  */
-import type { Cents, Tariff } from '../billing.types';
 import type { RegularisationLine } from '../account/account.events';
+import type { Cents, Tariff } from '../billing.types';
 import {
-  type BillingFacts,
   billableLines,
+  type BillingFacts,
   type BillingProblem,
   type DayFact,
   type FamilyBillingProfile,

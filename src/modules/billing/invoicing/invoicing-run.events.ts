@@ -1,6 +1,6 @@
 import { type EventOf, eventTable } from '../../../platform/domain/event-table';
-import type { Cents } from '../billing.types';
 import type { RegularisationLine } from '../account/account.events';
+import type { Cents } from '../billing.types';
 import type { BillingProblem, InvoiceLine } from '../tariffs/billable-lines';
 
 /** One run per régie and month, `invoicing-<regieId>-<YYYY-MM>` (also the run's id and its job's id). */

@@ -13,8 +13,8 @@
  * Prices follow the family's QF valid on the day (no QF → highest band / maximum) and the child's sibling rank.
  */
 import {
-  ANY,
   type AbsencePenalty,
+  ANY,
   type Cents,
   type FamilyCategory,
   type PeriodKind,

@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { patternText, plainString, singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
-import { REGIE_ID_PATTERN } from './regie-reference';
 import {
   CATEGORY_MAX_LENGTH,
   CERTIFICATE_MAX_HOURS,
@@ -24,6 +23,7 @@ import {
   NAME_MAX_LENGTH,
   PENALTY_MAX_CENTS,
 } from './catalog-config.rules';
+import { REGIE_ID_PATTERN } from './regie-reference';
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks

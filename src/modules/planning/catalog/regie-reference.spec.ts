@@ -1,5 +1,5 @@
-import { EventSerializer } from '../../../platform/events/event-serializer';
 import type { StoredEvent } from '../../../platform/event-store/event-store.port';
+import { EventSerializer } from '../../../platform/events/event-serializer';
 import { catalogEvents } from './catalog.events';
 import { regieIdOf, upcastActivityRegie } from './regie-reference';
 
