@@ -47,7 +47,7 @@ function account(commands: WithoutMeta<AccountCommand, 'familyId'>[]): AccountSt
           role: 'staff',
           recordedAt: '2015-04-08T10:00:00.000Z',
         },
-        streamId: `account-${FAMILY}`,
+        streamId: `ledger-${FAMILY}`,
         revision: projected.length,
         position: projected.length + 1,
         recordedAt: '2015-04-08T10:00:00.000Z',

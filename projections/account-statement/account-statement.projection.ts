@@ -63,7 +63,7 @@ const empty = (familyId: string): AccountStatementDocument => ({ familyId, opera
 export const accountStatementProjection: ProjectionDefinition<AccountStatementDocument> = {
   name: 'account-statement',
   version: 1,
-  eventTypes: [...accountEvents.types],
+  eventTypes: accountEvents.types.filter((type) => type !== 'InvoicePdfStored'),
   indexedFields: [],
 
   documentIds(event) {
@@ -73,7 +73,7 @@ export const accountStatementProjection: ProjectionDefinition<AccountStatementDo
 
   evolve(document, event, familyId) {
     const account = accountEvents.narrow(event);
-    if (!account) return document;
+    if (!account || account.type === 'InvoicePdfStored') return document;
     const doc: AccountStatementDocument = document
       ? { ...document, operations: [...document.operations], invoices: { ...document.invoices }, payments: { ...document.payments } }
       : empty(familyId);

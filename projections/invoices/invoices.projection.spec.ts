@@ -7,7 +7,7 @@ const event = (type: string, data: Record<string, unknown>, position: number): P
   type,
   data,
   metadata: { eventId: `e${position}`, correlationId: 'c', causationId: 'c', userId: 'agent', role: 'staff', recordedAt: at },
-  streamId: 'account-f1',
+  streamId: 'ledger-f1',
   revision: position - 1,
   position,
   recordedAt: at,

@@ -14,12 +14,14 @@ export type InvoiceDocument = Invoice & {
   runId: string;
   /** the month for queries ('' for an imported invoice over several months) */
   monthKey: string;
+  /** the kept PDF (file store id), once rendered */
+  pdfFileId?: string;
 };
 
 export const invoicesProjection: ProjectionDefinition<InvoiceDocument> = {
   name: 'invoices',
   version: 1,
-  eventTypes: ['InvoiceIssued', 'PaymentRecorded', 'CreditAllocated', 'PaymentCancelled', 'CreditNoteIssued'],
+  eventTypes: ['InvoiceIssued', 'PaymentRecorded', 'CreditAllocated', 'PaymentCancelled', 'CreditNoteIssued', 'InvoicePdfStored'],
   indexedFields: ['familyId', 'regieId', 'monthKey', 'runId', 'status', 'dueOn'],
 
   documentIds(event) {
@@ -35,6 +37,7 @@ export const invoicesProjection: ProjectionDefinition<InvoiceDocument> = {
       case 'PaymentCancelled':
         return [...new Set(account.data.undone.map((a) => a.invoiceId))];
       case 'CreditNoteIssued':
+      case 'InvoicePdfStored':
         return [account.data.invoiceId];
       default:
         return [];
@@ -56,6 +59,7 @@ export const invoicesProjection: ProjectionDefinition<InvoiceDocument> = {
       };
     }
     if (!document) return document;
+    if (account.type === 'InvoicePdfStored') return { ...document, pdfFileId: account.data.fileId };
     let settled = 0;
     switch (account.type) {
       case 'PaymentRecorded':

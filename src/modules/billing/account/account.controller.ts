@@ -28,6 +28,7 @@ import { parisDateOf } from '../../planning';
 import { cancelPaymentSchema, creditNoteSchema, localDate, recordPaymentSchema, regieId, schoolYear } from '../billing.schemas';
 import { formatEuros, schoolYearOfDate } from '../billing.types';
 import { formatNumber, numberingCommands } from '../invoicing/numbering';
+import { InvoicePdfService } from '../pdf/invoice-pdf.service';
 import { regieCommands } from '../regies/regie.commands';
 import { RegieAccess } from '../regies/regie-access';
 import { accountCommands } from './account.commands';
@@ -56,6 +57,7 @@ export class AccountController {
     private readonly commands: Commands,
     private readonly reader: StreamReader,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly pdfs: InvoicePdfService,
   ) {}
 
   private today(): string {
@@ -90,6 +92,20 @@ export class AccountController {
     const invoice = await invoiceById(this.readModels, p.invoiceId);
     if (!invoice || invoice.familyId !== p.familyId) throw new DomainError('INVOICE_NOT_FOUND', 'Facture introuvable.', 'not_found');
     return { ...strip(invoice), total: formatEuros(invoice.totalCents), remaining: formatEuros(invoice.remainingCents) };
+  }
+
+  @Get('families/:familyId/invoices/:invoiceId/pdf')
+  @Roles('parent', 'staff', 'admin', 'auditor')
+  @ApiOperation({ summary: 'La facture en PDF (rendue une fois à la première demande, puis conservée telle quelle)' })
+  async pdf(@Param() p: InvoiceParam, @Req() rq: AuthenticatedRequest, @Res({ passthrough: true }) rs: HttpResponse) {
+    await this.access.assertCanReach(rq.principal, p.familyId);
+    const invoice = await invoiceById(this.readModels, p.invoiceId);
+    if (!invoice || invoice.familyId !== p.familyId) throw new DomainError('INVOICE_NOT_FOUND', 'Facture introuvable.', 'not_found');
+    const bytes = await this.pdfs.pdfOf(invoice, commandContext(rq));
+    rs.header('Content-Type', 'application/pdf');
+    rs.header('Content-Disposition', `inline; filename="facture-${invoice.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"`);
+    rs.header('Cache-Control', 'private, no-store');
+    return bytes;
   }
 
   @Post('families/:familyId/payments')

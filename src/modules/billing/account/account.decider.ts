@@ -58,7 +58,14 @@ export type ImportOpeningBalance = CommandMeta & {
   file: string;
   line: number;
 };
-export type AccountCommand = PostInvoice | RecordPayment | CancelPayment | IssueCreditNote | ImportOpeningBalance;
+export type RecordInvoicePdf = CommandMeta & {
+  type: 'RecordInvoicePdf';
+  familyId: string;
+  invoiceId: string;
+  fileId: string;
+  sha256: string;
+};
+export type AccountCommand = PostInvoice | RecordPayment | CancelPayment | IssueCreditNote | ImportOpeningBalance | RecordInvoicePdf;
 
 /** Something the family owes: an invoice or a positive opening balance. */
 export type OpenItem = {
@@ -91,6 +98,8 @@ export type AccountState = {
   payments: Record<string, PaymentState>;
   creditNotes: Record<string, { invoiceId: string; amountCents: Cents }>;
   numbers: Record<string, string>;
+  /** the kept PDF of each invoice (file id) */
+  pdfs: Record<string, string>;
 };
 
 export const remainingOf = (item: OpenItem): Cents => item.totalCents - item.paidCents - item.creditAppliedCents;
@@ -133,6 +142,9 @@ function checkAmount(cents: unknown, what: string): void {
 
 function evolve(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
+    case 'InvoicePdfStored':
+      state.pdfs[event.data.invoiceId] = event.data.fileId;
+      return state;
     case 'InvoiceIssued': {
       const invoice = event.data.invoice;
       state.items[invoice.invoiceId] = {
@@ -372,7 +384,7 @@ function issueCreditNote(command: IssueCreditNote, state: AccountState): Account
 }
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
-  initialState: () => ({ items: {}, credits: {}, payments: {}, creditNotes: {}, numbers: {} }),
+  initialState: () => ({ items: {}, credits: {}, payments: {}, creditNotes: {}, numbers: {}, pdfs: {} }),
   // in place: the stream reader owns the state
   evolve,
   decide(command, state) {
@@ -388,6 +400,16 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return cancelPayment(command, state);
       case 'IssueCreditNote':
         return issueCreditNote(command, state);
+      case 'RecordInvoicePdf': {
+        if (!state.items[command.invoiceId]) throw refuse('INVOICE_NOT_FOUND', 'Facture introuvable sur ce compte.', 'not_found');
+        if (state.pdfs[command.invoiceId]) return []; // kept already: the first one stays
+        return [
+          {
+            type: 'InvoicePdfStored',
+            data: { invoiceId: command.invoiceId, fileId: command.fileId, sha256: command.sha256, storedAt: command.at },
+          },
+        ];
+      }
       case 'ImportOpeningBalance': {
         const id = `opening-${command.regieId}`;
         if (state.items[id] || state.credits[id]) return [];

@@ -1,18 +1,20 @@
 /**
  * A family's account (its ledger with the commune's régies): invoices, credit notes, payments and their
  * allocation, opening balances imported from the previous software. One stream per family,
- * `account-<familyId>`: money events are never edited; a correction is a credit note, a rejected cheque a
+ * `ledger-<familyId>`: money events are never edited; a correction is a credit note, a rejected cheque a
  * counter-entry. Each event's metadata says who, when and from which request (the command pipeline).
  */
 import { type EventOf, eventTable } from '../../../platform/domain/event-table';
 import type { Cents, PaymentMean } from '../billing.types';
 import type { InvoiceLine } from '../tariffs/billable-lines';
 
+const ACCOUNT_STREAM_PREFIX = 'ledger-';
+
+/** `ledger-<familyId>` (identity's login accounts already use `account-<login>`, and a parent's login may be the family number). */
 export function accountStream(familyId: string): string {
-  return `account-${familyId}`;
+  return `${ACCOUNT_STREAM_PREFIX}${familyId}`;
 }
 
-const ACCOUNT_STREAM_PREFIX = 'account-';
 export function familyIdFromAccountStream(streamId: string): string | null {
   return streamId.startsWith(ACCOUNT_STREAM_PREFIX) ? streamId.slice(ACCOUNT_STREAM_PREFIX.length) || null : null;
 }
@@ -107,6 +109,9 @@ export type OpeningBalanceImportedData = {
   line: number;
 };
 
+/** The PDF of an issued invoice, rendered once and kept in the file store: it never changes afterwards. */
+export type InvoicePdfStoredData = { invoiceId: string; fileId: string; sha256: string; storedAt: string };
+
 type AccountEventData = {
   InvoiceIssued: InvoiceIssuedData;
   CreditNoteIssued: CreditNoteIssuedData;
@@ -114,6 +119,7 @@ type AccountEventData = {
   CreditAllocated: CreditAllocatedData;
   PaymentCancelled: PaymentCancelledData;
   OpeningBalanceImported: OpeningBalanceImportedData;
+  InvoicePdfStored: InvoicePdfStoredData;
 };
 
 /** Children's first names on invoice lines and cheque references are personal data of the family. */
@@ -124,6 +130,7 @@ export const accountEvents = eventTable<AccountEventData>({
   CreditAllocated: { version: 1, personalData: [] },
   PaymentCancelled: { version: 1, personalData: ['reason'] },
   OpeningBalanceImported: { version: 1, personalData: [] },
+  InvoicePdfStored: { version: 1, personalData: [] },
 });
 
 export type AccountEvent = EventOf<AccountEventData>;
