@@ -1,4 +1,5 @@
-import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 
 const DUPONT = '1001001818331';
 const MARTIN = '1001001818332';
@@ -159,6 +160,7 @@ describe('Billing over HTTP: the tutorial « Accueil » and « Relevé de compte
 
   it('a monthly run over LUCIE’s real bookings: draft, issue with a number, re-issue refused, the invoice on the statement', async () => {
     t.clock.set(new Date('2026-12-01T08:00:00+01:00'));
+    await relogin(t); // sessions expire while the clock moves two weeks on
     const staff = bearer(t.tokens.staff);
     const draft = await t.http.post(`/regies/${ALSH}/invoicing/2026-11/draft`).set(staff).send({}).expect(200);
     expect(draft.body.status).toBe('draft');
@@ -228,6 +230,14 @@ describe('Invoice PDFs (Handlebars + Puppeteer on Debian’s Chromium)', () => {
     expect(text).toContain('30/04/2015');
   }, 60_000);
 });
+
+/** Logs the demo accounts in again (after the clock moved past their sessions' expiry). */
+async function relogin(t: TestApp): Promise<void> {
+  for (const [name, login] of Object.entries(LOGINS) as [keyof typeof LOGINS, string][]) {
+    const res = await t.http.post('/auth/login').send({ login, password: DEMO_PASSWORD }).expect(200);
+    t.tokens[name] = res.body.token;
+  }
+}
 
 /** The text of a PDF, read back with poppler's pdftotext (Debian's poppler-utils). */
 async function pdfText(pdf: Buffer): Promise<string> {
