@@ -1,4 +1,7 @@
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { INVOICING_JOB } from '../../src/modules/billing/invoicing/invoicing.job';
+import type { JobScheduler } from '../../src/platform/jobs/job-scheduler.port';
+import { JOB_SCHEDULER } from '../../src/platform/tokens';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
 
 const DUPONT = '1001001818331';
@@ -57,6 +60,12 @@ describe('Billing over HTTP: the tutorial « Accueil » and « Relevé de compte
       .set(bearer(t.tokens.dupont))
       .expect(200);
     expect(next.body.previousBalance.cents).toBe(12060);
+  });
+
+  it('schedules each régie’s monthly run under a deterministic id (the run’s id)', async () => {
+    const jobs = t.app.get<JobScheduler>(JOB_SCHEDULER);
+    expect(await jobs.status(INVOICING_JOB, `invoicing-${ALSH}-2026-11`)).toBe('scheduled');
+    expect(await jobs.status(INVOICING_JOB, 'invoicing-regie-restauration-scolaire-2026-11')).toBe('scheduled');
   });
 
   it('a parent reaches only their own family (404), bad input is a 400', async () => {

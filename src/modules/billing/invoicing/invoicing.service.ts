@@ -28,6 +28,8 @@ import { dayStateOf, periodKindOf } from './planning-days';
 
 /** How many months back a run looks for facts that changed after their invoice (regularisations). */
 export const REGULARISATION_MONTHS = 2;
+/** Family accounts posted at once by an issue. */
+const ISSUE_CONCURRENCY = 8;
 
 const shift = (month: string, delta: number) => {
   const [y, m] = month.split('-').map(Number);
@@ -183,7 +185,8 @@ export class InvoicingService {
       );
       const { first } = reserved.answer as { first: number };
       const { from, to } = monthBounds(month);
-      for (const [index, d] of draft.invoices.entries()) {
+      const post = async (index: number) => {
+        const d = draft.invoices[index];
         const number = formatNumber(regie.prefix, 'invoice', first + index);
         const invoice: Invoice = {
           invoiceId: d.invoiceId,
@@ -208,8 +211,14 @@ export class InvoicingService {
           { type: 'PostInvoice', invoice },
           { ...context, idempotencyKey: undefined, expectedRevision: undefined },
         );
-        numbers.push({ invoiceId: d.invoiceId, number });
-      }
+        numbers[index] = { invoiceId: d.invoiceId, number };
+      };
+      // each family's account is its own stream: a few at once (numbers come from the draft's order, not the posting's)
+      let next = 0;
+      const worker = async () => {
+        while (next < draft.invoices.length) await post(next++);
+      };
+      await Promise.all(Array.from({ length: Math.min(ISSUE_CONCURRENCY, draft.invoices.length) }, worker));
     }
     await this.commands.send(invoicingRunCommands, key, { type: 'CompleteIssue', numbers }, { ...context, idempotencyKey: undefined });
     return { ...(await this.run(regieId, month)), numbers };
