@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 
 import { PuppeteerPdfRenderer } from './puppeteer-pdf-renderer';
 

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer-core';
 
 import type { PdfDocument, PdfRenderer } from './pdf-renderer.port';
 
@@ -49,11 +49,15 @@ export class PuppeteerPdfRenderer implements PdfRenderer {
 
   private launch(): Promise<Browser> {
     if (!this.browser) {
-      const launching = puppeteer.launch({
-        executablePath: this.options.executablePath ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-        headless: true,
-      });
+      // puppeteer-core, loaded at the first document: the `puppeteer` package reads its configuration from the
+      // user's home when imported (a process whose HOME it cannot read would die at start for a PDF never asked)
+      const launching = import('puppeteer-core').then(({ default: puppeteer }) =>
+        puppeteer.launch({
+          executablePath: this.options.executablePath ?? '/usr/bin/chromium',
+          args: CHROMIUM_ARGS,
+          headless: true,
+        }),
+      );
       this.browser = launching;
       launching
         .then((browser) =>
