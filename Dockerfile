@@ -3,7 +3,7 @@
 # (dist/src/projector.js); docker-compose.yml picks the command.
 
 # ---- build: compile TypeScript and the native modules ---------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 
 # better-sqlite3 compiles its native addon with node-gyp when no prebuilt binary matches.
 RUN apt-get update \
@@ -26,7 +26,7 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime -------------------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 # Chromium renders the PDFs (invoices, certificates); Liberation fonts give it metric-compatible
 # Arial/Times/Courier so the layout does not depend on the host.

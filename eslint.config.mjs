@@ -190,6 +190,23 @@ export default defineConfig([
     },
   },
 
+  {
+    name: 'portail/browser-script',
+    // The web portal's one script (src/web/assets), run by browsers: a classic script, browser globals.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        DOMParser: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+      },
+    },
+  },
+
   // Formatting is Prettier's (checked by `npm run lint`); no stylistic ESLint rule competes with it.
   prettier,
 
@@ -214,6 +231,27 @@ export default defineConfig([
               regex: '^(express|fastify|@fastify/.*|@nestjs/platform-.*)(/|$)',
               message:
                 "Controllers stay independent of the HTTP framework under Nest: use the platform's AuthenticatedRequest and HttpResponse (src/platform/http/command-http.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
+    name: 'portail/one-sqlite-driver',
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/platform/sqlite/sqlite-driver.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              allowTypeImports: true,
+              message:
+                'Open databases through src/platform/sqlite/sqlite-driver.ts: it loads the better-sqlite3 major this Node.js can run (12 on Node 20, 13 on Node 22+).',
             },
           ],
         },

@@ -25,8 +25,10 @@
  */
 import 'reflect-metadata';
 
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -53,10 +55,13 @@ import { MetricsService } from '../src/platform/observability/metrics.service';
 import { ProjectionRunner } from '../src/platform/projections/projection-runner';
 import { EVENT_STORE } from '../src/platform/tokens';
 import { WorkflowRunner } from '../src/platform/workflows/workflow-runner';
+import { bareFastify } from './bare-fastify';
 import { BENCH_ACTOR, benchFamilyId, benchParentToken } from './bench-families';
 import { BenchParents } from './bench-parents';
 import { intEnv, Row, runChild, section, table } from './bench-support';
+import type { LoadJob, LoadReport } from './http-load';
 import { type AllocationCheck, checkAllocations, readRequests } from './rush/allocation-check';
+import type { IdleJob, IdleReport } from './rush/idle-connections';
 import type { RushJob, RushReport, RushRequest } from './rush/rush-load';
 
 // ---------------------------------------------------------------------------------------------------
@@ -88,6 +93,12 @@ const settings = {
   /** give up waiting for the decisions / projections after this many seconds */
   waitSeconds: intEnv('RUSH_WAIT_SECONDS', 600),
   keepData: process.env.RUSH_KEEP_DATA === '1',
+  /** idle keep-alive connections held open on the portal while the rush runs (parents on the home page) */
+  idle: intEnv('RUSH_IDLE', 0, 0),
+  /** seconds of the bare-Fastify reference measured before the rush (0: not measured) */
+  bareSeconds: intEnv('RUSH_BARE_SECONDS', 5, 0),
+  /** write a CPU profile of the portal's process during the rush only (setup excluded) to this file */
+  cpuProfile: process.env.RUSH_CPU_PROFILE,
 };
 if (settings.children < settings.families) {
   console.error(`RUSH_CHILDREN (${settings.children}) must be at least RUSH_FAMILIES (${settings.families}): every family has a child`);
@@ -156,6 +167,7 @@ function commandLine(): string {
     `RUSH_MODE=${settings.mode}`,
     `RUSH_ORDER=${settings.order}`,
     `RUSH_SEED=${settings.seed}`,
+    `RUSH_IDLE=${settings.idle}`,
   ];
   return `${env.join(' ')} npm run bench:rush`;
 }
@@ -240,6 +252,66 @@ function registration(family: RushFamily): PayloadOf<typeof familyCommands> {
 function rush(job: RushJob): Promise<RushReport> {
   return runChild<RushJob, RushReport>(join(__dirname, 'rush', 'rush-load.js'), job);
 }
+
+function load(job: LoadJob): Promise<LoadReport> {
+  return runChild<LoadJob, LoadReport>(join(__dirname, 'http-load.js'), job);
+}
+
+/** The idle parents' child process (bench/rush/idle-connections.ts): resolves once every connection is open. */
+async function holdIdleConnections(job: IdleJob): Promise<{ opened: IdleReport; stop: () => Promise<IdleReport> }> {
+  const child = fork(join(__dirname, 'rush', 'idle-connections.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = (): Promise<IdleReport> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`idle connections exited with code ${code} before reporting`));
+      child.once('exit', onExit);
+      child.once('message', (message: { ok: boolean; report: IdleReport }) => {
+        child.off('exit', onExit);
+        resolve(message.report);
+      });
+    });
+  const opened = next();
+  child.send(job);
+  return {
+    opened: await opened,
+    stop: () => {
+      const final = next();
+      child.send('stop');
+      return final;
+    },
+  };
+}
+
+/** Profile this process's CPU (node:inspector) until the returned function is called, which writes `file`. */
+async function startCpuProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/** The soft limit on open files of this process (Linux), inherited by the children; undefined elsewhere. */
+function openFilesLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process's resident set size now, in MB. */
+const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
 
 // ---------------------------------------------------------------------------------------------------
 // Main
@@ -431,6 +503,32 @@ async function run(dir: string): Promise<void> {
       }`,
     );
 
+    // The reference, in this run: a bare Fastify hello-world under the rush's number of connections.
+    let bare: LoadReport | undefined;
+    if (settings.bareSeconds > 0) {
+      progress(`bare Fastify hello-world, ${settings.concurrency} connections, ${settings.bareSeconds} s (reference)`);
+      bare = await bareFastify(load, settings.concurrency, settings.bareSeconds);
+    }
+    let idle: Awaited<ReturnType<typeof holdIdleConnections>> | undefined;
+    if (settings.idle > 0) {
+      const fdLimit = openFilesLimit();
+      if (fdLimit !== undefined && fdLimit < settings.idle + 2000) {
+        throw new Error(
+          `RUSH_IDLE=${settings.idle} needs more than ${settings.idle + 2000} open files per process (sockets); the limit is ${fdLimit}: run \`ulimit -n ${Math.max(32768, settings.idle * 2)}\` first`,
+        );
+      }
+      progress(`opening ${fmtInt(settings.idle)} idle keep-alive connections (GET /health/live once each)`);
+      idle = await holdIdleConnections({ url, connections: settings.idle });
+      progress(`${fmtInt(idle.opened.open)} open in ${fmtS(idle.opened.openSeconds)}, ${idle.opened.errors} errors`);
+      if (idle.opened.open < settings.idle) {
+        problems.push(`only ${idle.opened.open} of ${settings.idle} idle connections opened (${idle.opened.firstError ?? 'no error'})`);
+      }
+    }
+    // Peak RSS of the portal's process (the portal runs in this process; the load generators in children).
+    const rssBefore = rssMb();
+    let rssPeak = rssBefore;
+    const rssSampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb())), 100);
+
     const rushFrom = await events.headPosition();
     const retriesBefore = (await metrics.conflictRetries.get()).values[0]?.value ?? 0;
     // Decisions are counted from the log as it grows (cheap: each event is read once).
@@ -465,9 +563,12 @@ async function run(dir: string): Promise<void> {
     // How long the server's event loop was kept from serving (HTTP, workflows and projections share it).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const stopProfile = settings.cpuProfile ? await startCpuProfile(settings.cpuProfile) : undefined;
     const rushStart = process.hrtime.bigint();
     const report = await rush({ url, concurrency: settings.concurrency, expectedStatus, sessions: jobSessions });
     loopDelay.disable();
+    // the idle parents are counted at the rush's last answer (what the rush ran with), then let go
+    const idleAtEnd = idle ? await idle.stop() : undefined;
     const loopMs = (ns: number): number => ns / 1e6;
     const headAtRushEnd = await events.headPosition();
     const projectionsAtRushEnd = await projections.statuses();
@@ -499,6 +600,17 @@ async function run(dir: string): Promise<void> {
       await sleep(20);
     }
     const projectionsAtDecided = await projections.statuses();
+    if (stopProfile) {
+      await stopProfile();
+      progress(`CPU profile of the rush (first request → every request decided) written to ${settings.cpuProfile}`);
+    }
+    clearInterval(rssSampler);
+    rssPeak = Math.max(rssPeak, rssMb());
+    if (idleAtEnd && idleAtEnd.open < settings.idle) {
+      problems.push(
+        `${idleAtEnd.open} of ${settings.idle} idle connections open at the rush's last answer (${idleAtEnd.firstError ?? 'no error'})`,
+      );
+    }
     // WorkflowRunner.waitForPosition polls the log every 10 ms while behind: wait on the cheap statuses first.
     let workflowsSeconds = NaN;
     try {
@@ -605,6 +717,31 @@ async function run(dir: string): Promise<void> {
           figure: 'projections at the final head',
           value: fmtS(projectionsSeconds),
           detail: `${fmtS(projectionsSeconds - rushSeconds)} after the last answer; head ${fmtInt(finalHead)}`,
+        },
+      ]),
+    );
+    console.log(
+      table([
+        ...(bare
+          ? [
+              {
+                figure: `bare Fastify hello-world req/s (${settings.concurrency} conn., reference)`,
+                value: fmtInt(bare.rps),
+                detail: `p99 ${fmtMs(bare.latency.p99)}; rush accepted / bare = ${(acceptedRate / bare.rps).toFixed(3)}`,
+              },
+            ]
+          : []),
+        {
+          figure: 'idle keep-alive connections open during the rush',
+          value: idleAtEnd ? `${fmtInt(idle!.opened.open)} → ${fmtInt(idleAtEnd.open)}` : '0 (RUSH_IDLE=0)',
+          detail: idleAtEnd
+            ? `opened in ${fmtS(idle!.opened.openSeconds)}; ${fmtInt(idleAtEnd.reopened)} reopened after the server's keep-alive timeout, ${idleAtEnd.errors} errors`
+            : '',
+        },
+        {
+          figure: 'peak RSS of the portal process during the rush',
+          value: `${rssPeak.toFixed(0)} MB`,
+          detail: `${rssBefore.toFixed(0)} MB before the rush; process maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (setup included)`,
         },
       ]),
     );
@@ -741,6 +878,11 @@ async function run(dir: string): Promise<void> {
         value: `${fmtInt(httpRequests)} requests, ${settings.concurrency} in flight, order ${settings.order}`,
       },
       { figure: 'answers', value: statusText },
+      ...(bare ? [{ figure: 'bare Fastify hello-world req/s (reference)', value: fmtInt(bare.rps) }] : []),
+      {
+        figure: 'idle keep-alive connections',
+        value: idleAtEnd ? `${fmtInt(idleAtEnd.open)} open at the last answer (${fmtInt(idleAtEnd.reopened)} reopened)` : '0',
+      },
       { figure: 'requests/s accepted', value: fmtInt(acceptedRate) },
       { figure: `  first / last ${window.toFixed(0)} s`, value: `${fmtInt(firstRate)} / ${fmtInt(lastRate)}` },
       { figure: 'latency p50 / p99', value: `${fmtMs(lat(50))} / ${fmtMs(lat(99))}` },
@@ -767,6 +909,7 @@ async function run(dir: string): Promise<void> {
       { figure: 'projections at head', value: `${fmtS(projectionsSeconds)} from the first request` },
       { figure: 'workflow lag at the last answer', value: workflowsAtRushEnd.map((s) => `${s.name} ${fmtInt(s.lagPositions)}`).join(', ') },
       { figure: 'conflict retries', value: fmtInt(retries) },
+      { figure: 'peak RSS during the rush (portal process)', value: `${rssPeak.toFixed(0)} MB` },
     );
   } finally {
     await app.close();

@@ -1,5 +1,6 @@
 /**
- * Copies the non-TypeScript assets tsc does not emit (every `*.hbs` under src/: the mail templates) to the
+ * Copies the non-TypeScript assets tsc does not emit (every `*.hbs` under src/: the mail and page templates;
+ * the web portal's stylesheet and script under src/web/assets/) to the
  * same path under dist/src/, so the compiled code finds them beside itself.
  *
  *   node scripts/copy-assets.js [rootDir]     rootDir defaults to the repository root (this file's parent)
@@ -12,7 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ASSET = /\.hbs$/;
+const ASSET = /\.hbs$|(^|[\\/])web[\\/]assets[\\/][^\\/]+$/;
 
 /** Paths relative to `dir` of the asset files below it (node_modules and dot-folders skipped). */
 function findAssets(dir, relative = '') {
@@ -21,7 +22,7 @@ function findAssets(dir, relative = '') {
     const child = path.join(relative, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) found.push(...findAssets(dir, child));
-    } else if (entry.isFile() && ASSET.test(entry.name)) {
+    } else if (entry.isFile() && ASSET.test(child)) {
       found.push(child);
     }
   }

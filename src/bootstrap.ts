@@ -15,9 +15,12 @@ import type { DocumentStore } from './platform/document-store/document-store.por
 import { HttpDrain } from './platform/http/http-drain';
 import { createHttpAdapter, installRequestHooks } from './platform/http/http-server';
 import { installIdempotency } from './platform/http/idempotency';
+import { completeOpenApiDocument } from './platform/http/openapi';
+import { installRateLimits, RequestRateLimiter } from './platform/http/rate-limit';
 import { MetricsService } from './platform/observability/metrics.service';
 import { installRequestLog } from './platform/observability/request-log';
 import { CLOCK, DOCUMENT_STORE, ROOT_LOGGER } from './platform/tokens';
+import { installWeb } from './web';
 
 // Validation messages in French: parents and staff read them.
 z.config(z.locales.fr());
@@ -46,25 +49,33 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
 async function buildApp(config: AppConfig, overrides: AppOverrides, dataFolder: DataFolder): Promise<NestFastifyApplication> {
   const module = AppModule.forRoot(config, overrides, dataFolder);
-  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter({ bodyLimit: config.bodyLimit }), {
-    // errors while building the application are thrown to the caller, not turned into process.abort()
-    abortOnError: false,
-    // bodies: http-server.ts (JSON only)
-    bodyParser: false,
-    // Start-up lines go to pino (JSON, at the configured level) once it is ready.
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    createHttpAdapter({ bodyLimit: config.bodyLimit, trustProxy: config.trustProxy }),
+    {
+      // errors while building the application are thrown to the caller, not turned into process.abort()
+      abortOnError: false,
+      // bodies: http-server.ts (JSON only)
+      bodyParser: false,
+      // Start-up lines go to pino (JSON, at the configured level) once it is ready.
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   // hooks around every request, the drain first (http-server.ts); SIGTERM / SIGINT: graceful-shutdown.ts
   const fastify = app.getHttpAdapter().getInstance();
   installRequestHooks(fastify, app.get(HttpDrain));
-  // the caller, then a write's stored answer for its Idempotency-Key, before Nest routes the request
+  // the caller, its rate limit, then a write's stored answer for its Idempotency-Key, before Nest routes the request
   installAuthentication(fastify, app.get<Authenticator>(AUTHENTICATOR));
+  installRateLimits(fastify, app.get(RequestRateLimiter));
   installIdempotency(fastify, app.get<DocumentStore>(DOCUMENT_STORE), app.get<Clock>(CLOCK));
   installRequestLog(fastify, app.get(ROOT_LOGGER), app.get(MetricsService));
+  // the web portal under / (its own CSP, form parser, session cookie and CSRF: src/web/portal.ts)
+  installWeb(app, config);
   app.useGlobalPipes(new ZodValidationPipe());
 
   const document = SwaggerModule.createDocument(app, openApiConfig());
+  completeOpenApiDocument(document as unknown as Parameters<typeof completeOpenApiDocument>[0], config.publicBaseUrl);
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
@@ -77,6 +88,14 @@ function openApiConfig() {
         'liste des demandes. Les erreurs ont la forme { statusCode, code, message, correlationId } avec un message en français.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque',
+      description:
+        'Jeton de session opaque (pas un JWT) rendu par POST /auth/login : 32 octets aléatoires en base64url, ' +
+        'dont le serveur ne garde que le hachage SHA-256 ; la session expire après 30 min sans activité et 12 h au plus, ' +
+        'et se termine à la déconnexion, au changement de mot de passe ou à la désactivation du compte.',
+    })
     .build();
 }

@@ -1,4 +1,4 @@
-import type { ReadModels } from '../../src/platform/projections/read-models';
+import type { ReadModels, ReadModelVersion } from '../../src/platform/projections/read-models';
 import { type CatalogDocument, catalogProjection } from './catalog.projection';
 
 /** A commune has tens of facilities, not thousands: the whole catalog in one read. */
@@ -9,7 +9,10 @@ export async function allFacilities(readModels: ReadModels): Promise<CatalogDocu
   return (await readModels.find<CatalogDocument>(catalogProjection.name, { limit: MAX_FACILITIES })).items;
 }
 
-/** The position of the last catalog change the read model reflects (cache key of whole-catalog readers). */
-export function catalogCheckpoint(readModels: ReadModels): Promise<number> {
-  return readModels.checkpoint(catalogProjection.name);
+/**
+ * The version of the catalog read model (cache key of whole-catalog readers): it changes when a catalog event is
+ * projected or the read model is rebuilt, not when unrelated events move the projection's checkpoint.
+ */
+export function catalogVersion(readModels: ReadModels): Promise<ReadModelVersion> {
+  return readModels.version(catalogProjection.name);
 }

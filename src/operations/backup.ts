@@ -19,11 +19,11 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import Database from 'better-sqlite3';
 import * as tar from 'tar';
 
 import { EVENTS_FILE, JOBS_FILE, MARKER_FILE, openDataFolder, READ_MODELS_FILE } from '../platform/data-folder/data-folder';
 import { EXIT, StartupError } from '../platform/lifecycle/exit-codes';
+import Database from '../platform/sqlite/sqlite-driver';
 import { compareReadModelsWithRebuild, type ReadModelComparison } from './read-model-check';
 
 export const BACKUP_FORMAT = 'portail-famille-backup';

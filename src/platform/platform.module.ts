@@ -10,7 +10,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { type Clock, StartedClock, SystemClock } from './clock/clock';
 import { CommandExecutor } from './commands/command-executor';
 import { FoldedStreams, SNAPSHOT_COLLECTION } from './commands/folded-streams';
-import { Commands, StreamCommandHandler } from './commands/stream-command';
+import { Commands, StreamCommandBatchHandler, StreamCommandHandler } from './commands/stream-command';
 import { StreamReader } from './commands/stream-reader';
 import type { AppConfig } from './config/config';
 import type { DataFolder } from './data-folder/data-folder';
@@ -30,6 +30,7 @@ import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { HttpDrain } from './http/http-drain';
 import { IDEMPOTENCY_COLLECTION, IDEMPOTENCY_EXPIRY } from './http/idempotency';
+import { RequestRateLimiter } from './http/rate-limit';
 import { BullmqJobScheduler } from './jobs/bullmq-job-scheduler';
 import type { JobScheduler } from './jobs/job-scheduler.port';
 import { SqliteJobScheduler } from './jobs/sqlite-job-scheduler';
@@ -235,8 +236,12 @@ export class PlatformModule {
         // every store call goes through StorageHealth: full, corrupt or failing storage answers 503, readiness says it
         {
           provide: EVENT_STORE,
-          inject: [CLOCK, StorageHealth],
-          useFactory: (clock: Clock, storage: StorageHealth) => storage.monitor('eventStore', eventStoreFor(config, clock)),
+          inject: [CLOCK, StorageHealth, MetricsService],
+          useFactory: (clock: Clock, storage: StorageHealth, metrics: MetricsService) => {
+            const store = eventStoreFor(config, clock);
+            if (store instanceof SqliteEventStore) metrics.observeGroupCommit(() => store.groupCommitStats);
+            return storage.monitor('eventStore', store);
+          },
         },
         {
           provide: DOCUMENT_STORE,
@@ -256,6 +261,15 @@ export class PlatformModule {
         { provide: EventSerializer, useFactory: () => new EventSerializer().register(options.eventTypes) },
         MetricsService,
         { provide: HttpDrain, useFactory: () => new HttpDrain() },
+        // rate limits (http/rate-limit.ts): counters in Redis in server mode, shared by every API process
+        {
+          provide: RequestRateLimiter,
+          useFactory: () =>
+            new RequestRateLimiter(
+              { account: config.rateLimitAccount, anonymous: config.rateLimitAnonymous, downloads: config.rateLimitDownloads },
+              config.mode === 'server' ? new IORedis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined,
+            ),
+        },
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer() },
         {
           provide: OUTBOX,
@@ -330,6 +344,7 @@ export class PlatformModule {
         { provide: Reconcilers, useFactory: () => new Reconcilers() },
         PlatformLifecycle,
         StreamCommandHandler,
+        StreamCommandBatchHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
@@ -355,6 +370,7 @@ export class PlatformModule {
         ProjectionRunner,
         MetricsService,
         HttpDrain,
+        RequestRateLimiter,
         PlatformLifecycle,
         StorageHealth,
       ],

@@ -121,6 +121,39 @@ export function documentStoreContract(
       });
     });
 
+    describe('getMany', () => {
+      it('reads the documents of many ids at once: found ones by id, absent ones left out, duplicates once', async () => {
+        const c = newCollection();
+        await store.put(c, 'a', { n: 1 });
+        await store.put(c, 'b', { n: 2 });
+        await store.put(c, 'b', { n: 3 });
+        const found = await store.getMany(c, ['b', 'missing', 'a', 'b']);
+        expect(found.size).toBe(2);
+        expect(found.get('a')).toEqual({ id: 'a', version: 1, data: { n: 1 } });
+        expect(found.get('b')).toEqual({ id: 'b', version: 2, data: { n: 3 } });
+        expect(found.has('missing')).toBe(false);
+      });
+
+      it('answers an empty map for no ids and for a collection that does not exist', async () => {
+        const c = newCollection();
+        expect((await store.getMany(c, [])).size).toBe(0);
+        expect((await store.getMany(c, ['a', 'b'])).size).toBe(0);
+      });
+
+      it('reads a batch of a few thousand ids in one call (more ids than SQLite binds in one statement)', async () => {
+        const c = newCollection();
+        const ids = Array.from({ length: 2500 }, (_, i) => `doc-${i}`);
+        await store.commitBatch(
+          ids.map((id, i) => ({ op: 'put' as const, collection: c, id, data: { i }, expectedVersion: 'absent' as const })),
+        );
+        const wanted = [...ids.filter((_, i) => i % 2 === 0), ...Array.from({ length: 40_000 }, (_, i) => `absent-${i}`)];
+        const found = await store.getMany<{ i: number }>(c, wanted);
+        expect(found.size).toBe(1250);
+        expect(found.get('doc-2498')).toEqual({ id: 'doc-2498', version: 1, data: { i: 2498 } });
+        expect(found.has('doc-1')).toBe(false);
+      });
+    });
+
     describe('find and count', () => {
       const seed = async (c: string): Promise<void> => {
         await store.ensureCollection(c, ['status', 'age', 'child.id', 'active', 'date']);
@@ -309,6 +342,40 @@ export function documentStoreContract(
         // only the checkpoint (events that touched no document of this projection)
         expect(await store.commitBatch([], { name: checkpoint, position: 15 })).toBe(true);
         expect(await store.getCheckpoint(checkpoint)).toBe(15);
+      });
+
+      it('applies a large batch of guarded creations, updates and deletes with its checkpoint, all at once', async () => {
+        const c = newCollection();
+        const checkpoint = newCheckpoint();
+        const created = Array.from({ length: 1000 }, (_, i) => `d${i}`);
+        expect(
+          await store.commitBatch(
+            created.map((id, i) => ({ op: 'put' as const, collection: c, id, data: { i }, expectedVersion: 'absent' as const })),
+            { name: checkpoint, position: 100 },
+          ),
+        ).toBe(true);
+        const before = await store.getMany<{ i: number }>(c, created);
+        const ops = created.map((id) =>
+          Number(id.slice(1)) % 3 === 0
+            ? { op: 'delete' as const, collection: c, id, expectedVersion: before.get(id)!.version }
+            : { op: 'put' as const, collection: c, id, data: { i: -1 }, expectedVersion: before.get(id)!.version },
+        );
+        expect(await store.commitBatch(ops, { name: checkpoint, position: 200 })).toBe(true);
+        expect(await store.getCheckpoint(checkpoint)).toBe(200);
+        const after = await store.getMany<{ i: number }>(c, created);
+        expect(after.size).toBe(666);
+        expect(after.get('d1')).toEqual({ id: 'd1', version: 2, data: { i: -1 } });
+        expect(after.has('d999')).toBe(false);
+
+        // one stale guard among a thousand: nothing of the batch is written, the checkpoint stays
+        const stale = created
+          .filter((id) => after.has(id))
+          .map((id, n) => ({ op: 'put' as const, collection: c, id, data: { i: -2 }, expectedVersion: n === 500 ? 1 : 2 }));
+        const conflict = await conflictOf(store.commitBatch(stale, { name: checkpoint, position: 300 }));
+        expect(conflict.id).toBe(stale[500].id);
+        expect(conflict.actual).toBe(2);
+        expect(await store.getCheckpoint(checkpoint)).toBe(200);
+        expect((await store.get(c, stale[0].id))?.data).toEqual({ i: -1 });
       });
 
       it('applies a batch without a checkpoint and returns true', async () => {

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { SqliteDocumentStore } from '../../src/platform/document-store/sqlite-document-store';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { documentStoreContract } from './document-store.contract';
 
 const directories: string[] = [];

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-import Database from 'better-sqlite3';
-
-import { StoredEvent } from '../../src/platform/event-store/event-store.port';
+import { StoredEvent, WrongExpectedRevisionError } from '../../src/platform/event-store/event-store.port';
 import { DuplicateEventIdError, SqliteEventStore } from '../../src/platform/event-store/sqlite-event-store';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { sleep, waitFor } from '../support/wait-for';
 import { eventStoreContract } from './event-store.contract';
 
@@ -70,6 +69,97 @@ describe('SqliteEventStore specifics', () => {
     } finally {
       await store.close();
     }
+  });
+
+  describe('group commit', () => {
+    it('writes 100 concurrent appends to different streams in far fewer than 100 transactions, each answered as stored', async () => {
+      const store = new SqliteEventStore(tempFile());
+      try {
+        const before = store.groupCommitStats.commits;
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => store.appendToStream(`group-${i}`, [event(), event()], 'no_stream')),
+        );
+        const transactions = store.groupCommitStats.commits - before;
+        expect(transactions).toBeGreaterThanOrEqual(1);
+        expect(transactions).toBeLessThanOrEqual(5);
+        // every append got its own revisions and the positions of its own events, in queue order
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(Array.from({ length: 100 }, () => 1));
+        expect(results.map((r) => r.position)).toEqual(Array.from({ length: 100 }, (_, i) => 2 * i + 2));
+        expect(await store.headPosition()).toBe(200);
+        for (const [i, result] of results.entries()) {
+          expect((await store.readStream(`group-${i}`)).map((e) => e.position)).toEqual([result.position - 1, result.position]);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('fails a conflicting append of a group alone: the others of the same transaction are stored', async () => {
+      const store = new SqliteEventStore(tempFile());
+      try {
+        await store.appendToStream('taken', [event()], 'no_stream');
+        await store.appendToStream('dup-source', [event()], 'no_stream');
+        const [stored] = await store.readStream('dup-source');
+        const before = store.groupCommitStats.commits;
+        const outcomes = await Promise.allSettled([
+          store.appendToStream('first', [event()], 'no_stream'),
+          store.appendToStream('taken', [event()], 'no_stream'), // wrong expected revision
+          store.appendToStream('second', [event(), event()], 'no_stream'),
+          store.appendToStream('dup', [event(), { ...event(), id: stored.id }], 'no_stream'), // second event's id is taken
+          store.appendToStream('first', [event()], 0), // sees the first append of the same group
+          store.appendToStream('third', [event()], 'no_stream'),
+        ]);
+        expect(store.groupCommitStats.commits - before).toBe(1);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+        // the failed appends stored nothing (not even the first event of 'dup'), the others everything
+        expect(await store.readStream('taken')).toHaveLength(1);
+        expect(await store.readStream('dup')).toEqual([]);
+        expect((await store.readStream('first')).map((e) => e.revision)).toEqual([0, 1]);
+        expect(await store.readStream('second')).toHaveLength(2);
+        expect(await store.readStream('third')).toHaveLength(1);
+        expect((await store.readAll()).map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('answers an append only after its group is committed: a failed COMMIT rejects the whole group', async () => {
+      const file = tempFile();
+      const store = new SqliteEventStore(file, { pollIntervalMs: 60_000 });
+      // another connection holds the write lock: BEGIN IMMEDIATE of the group times out (busy_timeout shortened)
+      const other = new Database(file);
+      try {
+        (store as unknown as { db: Database.Database }).db.pragma('busy_timeout = 50');
+        other.exec('BEGIN IMMEDIATE');
+        const outcomes = await Promise.allSettled([
+          store.appendToStream('a', [event()], 'no_stream'),
+          store.appendToStream('b', [event()], 'no_stream'),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+        other.exec('ROLLBACK');
+        expect(await store.headPosition()).toBe(0);
+        await expect(store.appendToStream('a', [event()], 'no_stream')).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+      } finally {
+        other.close();
+        await store.close();
+      }
+    });
+
+    it('commits the appends still queued when the store is closed', async () => {
+      const file = tempFile();
+      const store = new SqliteEventStore(file);
+      const pending = store.appendToStream('s', [event()], 'no_stream');
+      await store.close();
+      await expect(pending).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+      const reopened = new SqliteEventStore(file);
+      try {
+        expect(await reopened.readStream('s')).toHaveLength(1);
+      } finally {
+        await reopened.close();
+      }
+    });
   });
 
   it('keeps events across a reopen', async () => {

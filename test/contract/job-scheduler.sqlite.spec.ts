@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { JobContext } from '../../src/platform/jobs/job-scheduler.port';
 import { SqliteJobScheduler } from '../../src/platform/jobs/sqlite-job-scheduler';
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { sleep, waitFor } from '../support/wait-for';
 import { jobSchedulerContract } from './job-scheduler.contract';
 

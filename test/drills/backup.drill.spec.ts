@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import Database from 'better-sqlite3';
 import * as tar from 'tar';
 
+import Database from '../../src/platform/sqlite/sqlite-driver';
 import { registeredFamilies } from './support/event-log';
 import {
   call,

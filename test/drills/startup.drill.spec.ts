@@ -5,19 +5,7 @@
  * and DATA_DIR and what to do, and a documented exit code — never a stack trace, never a start on an empty
  * log that recreates the demo accounts.
  */
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  cpSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -34,8 +22,6 @@ import {
 
 jest.setTimeout(180_000);
 
-const NOBODY = 65534;
-
 describe('drill: starting on a damaged or busy data folder', () => {
   const dirs: string[] = [];
   const running: PortalProcess[] = [];
@@ -49,8 +35,8 @@ describe('drill: starting on a damaged or busy data folder', () => {
   };
 
   /** Starts the portal and expects it to refuse: its exit code and its output. */
-  async function refusal(dataDir: string, options: { env?: Record<string, string>; uid?: number } = {}) {
-    const portal = await startPortal({ dataDir, env: options.env, uid: options.uid });
+  async function refusal(dataDir: string, options: { env?: Record<string, string>; obeyFilePermissions?: boolean } = {}) {
+    const portal = await startPortal({ dataDir, env: options.env, obeyFilePermissions: options.obeyFilePermissions });
     running.push(portal);
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
@@ -184,20 +170,9 @@ describe('drill: starting on a damaged or busy data folder', () => {
 
   it('refuses a read-only event log (as an unprivileged user) and a file that cannot be opened', async () => {
     const readOnly = copyOfSeeded();
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      // root ignores file permissions: run the portal as nobody, owner of the folder but not of the file
-      chownSync(readOnly, NOBODY, NOBODY);
-      for (const f of ['read-models.sqlite', 'jobs.sqlite', 'portail-data.json', 'owner.lock', 'owner.json', 'outbox']) {
-        try {
-          chownSync(join(readOnly, f), NOBODY, NOBODY);
-        } catch {
-          // not every file exists
-        }
-      }
-    }
     chmodSync(join(readOnly, 'events.sqlite'), 0o444);
-    const first = await refusal(readOnly, { uid: asRoot ? NOBODY : undefined });
+    // root ignores file permissions: the portal runs without the capabilities that let it
+    const first = await refusal(readOnly, { obeyFilePermissions: true });
     expect(first.code).toBe(73);
     expect(oneOperatorLine(first.output, readOnly, 'events.sqlite')).toContain('cannot be read and written');
 

@@ -190,4 +190,86 @@ describe('CommandExecutor: read, decide, append with the expected revision', () 
     expect((await inc(mine)).state).toBe(11);
     expect((await store.readStream('counter-g')).map((e) => e.data.value)).toEqual([1, 2, 3, 10, 11]);
   });
+
+  describe('executeMany: several commands on one stream, one append', () => {
+    /** The counter with an in-place fold over an object state: a failed batch must not leave its events in the kept state. */
+    type Box = { value: number };
+    const boxed: Decider<Increment, Incremented, Box> = {
+      initialState: () => ({ value: 0 }),
+      evolve: (state, event) => ({ value: event.data.value }),
+      evolveInPlace: (state, event) => {
+        state.value = event.data.value;
+        return state;
+      },
+      decide: (command, state) => counter.decide(command, state.value) as Incremented[],
+    };
+    const items = (keys: string[], limit?: number) =>
+      keys.map((key) => ({
+        command: (at: string): Increment => ({ type: 'Increment', at, ...(limit === undefined ? {} : { limit }) }),
+        context: context({ idempotencyKey: key }),
+      }));
+
+    it('decides each command on the state the previous ones left and stores them all in one append', async () => {
+      const before = store.groupCommitStats.commits;
+      const result = await executor().executeMany({ streamId: 'many', decider: boxed, items: items(['k1', 'k2', 'k3']) });
+      expect(result).toMatchObject({ decided: 3, appended: 3, revision: 2 });
+      expect(store.groupCommitStats.commits - before).toBe(1);
+      const stored = await store.readStream('many');
+      expect(stored.map((e) => e.data.value)).toEqual([1, 2, 3]);
+      expect(stored.map((e) => e.metadata.idempotencyKey)).toEqual(['k1', 'k2', 'k3']);
+      // the same keys again (a redelivered batch) are skipped; a new one is decided on the kept state
+      const again = await executor().executeMany({ streamId: 'many', decider: boxed, items: items(['k2', 'k4']) });
+      expect(again).toMatchObject({ decided: 1, appended: 1, revision: 3 });
+      expect((await store.readStream('many')).map((e) => e.data.value)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('decides the whole batch again after a conflict, on the new state', async () => {
+      // another process appends between the batch's read and its append, once
+      let raced = false;
+      const racing = new Proxy(store, {
+        get(target, property, receiver) {
+          if (property !== 'appendToStream') return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<SqliteEventStore['appendToStream']>) => {
+            if (!raced && args[0] === 'raced' && args[1].length === 2) {
+              raced = true;
+              const foreign = {
+                id: '00000000-0000-4000-8000-000000000001',
+                type: 'Incremented',
+                data: { value: 2, at: 'x' },
+                metadata: {},
+              };
+              await target.appendToStream('raced', [foreign], 0);
+            }
+            return target.appendToStream(...args);
+          };
+        },
+      });
+      const retries: number[] = [];
+      const exec = new CommandExecutor(racing, serializer, {
+        maxAttempts: 5,
+        clock,
+        onConflictRetry: (_s, attempt) => retries.push(attempt),
+      });
+      await exec.executeMany({ streamId: 'raced', decider: boxed, items: items(['a']) });
+      const result = await exec.executeMany({ streamId: 'raced', decider: boxed, items: items(['b', 'c']) });
+      expect(raced).toBe(true);
+      expect(retries).toEqual([1]);
+      expect(result).toMatchObject({ decided: 2, appended: 2, revision: 3 });
+      expect((await store.readStream('raced')).map((e) => e.data.value)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('stores nothing when one command of the batch is refused, and keeps the state as stored', async () => {
+      const exec = executor();
+      await exec.executeMany({ streamId: 'limited', decider: boxed, items: items(['a']) });
+      // the second command of this batch passes the limit of 2: the batch fails whole
+      await expect(exec.executeMany({ streamId: 'limited', decider: boxed, items: items(['b', 'c'], 2) })).rejects.toMatchObject({
+        code: 'LIMIT_REACHED',
+      });
+      expect(await store.readStream('limited')).toHaveLength(1);
+      // the kept state was evolved in place by the failed batch: it is read again, not trusted
+      const next = await exec.executeMany({ streamId: 'limited', decider: boxed, items: items(['d'], 2) });
+      expect(next).toMatchObject({ decided: 1, appended: 1, revision: 1 });
+      expect((await store.readStream('limited')).map((e) => e.data.value)).toEqual([1, 2]);
+    });
+  });
 });

@@ -15,6 +15,7 @@ import {
   type ProjectionRunnerOptions,
   RebuildInProgressError,
 } from '../../src/platform/projections/projection-runner';
+import { DocumentReadModels, sameVersion } from '../../src/platform/projections/read-models';
 import { waitFor } from '../support/wait-for';
 
 type Tally = { stream: string; count: number; total: number };
@@ -98,6 +99,96 @@ describe('ProjectionRunner', () => {
     await expect(r.applyBatch(definition, collection, all)).rejects.toThrow(CheckpointRefusedError);
     await expect(r.applyBatch(definition, collection, all.slice(1))).rejects.toThrow(CheckpointRefusedError);
     expect(await read(r, 's')).toMatchObject({ count: 3, total: 6 });
+  });
+
+  it('reads the documents of a batch in one getMany and writes them in one commitBatch, each folded over every event', async () => {
+    for (let i = 0; i < 60; i++) await add(`s-${i % 4}`, i);
+    const r = runner(tally());
+    await r.initialize();
+    const collection = await r.collectionOf('tally');
+    const definition = tally() as unknown as ProjectionDefinition;
+    const calls = { get: 0, getMany: 0, commitBatch: 0, ids: [] as number[] };
+    const get = jest.spyOn(documents, 'get').mockImplementation(async () => {
+      calls.get += 1;
+      return null;
+    });
+    const getMany = documents.getMany.bind(documents);
+    jest.spyOn(documents, 'getMany').mockImplementation(async (c, ids) => {
+      calls.getMany += 1;
+      calls.ids.push(ids.length);
+      return getMany(c, ids);
+    });
+    const commitBatch = documents.commitBatch.bind(documents);
+    jest.spyOn(documents, 'commitBatch').mockImplementation(async (ops, checkpoint) => {
+      calls.commitBatch += 1;
+      return commitBatch(ops, checkpoint);
+    });
+    const all = await events.readAll();
+    await r.applyBatch(definition, collection, all.slice(0, 30));
+    await r.applyBatch(definition, collection, all.slice(30));
+    jest.restoreAllMocks();
+    expect(get).toHaveBeenCalledTimes(0);
+    expect(calls).toEqual({ get: 0, getMany: 2, commitBatch: 2, ids: [4, 4] });
+    const sum = (k: number) => Array.from({ length: 15 }, (_, j) => 4 * j + k).reduce((a, b) => a + b, 0);
+    expect(await read(r, 's-1')).toMatchObject({ count: 15, total: sum(1) });
+    expect((await documents.get(collection, 's-1'))?.version).toBe(2);
+  });
+
+  it("moves the read model's version with its own events and a rebuild, never with unrelated events", async () => {
+    await add('s', 1);
+    const r = runner(tally());
+    await r.start();
+    const readModels = new DocumentReadModels(documents, r);
+    await r.waitForPosition(await events.headPosition());
+    const first = await readModels.version('tally');
+    expect(first.lastChange).toBe(await events.headPosition());
+
+    // a burst of events of other types: the checkpoint follows, the version stays
+    for (let i = 0; i < 20; i++)
+      await events.appendToStream('other', [{ id: randomUUID(), type: 'Ignored', data: {}, metadata: {} }], 'any');
+    await r.waitForPosition(await events.headPosition());
+    expect(await readModels.checkpoint('tally')).toBe(await events.headPosition());
+    expect(sameVersion(await readModels.version('tally'), first)).toBe(true);
+
+    await add('s', 2);
+    await r.waitForPosition(await events.headPosition());
+    const second = await readModels.version('tally');
+    expect(second.lastChange).toBe(await events.headPosition());
+    expect(sameVersion(second, first)).toBe(false);
+
+    // a rebuild fills another collection: another version, even with the same last change
+    await r.rebuild('tally');
+    const rebuilt = await readModels.version('tally');
+    expect(rebuilt.lastChange).toBe(second.lastChange);
+    expect(sameVersion(rebuilt, second)).toBe(false);
+  });
+
+  it('projections starting together catch up on one read of the log, each from its own checkpoint, then go live', async () => {
+    for (let i = 0; i < 90; i++) await add(`s-${i % 3}`, 1);
+    const named = (name: string) => ({ ...tally(), name }) as unknown as ProjectionDefinition;
+    // one of them has already handled the first 30 events
+    const early = new ProjectionRunner(events, documents, serializer, { batchSize: 10 }).register(named('tally-b'));
+    await early.initialize();
+    await early.applyBatch(named('tally-b'), await early.collectionOf('tally-b'), await events.readAll({ maxCount: 30 }));
+    const readAll = jest.spyOn(events, 'readAll');
+    const r = new ProjectionRunner(events, documents, serializer, { batchSize: 10, catchUpPageSize: 40, pollMs: 20 }).register(
+      named('tally-a'),
+      named('tally-b'),
+      named('tally-c'),
+    );
+    runners.push(r);
+    await r.start();
+    await r.waitForPosition(await events.headPosition());
+    // 90 events in pages of 40: 3 reads for the three projections together (not 3 reads each)
+    expect(readAll.mock.calls.filter(([o]) => o?.maxCount === 40)).toHaveLength(3);
+    readAll.mockRestore();
+    for (const name of ['tally-a', 'tally-b', 'tally-c']) {
+      expect((await documents.get<Tally>(await r.collectionOf(name), 's-2'))?.data).toMatchObject({ count: 30, total: 30 });
+    }
+    await add('s-2', 5);
+    await r.waitForPosition(await events.headPosition());
+    expect((await documents.get<Tally>(await r.collectionOf('tally-c'), 's-2'))?.data).toMatchObject({ count: 31, total: 35 });
+    expect((await r.status('tally-a')).running).toBe(true);
   });
 
   it('resumes from its checkpoint after a crash between batches: nothing lost, nothing counted twice', async () => {

@@ -64,6 +64,28 @@ describe('WorkflowRunner: at least once, in order, from a checkpoint', () => {
       },
     };
   }
+  /** The same tally, decided in batches: one executeMany (one append) per batch the runner hands over. */
+  function countingInBatches(onBatch?: (batch: ProjectedEvent[]) => void): WorkflowDefinition {
+    const executor = new CommandExecutor(events, serializer, { maxAttempts: 5 });
+    return {
+      ...counting(),
+      handleBatch: async (batch) => {
+        onBatch?.(batch);
+        await executor.executeMany({
+          streamId: 'tally',
+          decider: tally,
+          items: batch.map((event) => ({
+            command: () => ({ source: event.metadata.eventId }),
+            context: {
+              principal: { userId: 'workflow', role: 'system' },
+              correlationId: event.metadata.correlationId,
+              idempotencyKey: `tally:${event.metadata.eventId}`,
+            },
+          })),
+        });
+      },
+    };
+  }
   const happen = async (type = 'Happened') => {
     const id = randomUUID();
     await events.appendToStream(`s-${id}`, [{ id, type, data: {}, metadata: { eventId: id, correlationId: id } }], 'no_stream');
@@ -115,5 +137,61 @@ describe('WorkflowRunner: at least once, in order, from a checkpoint', () => {
     expect(await counted()).toBe(1);
     await second.stop();
     await fresh.close();
+  });
+
+  describe('in batches (handleBatch)', () => {
+    it('hands over the backlog in batches, in commit order, with one append per batch and the checkpoint past the last', async () => {
+      for (let i = 0; i < 1200; i++) await happen(i % 3 === 2 ? 'Other' : 'Happened');
+      const batches: number[][] = [];
+      const commitsBefore = events.groupCommitStats.commits;
+      const runner = new WorkflowRunner(events, documents, serializer).register(
+        countingInBatches((batch) => batches.push(batch.map((e) => e.position))),
+      );
+      runners.push(runner);
+      await runner.start();
+      await runner.waitForPosition(await events.headPosition());
+      const positions = batches.flat();
+      expect(positions).toHaveLength(800);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      // far fewer batches than events (the limit is 500 events a batch)
+      expect(batches.length).toBeLessThanOrEqual(3);
+      const tallied = await events.readStream('tally');
+      expect(tallied).toHaveLength(800);
+      // one append (one transaction of the event store) per batch
+      expect(events.groupCommitStats.commits - commitsBefore).toBe(batches.length);
+      // the checkpoint moved past the last batch (the events before it were all handed over)
+      expect(await documents.getCheckpoint('workflow_tally')).toBeGreaterThanOrEqual(1200);
+    });
+
+    it('follows live appends, and tries a failed batch again whole until it passes, storing each decision once', async () => {
+      const runner = new WorkflowRunner(events, documents, serializer);
+      let failures = 2;
+      const batches: number[] = [];
+      runner.register(
+        countingInBatches((batch) => {
+          batches.push(batch.length);
+          if (batch.length === 3 && failures-- > 0) throw new Error('store unavailable');
+        }),
+      );
+      runners.push(runner);
+      await runner.start();
+      await happen();
+      await waitFor(async () => (await counted()) === 1);
+      // three appends in one turn: one group commit, so the runner finds them together
+      const id = () => randomUUID();
+      await Promise.all(
+        [id(), id(), id()].map((eventId) =>
+          events.appendToStream(
+            `s-${eventId}`,
+            [{ id: eventId, type: 'Happened', data: {}, metadata: { eventId, correlationId: eventId } }],
+            'no_stream',
+          ),
+        ),
+      );
+      await waitFor(async () => (await counted()) === 4, { timeoutMs: 5000 });
+      expect(batches).toEqual([1, 3, 3, 3]);
+      const [status] = await runner.statuses();
+      expect(status.lastError).toBeUndefined();
+    });
   });
 });

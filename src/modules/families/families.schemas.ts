@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 
-import { bodyId, multiLineText, plainString, singleLineText } from '../../platform/domain/text';
+import { bodyId, isoDate, multiLineText, plainString, singleLineText } from '../../platform/domain/text';
 
 export const NAME_MAX_LENGTH = 100;
 export const ADDRESS_LINE_MAX_LENGTH = 200;
@@ -33,7 +33,7 @@ export const postalCodeSchema = plainString('Code postal')
   .describe('Code postal (5 chiffres)');
 
 /** A real calendar date written YYYY-MM-DD (2015-02-29 is refused). */
-export const calendarDateSchema = z.iso.date('Date invalide : format attendu AAAA-MM-JJ.').describe('Date (AAAA-MM-JJ)');
+export const calendarDateSchema = isoDate().describe('Date (AAAA-MM-JJ)');
 
 /**
  * A French phone number in the national format (10 digits starting with 0) or international (+33 /

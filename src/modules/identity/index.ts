@@ -5,4 +5,5 @@ export { identityEvents } from './identity.events';
 export { IdentityModule } from './identity.module';
 export { createFamilyAccountBodySchema } from './identity.schemas';
 export { normalizeLogin } from './identity.types';
+export { passwordRulesDescription } from './password-policy.rules';
 export { SessionStore } from './sessions/session-store';

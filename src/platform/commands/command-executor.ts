@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { type Clock, SystemClock } from '../clock/clock';
 import { Decider, Decision, decisionOf, DomainEvent } from '../domain/decider';
 import { DomainError } from '../domain/domain-error';
-import { EventStore, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { AppendResult, EventStore, EventToAppend, StoredEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { EventSerializer } from '../events/event-serializer';
 import type { EventMetadata } from '../projections/projection';
 import type { CommandContext } from './command-context';
@@ -36,6 +36,26 @@ export interface ExecuteResult<E, S, A = unknown> {
   position?: number;
   /** what the decision answered beside its events (undefined for a replayed idempotent command) */
   answer?: A;
+}
+
+export interface ExecuteManyRequest<C, E extends DomainEvent, S> {
+  streamId: string;
+  decider: Decider<C, E, S, E[] | Decision<E>>;
+  prelude?: StreamSource<E, S>['prelude'];
+  snapshotVersion?: number;
+  /** in order; each built from its own instant (its context's `now`, else the clock) */
+  items: { command: (now: string) => C; context: CommandContext }[];
+}
+
+export interface ExecuteManyResult {
+  /** commands decided (those already stored under their idempotency key are skipped) */
+  decided: number;
+  /** events appended, all in one append */
+  appended: number;
+  /** stream revision after the batch (-1: the stream still does not exist) */
+  revision: number;
+  /** global position of the last event appended (undefined when nothing was appended) */
+  position?: number;
 }
 
 /* `ExecuteResult.state` is the stream's kept state as it is right after the command: read what you need from
@@ -89,14 +109,7 @@ export class CommandExecutor {
         const toAppend = events.map((event, index) => this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
         try {
           const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
-          const first = result.nextExpectedRevision - toAppend.length + 1;
-          const stored = toAppend.map((e, i): StoredEvent => ({
-            ...e,
-            streamId,
-            revision: first + i,
-            position: result.position,
-            recordedAt: now,
-          }));
+          const stored = storedAs(streamId, toAppend, result);
           this.streams.appended(source, folded, stored, context.idempotencyKey);
           return { events, state: folded.state, revision: result.nextExpectedRevision, position: result.position, answer };
         } catch (error) {
@@ -104,19 +117,76 @@ export class CommandExecutor {
           if (context.expectedRevision !== undefined) {
             throw preconditionFailed(context.expectedRevision, error.actual === 'no_stream' ? -1 : error.actual);
           }
-          if (attempt >= this.options.maxAttempts) {
-            throw new DomainError(
-              'CONCURRENT_MODIFICATION',
-              'Le dossier a été modifié en même temps par une autre demande. Veuillez réessayer.',
-              'conflict',
-              { streamId, attempts: attempt },
-            );
-          }
-          this.options.onConflictRetry?.(streamId, attempt);
-          await jitter(attempt);
+          await this.afterConflict(streamId, attempt);
         }
       }
     });
+  }
+
+  /**
+   * Runs several commands on ONE stream as one batch (the place allocator's decisions): read the stream once,
+   * decide each command in order on the state the previous ones left (a command whose idempotency key is
+   * already in the stream is skipped), and append all their events in ONE append with the revision read. A
+   * conflict decides the whole batch again on the new state (bounded attempts, as `execute`). Each command's
+   * events carry its own context (ids from its own idempotency key, its own instant and causation).
+   *
+   * The state is evolved in place when the decider can (`evolveInPlace`): the batch is decided on the kept
+   * state itself, not on a copy per event; if the append fails, the kept state is dropped and read again.
+   * A command the decider refuses fails the whole batch (nothing is appended).
+   */
+  async executeMany<C, E extends DomainEvent, S>(request: ExecuteManyRequest<C, E, S>): Promise<ExecuteManyResult> {
+    const { streamId, decider, items } = request;
+    const source: StreamSource<E, S> = { streamId, decider, prelude: request.prelude, snapshotVersion: request.snapshotVersion };
+    const evolve = decider.evolveInPlace ?? decider.evolve;
+    return this.streams.exclusive(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const folded = await this.streams.load(source);
+        const { revision } = folded;
+        let state = folded.state;
+        const toAppend: EventToAppend[] = [];
+        let decided = 0;
+        try {
+          for (const item of items) {
+            const { context } = item;
+            if (context.idempotencyKey) {
+              const done = folded.byKey.get(`${context.principal.userId}|${context.idempotencyKey}`);
+              if (done && done.events[0]?.id === this.eventId(context, streamId, 0)) continue;
+            }
+            const now = context.now ?? (this.options.clock ?? SYSTEM_CLOCK).now().toISOString();
+            const { events } = decisionOf(decider.decide(item.command(now), state));
+            decided += 1;
+            events.forEach((event, index) => {
+              state = evolve(state, event);
+              toAppend.push(this.serializer.serialize(event, this.metadata(context, streamId, index, now)));
+            });
+          }
+          if (toAppend.length === 0) return { decided, appended: 0, revision };
+          const result = await this.store.appendToStream(streamId, toAppend, revision === -1 ? 'no_stream' : revision);
+          const stored = storedAs(streamId, toAppend, result);
+          this.streams.decided(source, folded, state, stored);
+          return { decided, appended: toAppend.length, revision: result.nextExpectedRevision, position: result.position };
+        } catch (error) {
+          // the kept state may have been evolved with events that are not stored: read it again next time
+          if (state !== folded.state || decider.evolveInPlace) this.streams.forget(streamId);
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          await this.afterConflict(streamId, attempt);
+        }
+      }
+    });
+  }
+
+  /** A conflict: give up as 409 after the last attempt, else wait a little before deciding again. */
+  private async afterConflict(streamId: string, attempt: number): Promise<void> {
+    if (attempt >= this.options.maxAttempts) {
+      throw new DomainError(
+        'CONCURRENT_MODIFICATION',
+        'Le dossier a été modifié en même temps par une autre demande. Veuillez réessayer.',
+        'conflict',
+        { streamId, attempts: attempt },
+      );
+    }
+    this.options.onConflictRetry?.(streamId, attempt);
+    await jitter(attempt);
   }
 
   /**
@@ -142,6 +212,18 @@ export class CommandExecutor {
       ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
     };
   }
+}
+
+/** The events of an append as stored (the command's instant, in their metadata, stands for the commit instant). */
+function storedAs(streamId: string, appended: EventToAppend[], result: AppendResult): StoredEvent[] {
+  const first = result.nextExpectedRevision - appended.length + 1;
+  return appended.map((e, i): StoredEvent => ({
+    ...e,
+    streamId,
+    revision: first + i,
+    position: result.position,
+    recordedAt: String(e.metadata.recordedAt),
+  }));
 }
 
 function preconditionFailed(expected: number, actual: number): DomainError {

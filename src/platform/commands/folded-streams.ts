@@ -28,7 +28,7 @@ export interface Folded<S> {
  */
 export interface StreamSource<E extends DomainEvent, S> {
   streamId: string;
-  decider: Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
+  decider: Pick<Decider<never, E, S>, 'initialState' | 'evolve' | 'evolveInPlace'>;
   prelude?: { streamId: string; includes(event: StoredEvent): boolean };
   snapshotVersion?: number;
 }
@@ -124,6 +124,27 @@ export class FoldedStreams {
     this.maybeSnapshot(source, entry as Kept<S>);
   }
 
+  /**
+   * After a successful batched append (under `exclusive`): the caller already evolved `state` with the
+   * events (it decided the batch on it); keep it, with the revision and the idempotency keys of `events`.
+   */
+  decided<E extends DomainEvent, S>(source: StreamSource<E, S>, entry: Folded<S>, state: S, events: StoredEvent[]): void {
+    const kept = entry as Kept<S>;
+    kept.state = state;
+    for (const stored of events) {
+      kept.revision = stored.revision;
+      const key = stored.metadata?.idempotencyKey;
+      if (typeof key === 'string') this.remember(kept.byKey, `${String(stored.metadata?.userId)}|${key}`, stored);
+    }
+    this.touch(source.streamId, kept);
+    this.maybeSnapshot(source, kept);
+  }
+
+  /** Drops the kept state of a stream (call under `exclusive`): the next load reads it again. */
+  forget(streamId: string): void {
+    this.kept.delete(streamId);
+  }
+
   private fold<E extends DomainEvent, S>(
     entry: Kept<S>,
     decider: StreamSource<E, S>['decider'],
@@ -132,7 +153,7 @@ export class FoldedStreams {
   ): void {
     for (const stored of events) {
       if (stored.revision <= entry.revision) continue; // already folded
-      entry.state = decider.evolve(entry.state, this.serializer.deserialize<E>(stored));
+      entry.state = (decider.evolveInPlace ?? decider.evolve)(entry.state, this.serializer.deserialize<E>(stored));
       entry.revision = stored.revision;
       const key = idempotencyKey ?? stored.metadata?.idempotencyKey;
       if (typeof key === 'string') this.remember(entry.byKey, `${String(stored.metadata?.userId)}|${key}`, stored);

@@ -44,6 +44,11 @@ describe('loadConfig', () => {
         projectorHealthPort: 3001,
         shutdownTimeoutMs: 10000,
         clockStart: undefined,
+        web: { communeName: 'Portail Famille', mainColor: '#1f4e79', logoFile: undefined, cookieSecure: false },
+        trustProxy: undefined,
+        rateLimitAccount: { points: 600, seconds: 60 },
+        rateLimitAnonymous: { points: 1200, seconds: 60 },
+        rateLimitDownloads: { points: 60, seconds: 60 },
       });
     });
 
@@ -96,6 +101,10 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '30000',
       METRICS_PORT: '9464',
       METRICS_HOST: '10.0.0.5',
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      RATE_LIMIT_ACCOUNT: '100/10',
+      RATE_LIMIT_ANONYMOUS: '30/60',
+      RATE_LIMIT_DOWNLOADS: '5/3600',
     });
     expect(config).toEqual({
       mode: 'embedded',
@@ -121,7 +130,26 @@ describe('loadConfig', () => {
       projectorHealthPort: 9464,
       shutdownTimeoutMs: 30000,
       clockStart: undefined,
+      web: { communeName: 'Portail Famille', mainColor: '#1f4e79', logoFile: undefined, cookieSecure: true },
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+      rateLimitAccount: { points: 100, seconds: 10 },
+      rateLimitAnonymous: { points: 30, seconds: 60 },
+      rateLimitDownloads: { points: 5, seconds: 3600 },
     });
+  });
+
+  it('reads rate limits as requests/seconds and refuses anything else', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(configError({ TRUST_PROXY: 'yes' }).problems).toEqual([
+      'TRUST_PROXY: must be a hop count or proxy addresses/CIDR ranges, comma separated, e.g. 10.0.0.0/8,127.0.0.1 (got "yes")',
+    ]);
+    expect(configError({ RATE_LIMIT_ACCOUNT: '600' }).problems).toEqual([
+      'RATE_LIMIT_ACCOUNT: must be requests/seconds, e.g. 600/60 (got "600")',
+    ]);
+    expect(configError({ RATE_LIMIT_ANONYMOUS: '0/60', RATE_LIMIT_DOWNLOADS: '10/0' }).problems).toEqual([
+      'RATE_LIMIT_ANONYMOUS: must allow 1 to 1000000 requests in 1 to 86400 seconds (got "0/60")',
+      'RATE_LIMIT_DOWNLOADS: must allow 1 to 1000000 requests in 1 to 86400 seconds (got "10/0")',
+    ]);
   });
 
   it('keeps demo data out of production, and /metrics off the public port only when asked', () => {
@@ -132,6 +160,14 @@ describe('loadConfig', () => {
     expect(configError({ PORT: '8080', METRICS_PORT: '8080' }).problems).toEqual([
       'METRICS_PORT: must differ from PORT (8080): /metrics is meant to be kept off the public port',
     ]);
+    expect(configError({ COMMUNE_COLOR: '#ffff00' }).problems).toEqual([
+      'COMMUNE_COLOR: must be dark enough for white text (contrast at least 4.5:1, WCAG AA) (got "#ffff00")',
+    ]);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://portail.mairie.fr', COMMUNE_NAME: 'Mairie de Peaugres' }).web).toMatchObject({
+      communeName: 'Mairie de Peaugres',
+      cookieSecure: true,
+    });
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://portail.mairie.fr', COOKIE_SECURE: 'false' }).web.cookieSecure).toBe(false);
     expect(configError({ METRICS_PORT: 'x' }).problems).toEqual(['METRICS_PORT: must be an integer between 1 and 65535 (got "x")']);
   });
 

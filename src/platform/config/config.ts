@@ -68,6 +68,37 @@ interface CommonConfig {
    * speed). Embedded mode only; undefined = the system clock.
    */
   readonly clockStart: string | undefined;
+  /** the web portal's look and cookies (COMMUNE_NAME, COMMUNE_COLOR, COMMUNE_LOGO, COOKIE_SECURE) */
+  readonly web: WebConfig;
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma
+   * separated), or how many hops; unset: none, the caller is the TCP peer
+   */
+  readonly trustProxy: number | string[] | undefined;
+  /** requests an authenticated caller may make, per account (RATE_LIMIT_ACCOUNT, "600/60": 600 per 60 s) */
+  readonly rateLimitAccount: RateLimit;
+  /** requests an anonymous caller may make, per IP address (RATE_LIMIT_ANONYMOUS) */
+  readonly rateLimitAnonymous: RateLimit;
+  /** downloads (PDFs, exports, attachments), per account or per address (RATE_LIMIT_DOWNLOADS) */
+  readonly rateLimitDownloads: RateLimit;
+}
+
+/** A rate limit: at most `points` requests in a window of `seconds`. */
+export interface RateLimit {
+  readonly points: number;
+  readonly seconds: number;
+}
+
+/** What the web portal shows of the commune, and how its session cookie is sent. */
+export interface WebConfig {
+  /** shown in the header and the page titles */
+  readonly communeName: string;
+  /** the main colour (#RRGGBB); text on it is white, so it must be dark enough (checked: contrast ≥ 4.5:1) */
+  readonly mainColor: string;
+  /** a PNG, SVG or JPEG file shown in the header, or undefined for none */
+  readonly logoFile: string | undefined;
+  /** the `Secure` attribute of the session cookie: true behind HTTPS (a reverse proxy), 'auto' = when PUBLIC_BASE_URL is https */
+  readonly cookieSecure: boolean;
 }
 
 export interface EmbeddedConfig extends CommonConfig {
@@ -119,6 +150,14 @@ const VARIABLES = [
   'PROJECTOR_HEALTH_PORT',
   'SHUTDOWN_TIMEOUT_MS',
   'CLOCK_START',
+  'COMMUNE_NAME',
+  'COMMUNE_COLOR',
+  'COMMUNE_LOGO',
+  'COOKIE_SECURE',
+  'TRUST_PROXY',
+  'RATE_LIMIT_ACCOUNT',
+  'RATE_LIMIT_ANONYMOUS',
+  'RATE_LIMIT_DOWNLOADS',
 ] as const;
 type Variable = (typeof VARIABLES)[number];
 
@@ -237,7 +276,62 @@ function schemaFor(mode: PortailMode, modeReason: string) {
               error: (i) => `must be an ISO instant with its offset, e.g. 2027-03-01T07:59:00+01:00 (got ${shown(i.input)})`,
             })
             .optional(),
+    COMMUNE_NAME: z
+      .string()
+      .regex(/^[^<>\r\n]{1,80}$/, { error: (i) => `must be a name of 1 to 80 characters, without < > (got ${shown(i.input)})` })
+      .optional(),
+    COMMUNE_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, { error: (i) => `must be a colour written #RRGGBB (got ${shown(i.input)})` })
+      .refine((c) => contrastWithWhite(c) >= 4.5, {
+        error: (i) => `must be dark enough for white text (contrast at least 4.5:1, WCAG AA) (got ${shown(i.input)})`,
+      })
+      .optional(),
+    COMMUNE_LOGO: z
+      .string()
+      .regex(/\.(png|svg|jpe?g)$/i, { error: (i) => `must be the path of a .png, .svg or .jpg file (got ${shown(i.input)})` })
+      .optional(),
+    COOKIE_SECURE: z.enum(['true', 'false', 'auto'], { error: (i) => `must be true, false or auto (got ${shown(i.input)})` }).optional(),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(?:\d{1,2}|[0-9a-fA-F.:]+(?:\/\d{1,3})?(?:\s*,\s*[0-9a-fA-F.:]+(?:\/\d{1,3})?)*)$/, {
+        error: (i) =>
+          `must be a hop count or proxy addresses/CIDR ranges, comma separated, e.g. 10.0.0.0/8,127.0.0.1 (got ${shown(i.input)})`,
+      })
+      .transform((text) => (/^\d+$/.test(text) ? Number(text) : text.split(',').map((part) => part.trim())))
+      .optional(),
+    RATE_LIMIT_ACCOUNT: rateLimit().optional(),
+    RATE_LIMIT_ANONYMOUS: rateLimit().optional(),
+    RATE_LIMIT_DOWNLOADS: rateLimit().optional(),
   });
+}
+
+/** The contrast ratio of white text on a #RRGGBB colour (WCAG 2.1 relative luminance). */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}
+
+/** "N/S": N requests (1 to 1,000,000) per window of S seconds (1 to 86,400). */
+function rateLimit() {
+  return z
+    .string()
+    .regex(/^\d{1,7}\/\d{1,5}$/, { error: (i) => `must be requests/seconds, e.g. 600/60 (got ${shown(i.input)})` })
+    .refine(
+      (text) => {
+        const [points, seconds] = text.split('/').map(Number);
+        return !/^\d{1,7}\/\d{1,5}$/.test(text) || (points >= 1 && points <= 1_000_000 && seconds >= 1 && seconds <= 86_400);
+      },
+      { error: (i) => `must allow 1 to 1000000 requests in 1 to 86400 seconds (got ${shown(i.input)})` },
+    )
+    .transform((text) => {
+      const [points, seconds] = text.split('/').map(Number);
+      return { points, seconds };
+    });
 }
 
 /**
@@ -312,6 +406,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     projectorHealthPort: v.PROJECTOR_HEALTH_PORT ?? 3001,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     clockStart: v.CLOCK_START,
+    web: Object.freeze({
+      communeName: v.COMMUNE_NAME ?? 'Portail Famille',
+      mainColor: v.COMMUNE_COLOR ?? '#1f4e79',
+      logoFile: v.COMMUNE_LOGO,
+      cookieSecure: (v.COOKIE_SECURE ?? 'auto') === 'auto' ? (v.PUBLIC_BASE_URL ?? '').startsWith('https:') : v.COOKIE_SECURE === 'true',
+    }),
+    // Per account: a parent's pages and the opening-morning booking are a few requests a minute; a
+    // script looping on an endpoint is not. Per address for anonymous callers only (login, password
+    // pages): on opening morning many parents share a school's or an operator's NAT address, so the
+    // limit is wide, and it is never applied to authenticated calls.
+    trustProxy: v.TRUST_PROXY,
+    rateLimitAccount: v.RATE_LIMIT_ACCOUNT ?? { points: 600, seconds: 60 },
+    rateLimitAnonymous: v.RATE_LIMIT_ANONYMOUS ?? { points: 1200, seconds: 60 },
+    rateLimitDownloads: v.RATE_LIMIT_DOWNLOADS ?? { points: 60, seconds: 60 },
   };
 
   if (mode === 'server') {

@@ -17,9 +17,8 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { EXIT, StartupError } from '../lifecycle/exit-codes';
+import Database from '../sqlite/sqlite-driver';
 import { OwnerLock } from './owner-lock';
 
 export const EVENTS_FILE = 'events.sqlite';

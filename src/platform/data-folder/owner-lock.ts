@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
+import Database from '../sqlite/sqlite-driver';
 
 export const OWNER_LOCK_FILE = 'owner.lock';
 export const OWNER_INFO_FILE = 'owner.json';

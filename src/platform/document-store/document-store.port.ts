@@ -75,6 +75,13 @@ export interface DocumentStore {
    */
   ensureCollection(collection: string, indexedFields: string[], options?: CollectionOptions): Promise<void>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<Document<T> | null>;
+  /**
+   * The documents of `ids` that exist, by id, in one round trip (SQLite: one statement; MongoDB: one
+   * `find({ _id: { $in } })`). Ids that are absent are absent from the map; duplicates are read once. For
+   * batches (a projection loads every document a page of events touches at once), not for whole collections:
+   * callers keep a batch to a few thousand ids.
+   */
+  getMany<T = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, Document<T>>>;
   /** Insert or replace; returns the new version. Throws VersionConflictError when the guard fails. */
   put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number>;
   /** Returns true when a document was deleted. Throws VersionConflictError when the guard fails. */

@@ -8,7 +8,17 @@
  * No multi-document transaction is used anywhere: a standalone mongod (no replica set) must work. See commitBatch
  * for why the projection batches are nevertheless crash-safe.
  */
-import { type Collection, type Db, type Filter, MongoClient, type MongoClientOptions, MongoServerError, type Sort } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+  type Filter,
+  MongoBulkWriteError,
+  MongoClient,
+  type MongoClientOptions,
+  MongoServerError,
+  type Sort,
+} from 'mongodb';
 
 import { type Clock, SystemClock } from '../clock/clock';
 import {
@@ -242,6 +252,16 @@ export class MongoDocumentStore implements DocumentStore {
     return stored ? { id: stored._id, version: stored.version, data: stored.data as T } : null;
   }
 
+  async getMany<T = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, Document<T>>> {
+    const found = new Map<string, Document<T>>();
+    if (ids.length === 0) return found;
+    const stored = await this.collection(collection)
+      .find({ _id: { $in: [...new Set(ids)] } })
+      .toArray();
+    for (const d of stored) found.set(d._id, { id: d._id, version: d.version, data: d.data as T });
+    return found;
+  }
+
   private async actualVersion(collection: string, id: string): Promise<number | 'absent'> {
     const stored = await this.collection(collection).findOne({ _id: id }, { projection: { version: 1 } });
     return stored ? stored.version : 'absent';
@@ -337,7 +357,7 @@ export class MongoDocumentStore implements DocumentStore {
    *   1. read the checkpoint; if it is already >= the batch's position the events were handled: return false;
    *   2. check every version guard of the batch against the stored versions (taking the batch's own earlier ops
    *      into account), and throw VersionConflictError before writing anything when one fails;
-   *   3. apply the writes in order, each still carrying its own guard;
+   *   3. apply the writes in order, each still carrying its own guard, as one ordered bulkWrite per collection;
    *   4. advance the checkpoint with a compare-and-set (`position < new`), never moving it backwards.
    *
    * Why this is crash-safe: the checkpoint moves last. A crash before step 4 leaves some (or all) writes applied
@@ -358,9 +378,13 @@ export class MongoDocumentStore implements DocumentStore {
       if (stored !== undefined && stored >= checkpoint.position) return false;
     }
     await this.checkGuards(ops);
-    for (const op of ops) {
-      if (op.op === 'put') await this.put(op.collection, op.id, op.data, op.expectedVersion);
-      else await this.delete(op.collection, op.id, op.expectedVersion);
+    // one ordered bulkWrite per run of consecutive ops on the same collection (a projection batch: one)
+    let start = 0;
+    while (start < ops.length) {
+      let end = start + 1;
+      while (end < ops.length && ops[end].collection === ops[start].collection) end++;
+      await this.bulkApply(ops[start].collection, ops.slice(start, end));
+      start = end;
     }
     if (!checkpoint) return true;
     try {
@@ -377,6 +401,91 @@ export class MongoDocumentStore implements DocumentStore {
       // writes above were replays guarded by `_position`
       if (isDuplicateKey(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Step 3 of commitBatch for one collection: one ordered bulkWrite, every write carrying its own guard (the filter
+   * on `version`, or an insert for 'absent'). An insert that meets an existing id stops the bulk with a duplicate
+   * key; a guarded replace or delete that matches nothing is not an error for MongoDB, so the counts are checked:
+   * fewer matches than guarded writes means a concurrent writer moved a document after checkGuards (the writes
+   * before it are applied, as the comment of commitBatch says), and VersionConflictError is thrown.
+   */
+  private async bulkApply(collection: string, ops: WriteOp[]): Promise<void> {
+    let guardedPuts = 0;
+    let unguardedPuts = 0;
+    let guardedDeletes = 0;
+    let unguardedDeletes = 0;
+    const writes = ops.map((op): AnyBulkWriteOperation<StoredDocument> => {
+      if (op.op === 'delete') {
+        if (op.expectedVersion === undefined) {
+          unguardedDeletes++;
+          return { deleteOne: { filter: { _id: op.id } } };
+        }
+        guardedDeletes++;
+        return { deleteOne: { filter: { _id: op.id, version: op.expectedVersion } } };
+      }
+      if (op.op !== 'put') throw new Error(`Unknown write op ${JSON.stringify(op)}`);
+      const expiry = this.expiryOf(collection, op.data);
+      const expires = expiry.set ? { [EXPIRES_AT]: expiry.set } : {};
+      if (op.expectedVersion === 'absent') {
+        return { insertOne: { document: { _id: op.id, version: 1, data: op.data, ...expires } } };
+      }
+      if (typeof op.expectedVersion === 'number') {
+        guardedPuts++;
+        return {
+          replaceOne: {
+            filter: { _id: op.id, version: op.expectedVersion },
+            replacement: { version: op.expectedVersion + 1, data: op.data, ...expires },
+          },
+        };
+      }
+      unguardedPuts++;
+      return {
+        updateOne: {
+          filter: { _id: op.id },
+          update: {
+            $set: { data: op.data, ...expires },
+            $inc: { version: 1 },
+            ...(expiry.expiring && !expiry.set ? { $unset: { [EXPIRES_AT]: '' as const } } : {}),
+          },
+          upsert: true,
+        },
+      };
+    });
+    let result;
+    try {
+      result = await this.collection(collection).bulkWrite(writes, { ordered: true });
+    } catch (error) {
+      if (error instanceof MongoBulkWriteError) {
+        const failed = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors])[0];
+        const op = failed ? ops[failed.index] : undefined;
+        if (op && failed.code === DUPLICATE_KEY) {
+          throw new VersionConflictError(collection, op.id, op.expectedVersion, await this.actualVersion(collection, op.id));
+        }
+      }
+      throw error;
+    }
+    // matched: guarded replaces plus unguarded upserts that found their document (the others were upserted)
+    const missed =
+      result.matchedCount + result.upsertedCount < guardedPuts + unguardedPuts ||
+      result.deletedCount < guardedDeletes ||
+      (unguardedDeletes === 0 && result.deletedCount !== guardedDeletes);
+    if (missed) {
+      // name the first guarded write the stored versions now contradict (the batch has each id at most once)
+      const versions = new Map<string, number>();
+      const ids = ops.map((op) => op.id);
+      for (const d of await this.collection(collection)
+        .find({ _id: { $in: ids } }, { projection: { version: 1 } })
+        .toArray())
+        versions.set(d._id, d.version);
+      const culprit =
+        ops.find((op) =>
+          op.op === 'delete'
+            ? op.expectedVersion !== undefined && versions.has(op.id)
+            : typeof op.expectedVersion === 'number' && versions.get(op.id) !== op.expectedVersion + 1,
+        ) ?? ops.find((op) => op.expectedVersion !== undefined)!;
+      throw new VersionConflictError(collection, culprit.id, culprit.expectedVersion, versions.get(culprit.id) ?? 'absent');
     }
   }
 

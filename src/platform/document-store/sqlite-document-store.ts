@@ -248,6 +248,21 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
+  async getMany<T = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, Document<T>>> {
+    const found = new Map<string, Document<T>>();
+    if (ids.length === 0) return found;
+    return this.retryOnMissingTable(() => {
+      if (!this.tableExists(collection)) return found;
+      // one statement whatever the batch size: the ids travel as one JSON array (no bound-variable limit)
+      const rows = this.statement<[string], DocumentRow>(
+        collection,
+        `SELECT id, version, data FROM ${tableOf(collection)} WHERE id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify([...new Set(ids)]));
+      for (const row of rows) found.set(row.id, { id: row.id, version: row.version, data: JSON.parse(row.data) as T });
+      return found;
+    });
+  }
+
   async put(collection: string, id: string, data: Record<string, unknown>, expectedVersion?: ExpectedVersion): Promise<number> {
     return this.retryOnMissingTable(() => this.putSync(collection, id, data, expectedVersion));
   }

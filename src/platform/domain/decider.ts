@@ -22,6 +22,12 @@ export interface Decider<C, E extends DomainEvent, S, R extends E[] | Decision<E
   initialState(): S;
   evolve(state: S, event: E): S;
   decide(command: C, state: S): R;
+  /**
+   * Optional: the same fold as `evolve`, but updating the state it is given (and returning it) instead of a
+   * copy. The platform folds a stream's kept state with it (FoldedStreams, batched commands), so that a state
+   * with many entries is not copied at every event; `evolve` stays the pure reference the tests fold with.
+   */
+  evolveInPlace?(state: S, event: E): S;
 }
 
 /** The events and the answer of a decision, whichever form the decider returned. */

@@ -16,30 +16,34 @@ const SINGLE_LINE_FORBIDDEN = new RegExp(`[${CONTROLS}\\u000a${BIDI}]`);
 const MULTI_LINE_FORBIDDEN = new RegExp(`[${CONTROLS}${BIDI}]`);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function checked(multiLine: boolean, what: string) {
+function checked(multiLine: boolean, what: string, max: number) {
   const forbidden = multiLine ? MULTI_LINE_FORBIDDEN : SINGLE_LINE_FORBIDDEN;
-  return z
-    .string()
-    .refine((s) => !LONE_SURROGATE.test(s), `${what} : le texte contient un caractère incomplet (encodage invalide).`)
-    .transform((s) => (multiLine ? s.replace(/\r\n?/g, '\n') : s).normalize('NFC').trim())
-    .refine(
-      (s) => !forbidden.test(s),
-      multiLine
-        ? `${what} : caractères non autorisés (caractères de contrôle ou de mise en forme invisibles).`
-        : `${what} : caractères non autorisés (retour à la ligne, caractères de contrôle ou de mise en forme invisibles).`,
-    );
+  return (
+    z
+      .string()
+      // the bound is also checked on what was sent (and so written in the OpenAPI document as maxLength)
+      .max(max, `${what} : ${max} caractères au plus.`)
+      .refine((s) => !LONE_SURROGATE.test(s), `${what} : le texte contient un caractère incomplet (encodage invalide).`)
+      .transform((s) => (multiLine ? s.replace(/\r\n?/g, '\n') : s).normalize('NFC').trim())
+      .refine(
+        (s) => !forbidden.test(s),
+        multiLine
+          ? `${what} : caractères non autorisés (caractères de contrôle ou de mise en forme invisibles).`
+          : `${what} : caractères non autorisés (retour à la ligne, caractères de contrôle ou de mise en forme invisibles).`,
+      )
+  );
 }
 
 /** One line of text (a name, a city, a reason): 1 to `max` characters once normalised and trimmed (`min` 0 allows empty). */
 export function singleLineText(max: number, what: string, min = 1) {
-  return checked(false, what).pipe(
+  return checked(false, what, max).pipe(
     z.string().min(min, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`),
   );
 }
 
 /** Text on several lines (a message, a note): newlines kept (CRLF stored as LF), nothing else invisible. */
 export function multiLineText(max: number, what: string, min = 1) {
-  return checked(true, what).pipe(
+  return checked(true, what, max).pipe(
     z.string().min(min, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`),
   );
 }
@@ -48,6 +52,7 @@ export function multiLineText(max: number, what: string, min = 1) {
 export function bodyId(what = 'Identifiant', max = 100) {
   return z
     .string()
+    .max(max, `${what} : ${max} caractères au plus.`)
     .trim()
     .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${max - 1}}$`), `${what} invalide : lettres, chiffres, « - » et « _ » seulement.`);
 }
@@ -57,20 +62,31 @@ export function opaqueText(max: number, what: string, min = 1) {
   return z.string().min(min, `${what} : ce champ ne peut pas être vide.`).max(max, `${what} : ${max} caractères au plus.`);
 }
 
-/** A value checked by a pattern of its own (a login, a code): the pattern says what it may contain. */
-export function patternText(pattern: RegExp, message: string) {
-  return z.string().trim().regex(pattern, message);
+/** A value checked by a pattern of its own (a login, a code): the pattern says what it may contain, `max` how long it may be sent. */
+export function patternText(pattern: RegExp, message: string, max = 200) {
+  return z.string().max(max, message).trim().regex(pattern, message);
 }
 
 /**
  * A string refused when it holds a control, bidi or lone-surrogate character, for fields whose own checks
  * follow in the chain (a pattern, a phone number, an e-mail address): `plainString('Code postal').trim().regex(…)`.
  */
-export function plainString(what: string) {
+export function plainString(what: string, max = 200) {
   return z
     .string()
+    .max(max, `${what} : ${max} caractères au plus.`)
     .refine(
       (s) => !LONE_SURROGATE.test(s) && !SINGLE_LINE_FORBIDDEN.test(s),
       `${what} : caractères non autorisés (retour à la ligne, caractères de contrôle ou de mise en forme invisibles).`,
     );
+}
+
+/** A calendar day, AAAA-MM-JJ (10 characters, a real date). */
+export function isoDate(message = 'Date invalide : format attendu AAAA-MM-JJ.') {
+  return z.iso.date(message).max(10, message);
+}
+
+/** An instant with its offset, e.g. 2027-03-01T08:00:00+01:00 (at most 35 characters: nanoseconds at most). */
+export function isoInstant(message = 'Instant invalide : format attendu AAAA-MM-JJTHH:mm:ss+01:00.') {
+  return z.iso.datetime({ offset: true, error: message }).max(35, message);
 }

@@ -6,8 +6,20 @@
  * projection checkpoint can never skip an event). Positions therefore start at 1 and are dense in practice,
  * but callers must treat them as opaque (see the port).
  *
- * Appends run in one IMMEDIATE transaction (the write lock is taken before the expected revision is read,
+ * Appends run in IMMEDIATE transactions (the write lock is taken before the expected revision is read,
  * so two processes cannot both pass the check). Retries are idempotent like EventStoreDB: see `append`.
+ *
+ * Group commit: with synchronous=FULL every commit is an fsync of the WAL, and the fsync, not the insert,
+ * is what an append costs (~150 µs against a few µs). better-sqlite3 is synchronous, so while one commit
+ * runs nothing else runs in this process: the appends that "arrive during a commit" are the ones the event
+ * loop produces in the same turn (every request whose socket became readable in this poll phase, every
+ * workflow step that got there). appendToStream therefore queues the append and a `setImmediate` commits
+ * the whole queue in ONE transaction at the end of the turn (the check phase, after all the I/O callbacks
+ * of the turn and their microtasks): one fsync for many commands. Inside it, each append runs in its own
+ * SAVEPOINT against its own expected revision, in queue order (a later append to the same stream sees the
+ * earlier one); one that fails (wrong revision, duplicate id) is rolled back alone and rejected, the others
+ * commit. No promise is settled before the COMMIT returned, i.e. before the fsync: an append is answered
+ * only once durable, and a failed COMMIT rejects every append of the group.
  *
  * Subscriptions read in pages and are woken up immediately by appends made through any SqliteEventStore of
  * this process on the same file (an in-process notifier keyed by the file's real path); writes from other
@@ -98,6 +110,27 @@ function notify(key: string): void {
 
 let memoryDatabases = 0;
 
+/** An append waiting for the next group commit. */
+interface QueuedAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+  /** set inside the group transaction: the append's own outcome */
+  outcome?: { ok: true; result: AppendResult } | { ok: false; error: unknown };
+}
+
+/** Counters of the group commit (not part of the port: tests and benchmarks read them). */
+export interface GroupCommitStats {
+  /** committed group transactions */
+  commits: number;
+  /** appends answered (stored or refused) through those transactions */
+  appends: number;
+  /** largest group so far */
+  largestGroup: number;
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: row.event_id,
@@ -133,7 +166,12 @@ export class SqliteEventStore implements EventStore {
   private readonly readBackwardsStmt: Statement<[string, number, number], EventRow>;
   private readonly readAllStmt: Statement<[number, number], EventRow>;
   private readonly headStmt: Statement<[], { head: number }>;
-  private readonly appendTransaction: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  /** one append inside the group transaction: a SAVEPOINT (better-sqlite3 nests transactions that way) */
+  private readonly appendSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  private readonly groupTransaction: (group: QueuedAppend[]) => void;
+  private queue: QueuedAppend[] = [];
+  private commitScheduled: NodeJS.Immediate | undefined;
+  private readonly counters: GroupCommitStats = { commits: 0, appends: 0, largestGroup: 0 };
 
   constructor(filename: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -173,23 +211,67 @@ export class SqliteEventStore implements EventStore {
     this.readAllStmt = this.db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.headStmt = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
 
-    const transaction = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
+    this.appendSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
       this.append(streamId, events, expected),
     );
-    this.appendTransaction = (streamId, events, expected) => transaction.immediate(streamId, events, expected);
+    const group = this.db.transaction((appends: QueuedAppend[]) => {
+      for (const queued of appends) {
+        try {
+          queued.outcome = { ok: true, result: this.appendSavepoint(queued.streamId, queued.events, queued.expected) };
+        } catch (error) {
+          // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR…): then
+          // the appends before this one are undone too, and the whole group fails with this error.
+          if (!this.db.inTransaction) throw error;
+          queued.outcome = { ok: false, error };
+        }
+      }
+    });
+    this.groupTransaction = (appends) => group.immediate(appends);
   }
 
   async appendToStream(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (!streamId) throw new Error('streamId must not be empty');
+    if (this.closed) throw new Error('SqliteEventStore is closed');
     const ids = new Set(events.map((e) => e.id));
     if (ids.size !== events.length || ids.has('')) throw new Error(`Event ids of a batch must be unique and non-empty (${streamId})`);
-    const result = this.appendTransaction(streamId, events, expectedRevision);
-    notify(this.notifierKey);
-    return result;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, events, expected: expectedRevision, resolve, reject });
+      this.commitScheduled ??= setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /** Counters of the group commit so far (not part of the port). */
+  get groupCommitStats(): Readonly<GroupCommitStats> {
+    return { ...this.counters };
+  }
+
+  /** Commits every queued append in one transaction, then answers each (see the file's comment). */
+  private commitQueued(): void {
+    if (this.commitScheduled) clearImmediate(this.commitScheduled);
+    this.commitScheduled = undefined;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    try {
+      this.groupTransaction(group);
+    } catch (error) {
+      // BEGIN, an error that ended the transaction, or COMMIT failed: nothing of the group is stored
+      for (const queued of group) queued.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    this.counters.appends += group.length;
+    this.counters.largestGroup = Math.max(this.counters.largestGroup, group.length);
+    if (group.some((queued) => queued.outcome?.ok)) notify(this.notifierKey);
+    for (const queued of group) {
+      const outcome = queued.outcome!;
+      if (outcome.ok) queued.resolve(outcome.result);
+      else queued.reject(outcome.error);
+    }
   }
 
   /**
-   * Runs inside the IMMEDIATE transaction.
+   * Runs inside the group's IMMEDIATE transaction, in a savepoint of its own.
    *
    * Idempotency (as EventStoreDB): when the expected revision does not match, the append may be a retry of a
    * batch that was stored (the first try committed, but its caller never heard about it). If every event id of
@@ -309,6 +391,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // appends already accepted are committed (and answered) before the connection goes
+    this.commitQueued();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.db.close();
   }

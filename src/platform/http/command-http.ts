@@ -62,7 +62,10 @@ export function strip<T extends Record<string, unknown>>(data: T): Omit<T, '_pos
 export class EmptyBody extends createZodDto(z.strictObject({})) {}
 
 /** An id in a path: the family number, a request id, an activity id… (letters, digits, - and _, 64 at most). */
-export const pathId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
+export const pathId = z
+  .string()
+  .max(64, 'Identifiant invalide.')
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide.');
 
 /** `/families/:familyId/…` */
 export class FamilyIdParam extends createZodDto(z.strictObject({ familyId: pathId })) {}

@@ -52,6 +52,8 @@ export function correlationIdOf(request: IncomingMessage): string {
 
 export interface HttpServerOptions {
   bodyLimit: number;
+  /** Fastify's trustProxy: a hop count, or the proxies' addresses and CIDR ranges */
+  trustProxy?: number | string[];
 }
 
 /** The adapter Nest runs on, with the server created here (timeouts above). */
@@ -72,6 +74,9 @@ export function createHttpAdapter(options: HttpServerOptions): FastifyAdapter {
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
     requestTimeout: HTTP_TIMEOUTS.requestMs,
     bodyLimit: options.bodyLimit,
+    // Behind a reverse proxy, the caller's address (anonymous rate limits, logs) comes from
+    // X-Forwarded-For, trusted only from the proxies named by TRUST_PROXY.
+    trustProxy: options.trustProxy ?? false,
     genReqId: correlationIdOf,
     // the correlation id comes from genReqId (X-Correlation-Id, checked), never from a request-id header as is
     requestIdHeader: false,

@@ -7,7 +7,7 @@ import { Roles } from '../auth/auth.decorators';
 import { OUTBOX, Outbox } from './mailer.port';
 
 class OutboxQuery extends createZodDto(
-  z.strictObject({ to: z.email().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+  z.strictObject({ to: z.email().max(254).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
 ) {}
 
 /**

@@ -58,4 +58,24 @@ export class MetricsService {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /**
+   * The group commit of the embedded event store, read at each scrape: transactions committed and appends
+   * answered through them (their ratio is the average group; 1 means one fsync per command).
+   */
+  observeGroupCommit(stats: () => { commits: number; appends: number; largestGroup: number }): void {
+    const gauge = (name: string, help: string, read: (s: ReturnType<typeof stats>) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    };
+    gauge('event_store_group_commits', 'Transactions (fsyncs) of the embedded event store since start', (s) => s.commits);
+    gauge('event_store_group_commit_appends', 'Appends answered through those transactions since start', (s) => s.appends);
+    gauge('event_store_group_commit_largest', 'Largest group of appends committed in one transaction since start', (s) => s.largestGroup);
+  }
 }

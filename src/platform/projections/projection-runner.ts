@@ -78,6 +78,8 @@ type Logger = { warn(obj: object, msg: string): void; info(obj: object, msg: str
 export interface ProjectionRunnerOptions {
   /** events per read-model transaction while catching up */
   batchSize?: number;
+  /** events per page when projections starting together catch up on one read of the log (default max(batchSize, 10,000): a document touched by several events of a page is read and written once) */
+  catchUpPageSize?: number;
   logger?: Logger;
   /** retry delays when a batch fails (ms) */
   backoff?: { initialMs: number; maxMs: number };
@@ -98,6 +100,11 @@ const STATE_COLLECTION = 'projection_state';
 export const REBUILD_REQUESTS_COLLECTION = 'projection_rebuilds';
 const OWNER_COLLECTION = 'projection_owner';
 const OWNER_DOCUMENT = 'owner';
+/**
+ * Per read-model collection, `{ position }` of the last event of the projection's types it handled (see applyBatch):
+ * what readers caching a whole read model compare, where the checkpoint moves with every event of the log.
+ */
+export const CHANGES_COLLECTION = 'projection_changes';
 const DOC_POSITION = '_position';
 const REBUILD_RETRY_INITIAL_MS = 5_000;
 const REBUILD_RETRY_MAX_MS = 5 * 60_000;
@@ -116,6 +123,10 @@ const REBUILD_RETRY_MAX_MS = 5 * 60_000;
 export class ProjectionRunner {
   private readonly definitions = new Map<string, ProjectionDefinition>();
   private readonly live = new Map<string, LiveProjection>();
+  /** projections catching up together before they go live (catchUpThenStartLive), and those runs */
+  private readonly catchingUp = new Set<string>();
+  private readonly catchUps = new Set<Promise<void>>();
+  private readonly catchUpPageSize: number;
   private readonly activeCache = new Map<string, { collection: string; readAt: number }>();
   /** rebuilds running in this process, by projection */
   private readonly rebuilds = new Map<string, Promise<ProjectionStatus>>();
@@ -137,6 +148,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.catchUpPageSize = options.catchUpPageSize ?? Math.max(this.batchSize, 10_000);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.ownerId = options.ownerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -158,6 +170,7 @@ export class ProjectionRunner {
   async initialize(): Promise<void> {
     await this.documents.ensureCollection(STATE_COLLECTION, []);
     await this.documents.ensureCollection(REBUILD_REQUESTS_COLLECTION, ['status', 'projection']);
+    await this.documents.ensureCollection(CHANGES_COLLECTION, []);
     for (const definition of this.definitions.values()) {
       const state = await this.state(definition.name);
       if (!state) {
@@ -200,6 +213,7 @@ export class ProjectionRunner {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
     await this.ticking;
+    await Promise.allSettled([...this.catchUps]);
     await Promise.allSettled([...this.rebuilds.values()]);
     await Promise.all([...this.live.values()].map((p) => p.stop()));
     this.live.clear();
@@ -309,6 +323,7 @@ export class ProjectionRunner {
   /** One look at every projection: what this owner should be doing about it. */
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
+    const starting: { definition: ProjectionDefinition; collection: string }[] = [];
     await this.heartbeatOwner();
     const requests = await this.openRequests();
     for (const definition of this.definitions.values()) {
@@ -340,6 +355,7 @@ export class ProjectionRunner {
         );
         continue;
       }
+      if (this.catchingUp.has(name)) continue;
       const live = this.live.get(name);
       if (!live || live.collection !== state.collection) {
         // first start, or another process switched the collection (a rebuild done elsewhere)
@@ -347,10 +363,62 @@ export class ProjectionRunner {
         await live?.stop();
         this.live.delete(name);
         this.activeCache.delete(name);
-        if (!this.stopped) this.startLive(definition, state.collection);
+        if (!this.stopped) starting.push({ definition, collection: state.collection });
       }
     }
+    if (starting.length === 1) this.startLive(starting[0].definition, starting[0].collection);
+    else if (starting.length > 1) this.catchUpThenStartLive(starting);
     await this.dropRetired();
+  }
+
+  /**
+   * Projections starting together (every one at a process start) catch up on one read of the log instead of one
+   * subscription each reading all of it: pages of `catchUpPageSize` events, each applied to every projection that
+   * has not handled it yet (one getMany and one commitBatch per projection and page), up to the head seen at the
+   * start; then each goes live from its checkpoint. Runs in the background (start() does not wait for it); any
+   * failure hands the projection to its live subscription, which carries on from the stored checkpoint and retries.
+   */
+  private catchUpThenStartLive(targets: { definition: ProjectionDefinition; collection: string }[]): void {
+    for (const t of targets) this.catchingUp.add(t.definition.name);
+    const run = (async () => {
+      const pending = await Promise.all(
+        targets.map(async (t) => ({ ...t, checkpoint: (await this.documents.getCheckpoint(t.collection)) ?? 0, failed: false })),
+      );
+      const head = await this.events.headPosition();
+      let from = Math.min(...pending.map((t) => t.checkpoint));
+      while (!this.stopped && from < head && pending.some((t) => !t.failed && t.checkpoint < head)) {
+        const page = await this.events.readAll({ fromPosition: from, maxCount: this.catchUpPageSize });
+        if (page.length === 0) break;
+        for (const target of pending) {
+          if (target.failed || this.stopped) continue;
+          const batch = target.checkpoint < page[0].position ? page : page.filter((e) => e.position > target.checkpoint);
+          if (batch.length === 0) continue;
+          try {
+            await this.applyBatch(target.definition, target.collection, batch);
+            target.checkpoint = batch[batch.length - 1].position;
+          } catch (error) {
+            target.failed = true;
+            this.options.logger?.warn(
+              { projection: target.definition.name, err: error },
+              'projection catch-up failed; its live subscription carries on from the checkpoint',
+            );
+          }
+        }
+        from = page[page.length - 1].position;
+      }
+    })()
+      .catch((error: unknown) => {
+        this.options.logger?.warn({ err: error }, 'projection catch-up failed; the live subscriptions carry on from the checkpoints');
+      })
+      .finally(() => {
+        for (const t of targets) {
+          this.catchingUp.delete(t.definition.name);
+          // a rebuild may have switched the collection meanwhile (and started the new one live)
+          if (!this.stopped && !this.live.has(t.definition.name)) this.startLive(t.definition, t.collection);
+        }
+      });
+    this.catchUps.add(run);
+    void run.finally(() => this.catchUps.delete(run));
   }
 
   private async heartbeatOwner(): Promise<void> {
@@ -382,7 +450,7 @@ export class ProjectionRunner {
       { projection: name, owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt },
       'projection rebuild abandoned by its owner (no heartbeat within the lease); taken over',
     );
-    if (mark.collection !== state.collection) await this.documents.dropCollection(mark.collection);
+    if (mark.collection !== state.collection) await this.dropReadModel(mark.collection);
     return rest as ProjectionState;
   }
 
@@ -393,7 +461,7 @@ export class ProjectionRunner {
       const retired = stored?.data.retired ?? [];
       const due = retired.filter((r) => this.now().getTime() - Date.parse(r.at) >= grace);
       if (!stored || due.length === 0) continue;
-      for (const r of due) if (r.collection !== stored.data.collection) await this.documents.dropCollection(r.collection);
+      for (const r of due) if (r.collection !== stored.data.collection) await this.dropReadModel(r.collection);
       const kept = retired.filter((r) => !due.includes(r));
       const { retired: _old, ...rest } = stored.data;
       await this.documents
@@ -480,10 +548,10 @@ export class ProjectionRunner {
     heartbeat.unref();
     try {
       if (abandoned && abandoned.collection !== state.collection && abandoned.collection !== collection) {
-        await this.documents.dropCollection(abandoned.collection);
+        await this.dropReadModel(abandoned.collection);
       }
       // empty, with no checkpoint: whatever an earlier attempt left in it is gone
-      await this.documents.dropCollection(collection);
+      await this.dropReadModel(collection);
       await this.documents.ensureCollection(collection, definition.indexedFields);
       // Catch up in pages until the head does not move any more.
       let checkpoint = 0;
@@ -536,7 +604,7 @@ export class ProjectionRunner {
           if (ours(current)) {
             const { rebuilding: _dropped, ...rest } = current.data;
             await this.documents.put(STATE_COLLECTION, name, rest, current.version);
-            if (collection !== current.data.collection) await this.documents.dropCollection(collection);
+            if (collection !== current.data.collection) await this.dropReadModel(collection);
           }
         } catch (cleanup) {
           // the mark stays until its lease expires, then the next runner takes it over
@@ -614,7 +682,7 @@ export class ProjectionRunner {
       ...(mark
         ? { rebuild: { owner: mark.owner, startedAt: mark.startedAt, heartbeatAt: mark.heartbeatAt, stale: this.isStale(mark) } }
         : {}),
-      running: Boolean(live),
+      running: Boolean(live) || this.catchingUp.has(name),
       lastError: live?.lastError,
     };
   }
@@ -644,17 +712,27 @@ export class ProjectionRunner {
     void live.start();
   }
 
-  /** Apply events to a collection and move its checkpoint, in one commitBatch. */
+  /**
+   * Apply events to a collection and move its checkpoint, in one commitBatch. The documents the batch touches are
+   * read in one getMany, folded over in memory (an event sees what the earlier events of the batch made of its
+   * document), and written once each with the version guard of what was read.
+   */
   async applyBatch(definition: ProjectionDefinition, collection: string, batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const wanted = new Set(definition.eventTypes);
-    const loaded = new Map<string, Document | null>();
-    const changed = new Map<string, Record<string, unknown> | null>();
+    const relevant: { event: ProjectedEvent; ids: string[] }[] = [];
+    const touched = new Set<string>();
     for (const stored of batch) {
       if (!wanted.has(stored.type)) continue;
       const event: ProjectedEvent = this.serializer.toProjected(stored);
-      for (const id of definition.documentIds(event)) {
-        if (!loaded.has(id)) loaded.set(id, await this.documents.get(collection, id));
+      const ids = definition.documentIds(event);
+      relevant.push({ event, ids });
+      for (const id of ids) touched.add(id);
+    }
+    const loaded = touched.size > 0 ? await this.documents.getMany(collection, [...touched]) : new Map<string, Document>();
+    const changed = new Map<string, Record<string, unknown> | null>();
+    for (const { event, ids } of relevant) {
+      for (const id of ids) {
         const current = changed.has(id) ? changed.get(id)! : (loaded.get(id)?.data ?? null);
         if (current && typeof current[DOC_POSITION] === 'number' && (current[DOC_POSITION] as number) >= event.position) continue;
         const next = definition.evolve(current, event, id);
@@ -670,12 +748,25 @@ export class ProjectionRunner {
         ops.push({ op: 'put', collection, id, data, expectedVersion: before ? before.version : 'absent' });
       }
     }
+    if (relevant.length > 0) {
+      // The read model's last change, for readers that cache a whole read model (the catalog): written whenever the
+      // batch holds an event of the projection, even one skipped by `_position` (a replay after a crash writes it
+      // again), never for batches of unrelated events, which only move the checkpoint.
+      const lastChange = relevant[relevant.length - 1].event.position;
+      ops.push({ op: 'put', collection: CHANGES_COLLECTION, id: collection, data: { position: lastChange } });
+    }
     const position = batch[batch.length - 1].position;
     // false = the stored checkpoint is already at or past this batch: these events were not applied by this call.
     // Never a success: a rebuild would skip them, a live projection would move on from a position it did not reach.
     if (!(await this.documents.commitBatch(ops, { name: collection, position }))) {
       throw new CheckpointRefusedError(collection, position, await this.documents.getCheckpoint(collection));
     }
+  }
+
+  /** Drop a read-model collection with its checkpoint and its last-change mark. */
+  private async dropReadModel(collection: string): Promise<void> {
+    await this.documents.dropCollection(collection);
+    await this.documents.delete(CHANGES_COLLECTION, collection);
   }
 
   private async state(name: string): Promise<ProjectionState | undefined> {

@@ -1,14 +1,19 @@
 import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../commands/command-context';
 import { DomainError } from '../domain/domain-error';
-import type { HttpResponse } from '../http/command-http';
+import { type HttpResponse, pathId } from '../http/command-http';
 import { ProjectionRunner, RebuildInProgressError } from './projection-runner';
 
 /** How long POST …/rebuild waits for the owner of the projections before answering 202 with the request. */
 export const REBUILD_WAIT_MS = 10_000;
+
+class ProjectionParam extends createZodDto(z.strictObject({ name: pathId })) {}
+class RebuildRequestParams extends createZodDto(z.strictObject({ name: pathId, requestId: pathId })) {}
 
 @ApiTags('Exploitation')
 @ApiBearerAuth()
@@ -35,7 +40,11 @@ export class ProjectionsController {
     summary:
       'Demande la reconstruction d’une projection depuis la position zéro (exécutée par le processus qui tient les projections) ; 200 une fois terminée, 202 si elle continue',
   })
-  async rebuild(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: HttpResponse) {
+  async rebuild(
+    @Param() { name }: ProjectionParam,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
     this.known(name);
     let request;
     try {
@@ -64,7 +73,7 @@ export class ProjectionsController {
   @Get(':name/rebuilds/:requestId')
   @Roles('admin')
   @ApiOperation({ summary: 'Suivi d’une demande de reconstruction (pending, running, done, failed)' })
-  async request(@Param('name') name: string, @Param('requestId') requestId: string) {
+  async request(@Param() { name, requestId }: RebuildRequestParams) {
     this.known(name);
     const request = await this.runner.rebuildRequest(requestId);
     if (!request || request.projection !== name) {

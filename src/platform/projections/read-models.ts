@@ -1,6 +1,6 @@
 import type { DocumentStore, FieldCondition, FindQuery } from '../document-store/document-store.port';
 import { DomainError } from '../domain/domain-error';
-import type { ProjectionRunner } from './projection-runner';
+import { CHANGES_COLLECTION, type ProjectionRunner } from './projection-runner';
 
 /** A page of read-model documents. */
 export interface ReadModelPage<T> {
@@ -20,7 +20,22 @@ export abstract class ReadModels {
   abstract count(projection: string, where?: Record<string, FieldCondition>): Promise<number>;
   /** the position of the last event the read model reflects (0 before any) */
   abstract checkpoint(projection: string): Promise<number>;
+  /**
+   * What changes when the read model's content may have changed, and only then (unlike the checkpoint, which moves
+   * with every event of the log): the active collection and the position of the last event of the projection's
+   * types it handled. Readers that keep a whole read model in memory compare it with `sameVersion`.
+   */
+  abstract version(projection: string): Promise<ReadModelVersion>;
 }
+
+/** See ReadModels.version. */
+export interface ReadModelVersion {
+  collection: string;
+  lastChange: number;
+}
+
+export const sameVersion = (a: ReadModelVersion, b: ReadModelVersion): boolean =>
+  a.collection === b.collection && a.lastChange === b.lastChange;
 
 /** The runner's bookkeeping field on every read-model document. */
 const DOC_POSITION = '_position';
@@ -64,5 +79,11 @@ export class DocumentReadModels extends ReadModels {
 
   async checkpoint(projection: string): Promise<number> {
     return (await this.documents.getCheckpoint(await this.projections.collectionOf(projection))) ?? 0;
+  }
+
+  async version(projection: string): Promise<ReadModelVersion> {
+    const collection = await this.projections.collectionOf(projection);
+    const mark = await this.documents.get<{ position: number }>(CHANGES_COLLECTION, collection);
+    return { collection, lastChange: mark?.data.position ?? 0 };
   }
 }

@@ -19,7 +19,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import Database from 'better-sqlite3';
+import Database from './sqlite-driver';
 
 export type SqliteDatabase = Database.Database;
 

@@ -2,6 +2,7 @@ import { type Clock, SystemClock } from '../clock/clock';
 import type { DocumentStore } from '../document-store/document-store.port';
 import type { EventStore, Subscription } from '../event-store/event-store.port';
 import type { EventSerializer } from '../events/event-serializer';
+import type { ProjectedEvent } from '../projections/projection';
 import type { WorkflowDefinition } from './workflow';
 
 export interface WorkflowStatus {
@@ -66,12 +67,44 @@ export class WorkflowRunner {
         await this.documents.commitBatch([], { name, position });
       };
       this.savers.set(workflow.name, save);
+      const handleBatch = workflow.handleBatch?.bind(workflow);
+      // Batches (workflows with handleBatch): the events wanted are gathered while the subscription delivers
+      // what is already in the log, and handed over together when it reaches the head (or the batch is full);
+      // the checkpoint then moves past the batch at once. onEvent returns before a gathered event is handled,
+      // so the batch lives here: if handling it fails, the event that triggered it throws, the subscription
+      // delivers that event again after its backoff, and the same batch (kept) is tried again. A crash loses
+      // the batch but not the checkpoint, which never passed it.
+      const batch: ProjectedEvent[] = [];
+      let gathered: number | undefined;
+      let knownHead = 0;
+      const reachedHead = async (position: number): Promise<boolean> => {
+        if (position < knownHead) return false;
+        knownHead = await this.events.headPosition();
+        return position >= knownHead;
+      };
       this.subscriptions.set(
         workflow.name,
         this.events.subscribeToAll({
           fromPosition: from,
           onEvent: async (stored) => {
-            if (wanted.has(stored.type)) {
+            if (handleBatch) {
+              if (gathered === undefined || stored.position > gathered) {
+                gathered = stored.position;
+                if (wanted.has(stored.type)) batch.push(this.serializer.toProjected(stored));
+              }
+              if (batch.length === 0) {
+                // nothing gathered: the checkpoint moves in groups, as for the other workflows (below)
+              } else if (batch.length >= BATCH_LIMIT || (await reachedHead(stored.position))) {
+                await handleBatch([...batch]);
+                batch.length = 0;
+                pending = stored.position;
+                this.errors.delete(workflow.name);
+                await save();
+                // Let HTTP requests in between two batches: a backlog must not hold the event loop.
+                await new Promise((resolve) => setImmediate(resolve));
+                return;
+              } else return;
+            } else if (wanted.has(stored.type)) {
               await workflow.handle(this.serializer.toProjected(stored));
               // Let HTTP requests in between two events: a backlog must not hold the event loop.
               await new Promise((resolve) => setImmediate(resolve));
@@ -151,6 +184,9 @@ export class WorkflowRunner {
     }
   }
 }
+
+/** Most events a batched workflow is handed at once. */
+const BATCH_LIMIT = 500;
 
 function checkpointName(workflow: WorkflowDefinition): string {
   return `workflow_${workflow.name.replace(/[^a-z0-9]+/gi, '_')}`;

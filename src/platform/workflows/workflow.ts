@@ -71,6 +71,14 @@ export interface Workflow<F = undefined> {
   readonly actorId?: string;
   /** the event types it reacts to (others are skipped) */
   readonly eventTypes: readonly string[];
+  /**
+   * Decide in batches: the runner hands the host every event the workflow wants that is already in the log
+   * (up to a bound), the host decides each in order, then sends the commands of the batch that go to one
+   * stream as ONE batch (one read, one append), the streams in parallel, then the jobs in order, and the
+   * checkpoint moves once per batch. Only for a workflow whose commands depend on the order of its events
+   * within one target stream, not across streams (the allocator: each activity-day is independent).
+   */
+  readonly batched?: boolean;
   decide(event: ProjectedEvent, facts: F): WorkflowOutput[];
 }
 
@@ -82,4 +90,6 @@ export interface WorkflowDefinition {
   name: string;
   eventTypes: string[];
   handle(event: ProjectedEvent): Promise<void>;
+  /** When present, the runner hands over events in batches (in commit order) and checkpoints once per batch. */
+  handleBatch?(events: ProjectedEvent[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
+import Database from '../../../src/platform/sqlite/sqlite-driver';
 
 /** The family ids registered in a data folder's event log, read straight from events.sqlite. */
 export function registeredFamilies(dataDir: string): Set<string> {

@@ -76,8 +76,12 @@ export interface StartOptions {
   dataDir: string;
   port?: number;
   env?: Record<string, string>;
-  /** run as this user (and group of the same id): drills of permissions when the tests run as root */
-  uid?: number;
+  /**
+   * drills of permissions: file permissions apply to the portal even when the tests run as root (it runs
+   * as root without the capabilities that bypass them, through util-linux's setpriv, so it can still read
+   * its own code wherever the checkout is)
+   */
+  obeyFilePermissions?: boolean;
 }
 
 /** Starts `node dist/src/main.js` (not waiting for it to be ready: see `waitReady`). */
@@ -92,11 +96,15 @@ export async function startPortal(options: StartOptions): Promise<PortalProcess>
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN], {
+  const dropOverride = options.obeyFilePermissions === true && process.getuid?.() === 0;
+  const caps = '-dac_override,-dac_read_search';
+  const [command, args] = dropOverride
+    ? ['setpriv', ['--bounding-set', caps, '--inh-caps', caps, '--', process.execPath, MAIN]]
+    : [process.execPath, [MAIN]];
+  const child = spawn(command, args, {
     cwd: PORTAL_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
   });
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();

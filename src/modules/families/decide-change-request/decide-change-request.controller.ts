@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { pendingRequests } from '../../../../projections/staff-queue/staff-queue.queries';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { scopeFilter } from '../../../platform/auth/family-access';
-import { opaqueText } from '../../../platform/domain/text';
+import { isoDate, opaqueText } from '../../../platform/domain/text';
 import { AuthenticatedRequest, FamilyRequestParams, type HttpResponse, pathId } from '../../../platform/http/command-http';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { acceptChangeRequestBodySchema, changeCategorySchema, refuseChangeRequestBodySchema } from '../families.schemas';
@@ -15,13 +15,13 @@ import { FamilyEndpoint } from '../family-endpoint';
 class AcceptBody extends createZodDto(acceptChangeRequestBodySchema) {}
 class RefuseChangeRequestBody extends createZodDto(refuseChangeRequestBodySchema) {}
 
-const instant = z.iso.datetime({ offset: true });
+const instant = z.iso.datetime({ offset: true }).max(35);
 class StaffQueueQuery extends createZodDto(
   z.strictObject({
     category: changeCategorySchema.optional(),
     familyId: pathId.optional(),
-    from: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues à partir de (date ou instant)'),
-    to: z.union([z.iso.date(), instant]).optional().describe('Demandes reçues avant (date ou instant, exclu)'),
+    from: z.union([isoDate(), instant]).optional().describe('Demandes reçues à partir de (date ou instant)'),
+    to: z.union([isoDate(), instant]).optional().describe('Demandes reçues avant (date ou instant, exclu)'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: opaqueText(2000, 'Curseur').optional(),
   }),

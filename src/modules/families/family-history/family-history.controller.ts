@@ -13,7 +13,7 @@ import { familyCommands } from '../families.commands';
 
 class HistoryQuery extends createZodDto(
   z.strictObject({
-    asOf: z.iso.datetime({ offset: true }).optional().describe("Rejouer l'historique jusqu'à cet instant (inclus)"),
+    asOf: z.iso.datetime({ offset: true }).max(35).optional().describe("Rejouer l'historique jusqu'à cet instant (inclus)"),
   }),
 ) {}
 

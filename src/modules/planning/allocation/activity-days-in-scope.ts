@@ -4,13 +4,12 @@ import { z } from 'zod';
 
 import { FamilyAccessPolicy } from '../../../platform/auth/family-access';
 import { DomainError } from '../../../platform/domain/domain-error';
+import { isoDate } from '../../../platform/domain/text';
 import { AuthenticatedRequest, pathId } from '../../../platform/http/command-http';
 import { ActivityInCatalog, CatalogLookup } from '../catalog/catalog-lookup';
 
 /** `/activities/:activityId/days/:date/…` */
-export class DayParam extends createZodDto(
-  z.strictObject({ activityId: pathId, date: z.iso.date('Date invalide : format attendu AAAA-MM-JJ.') }),
-) {}
+export class DayParam extends createZodDto(z.strictObject({ activityId: pathId, date: isoDate() })) {}
 
 /** Staff and auditors see the activities of their communes; another commune's activity is "not found". */
 @Injectable()

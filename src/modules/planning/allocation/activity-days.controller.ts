@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Roles } from '../../../platform/auth/auth.decorators';
 import { Commands } from '../../../platform/commands/stream-command';
 import { StreamReader } from '../../../platform/commands/stream-reader';
-import { singleLineText } from '../../../platform/domain/text';
+import { isoDate, singleLineText } from '../../../platform/domain/text';
 import { AuthenticatedRequest, commandContext, EmptyBody, pathId } from '../../../platform/http/command-http';
 import { attendanceCommands } from '../attendance/attendance.commands';
 import { ATTENDANCE_LABELS } from '../attendance/attendance.events';
@@ -14,7 +14,7 @@ import { ActivityDaysInScope, DayParam } from './activity-days-in-scope';
 import { allocationCommands } from './allocation.commands';
 import { freePlaces, heldPlaces, offerWindowMs, placesOn } from './allocation.decider';
 
-class DayRequestParam extends createZodDto(z.strictObject({ activityId: pathId, date: z.iso.date(), requestId: pathId })) {}
+class DayRequestParam extends createZodDto(z.strictObject({ activityId: pathId, date: isoDate(), requestId: pathId })) {}
 class RefuseReservationBody extends createZodDto(z.strictObject({ reason: singleLineText(500, 'Motif du refus') })) {}
 
 /** Staff: the day list of an activity (places taken, waiting list) and the decisions on pending requests. */

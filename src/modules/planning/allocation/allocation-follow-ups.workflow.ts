@@ -41,6 +41,9 @@ export type FamilyNotice = {
 export const allocationFollowUpsWorkflow: Workflow<undefined> = {
   name: 'allocation-follow-ups',
   eventTypes: allocationEvents.types,
+  // Only jobs: in a batch they are carried out in the order decided, as event by event; most allocation events
+  // (a request wait-listed on an opening morning) decide nothing, and a batch passes them at once.
+  batched: true,
 
   decide(event): WorkflowOutput[] {
     const allocation = allocationEvents.narrow(event);

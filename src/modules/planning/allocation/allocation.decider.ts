@@ -196,39 +196,69 @@ export const allocationDecider: Decider<AllocationCommand, AllocationEvent, Allo
   initialState: initialAllocationState,
   evolve,
   decide,
+  evolveInPlace,
 };
 
+/** Pure: a new state, the given one untouched (one copy of the lists and the request index per event). */
 function evolve(state: AllocationState, event: AllocationEvent): AllocationState {
+  return evolveInPlace(copyOf(state), event);
+}
+
+/** A copy that evolveInPlace may update without touching `state` (request slots are replaced, never updated). */
+function copyOf(state: AllocationState): AllocationState {
+  return {
+    ...state,
+    allocated: [...state.allocated],
+    pendingStaff: [...state.pendingStaff],
+    offers: { ...state.offers },
+    waiting: [...state.waiting],
+    requests: { ...state.requests },
+  };
+}
+
+/**
+ * The fold itself, updating `state` (its lists, offers and request index) and returning it: what the platform
+ * uses to keep a day's state (thousands of requests on an opening morning) without copying it at every event.
+ * A request's slot is replaced by a new object, never updated, so a shallow copy (copyOf) is a safe base.
+ */
+function evolveInPlace(state: AllocationState, event: AllocationEvent): AllocationState {
   switch (event.type) {
     case 'CapacityChanged':
-      return { ...state, places: event.data.places };
+      state.places = event.data.places;
+      return state;
     case 'DayClosed':
-      return { ...state, closed: true, closureReason: event.data.reason };
+      state.closed = true;
+      state.closureReason = event.data.reason;
+      return state;
     case 'RequestWaitListed': {
       const { requestId, familyId, childId, position, validation } = event.data;
       const slot = state.requests[requestId] ?? newSlot({ requestId, familyId, childId, position, validation });
-      const next = withSlot(state, { ...slot, status: 'waiting' });
-      return { ...next, waiting: insertByPosition(next, without(state.waiting, requestId), requestId) };
+      remove(state.waiting, requestId);
+      state.requests[requestId] = { ...slot, status: 'waiting' };
+      insertInPlace(state, state.waiting, requestId);
+      return state;
     }
     case 'RequestRejected': {
       const { requestId, familyId, childId, position, validation } = event.data;
       const slot = state.requests[requestId] ?? newSlot({ requestId, familyId, childId, position, validation });
-      return withSlot(state, { ...slot, status: 'rejected' });
+      state.requests[requestId] = { ...slot, status: 'rejected' };
+      return state;
     }
     case 'PlaceAllocated': {
       const { requestId, familyId, childId, position, validation, awaitingStaff } = event.data;
       const slot = state.requests[requestId] ?? newSlot({ requestId, familyId, childId, position, validation });
-      const released = leaveLists(state, requestId);
-      const next = withSlot(released, { ...slot, status: awaitingStaff ? 'awaiting-staff' : 'allocated' });
-      return awaitingStaff
-        ? { ...next, pendingStaff: [...next.pendingStaff, requestId] }
-        : { ...next, allocated: [...next.allocated, requestId] };
+      leaveListsInPlace(state, requestId);
+      state.requests[requestId] = { ...slot, status: awaitingStaff ? 'awaiting-staff' : 'allocated' };
+      (awaitingStaff ? state.pendingStaff : state.allocated).push(requestId);
+      return state;
     }
     case 'PlaceOffered': {
       const slot = state.requests[event.data.requestId];
       if (!slot) return state;
-      const next = withSlot(leaveLists(state, slot.requestId), { ...slot, status: 'offered', expiresAt: event.data.expiresAt });
-      return { ...next, offers: { ...next.offers, [slot.requestId]: event.data.expiresAt } };
+      leaveListsInPlace(state, slot.requestId);
+      state.requests[slot.requestId] = { ...slot, status: 'offered', expiresAt: event.data.expiresAt };
+      state.offers[slot.requestId] = event.data.expiresAt;
+      return state;
     }
     // The answer is recorded; the place moves with the PlaceAllocated / PlaceReleased that follows it.
     case 'OfferAccepted':
@@ -241,9 +271,14 @@ function evolve(state: AllocationState, event: AllocationEvent): AllocationState
     case 'RequestAcceptedByStaff': {
       const slot = state.requests[event.data.requestId];
       if (!slot) return state;
-      if (slot.status !== 'awaiting-staff') return withSlot(state, { ...slot, staffApproved: true });
-      const next = withSlot(leaveLists(state, slot.requestId), { ...slot, staffApproved: true, status: 'allocated' });
-      return { ...next, allocated: [...next.allocated, slot.requestId] };
+      if (slot.status !== 'awaiting-staff') {
+        state.requests[slot.requestId] = { ...slot, staffApproved: true };
+        return state;
+      }
+      leaveListsInPlace(state, slot.requestId);
+      state.requests[slot.requestId] = { ...slot, staffApproved: true, status: 'allocated' };
+      state.allocated.push(slot.requestId);
+      return state;
     }
     case 'RequestRefusedByStaff': {
       // A held place is freed by the PlaceReleased that follows; a waiting request simply ends.
@@ -297,10 +332,12 @@ function allocate(command: Allocate, state: AllocationState): AllocationEvent[] 
   if (freePlaces(out.state) > 0 && out.state.waiting.length === 0) {
     return out.push({ type: 'PlaceAllocated', data: { ...ref, awaitingStaff: request.validation === 'staff' } }).events;
   }
-  const rank = insertByPosition(out.state, out.state.waiting, request.requestId, request.position).indexOf(request.requestId) + 1;
+  const rank = rankOf(out.state, request.position);
+  // waiting-listing a request frees no place: when none was free, there is nothing to offer after it
+  const noneFree = freePlaces(out.state) === 0;
   out.push({ type: 'RequestWaitListed', data: { ...ref, rank } });
   // Free places with people waiting cannot happen (freed places are offered at once); kept total anyway.
-  return offerFreePlaces(out, command).events;
+  return offerFreePlaces(out, command, noneFree).events;
 }
 
 function cancel(command: Cancel, state: AllocationState): AllocationEvent[] {
@@ -471,25 +508,39 @@ function changeCapacity(command: ChangeCapacity, state: AllocationState): Alloca
 
 // --- helpers -----------------------------------------------------------------------------------------
 
-/** Accumulates the events of one decision, evolving the state after each so later ones see earlier ones. */
+/**
+ * Accumulates the events of one decision. Later steps that read `state` see the earlier events: the state is
+ * then a copy of the decided-on state evolved with them, made only when a step reads it after an event was
+ * pushed (most decisions push one event and read nothing after it: no copy at all).
+ */
 class Outcome {
   readonly events: AllocationEvent[] = [];
-  constructor(public state: AllocationState) {}
+  private evolved: AllocationState | undefined;
+  private applied = 0;
+  constructor(private readonly base: AllocationState) {}
 
   push(event: AllocationEvent): this {
     this.events.push(event);
-    this.state = evolve(this.state, event);
     return this;
+  }
+
+  get state(): AllocationState {
+    if (this.applied < this.events.length) {
+      this.evolved ??= copyOf(this.base);
+      for (; this.applied < this.events.length; this.applied++) evolveInPlace(this.evolved, this.events[this.applied]);
+    }
+    return this.evolved ?? this.base;
   }
 }
 
-/** Offers every free place to the head of the waiting list, in order. */
-function offerFreePlaces(out: Outcome, terms: OfferTerms): Outcome {
+/** Offers every free place to the head of the waiting list, in order (`noneFreed`: the caller knows none is free). */
+function offerFreePlaces(out: Outcome, terms: OfferTerms, noneFreed = false): Outcome {
   const now = Date.parse(terms.at);
   if (Number.isNaN(now)) throw new Error(`Invalid command instant: ${terms.at}`);
   if (!Number.isFinite(terms.offerWindowMs) || terms.offerWindowMs <= 0) {
     throw new Error(`Invalid offer window: ${terms.offerWindowMs}`);
   }
+  if (noneFreed) return out;
   const expiresAt = new Date(now + terms.offerWindowMs).toISOString();
   while (freePlaces(out.state) > 0 && out.state.waiting.length > 0) {
     const head = out.state.requests[out.state.waiting[0]];
@@ -515,39 +566,41 @@ function newSlot(request: AllocationRequest): AllocationRequestState {
   return { ...refOf(request), position: request.position, validation: request.validation, status: 'waiting', staffApproved: false };
 }
 
-function withSlot(state: AllocationState, slot: AllocationRequestState): AllocationState {
-  return { ...state, requests: { ...state.requests, [slot.requestId]: slot } };
+/** Removes `requestId` from `list` (in place). */
+function remove(list: string[], requestId: string): void {
+  const index = list.indexOf(requestId);
+  if (index !== -1) list.splice(index, 1);
 }
 
-function without(list: string[], requestId: string): string[] {
-  return list.includes(requestId) ? list.filter((id) => id !== requestId) : list;
-}
-
-/** The state with the request out of every live list (its status is set by the caller). */
-function leaveLists(state: AllocationState, requestId: string): AllocationState {
-  let offers = state.offers;
-  if (requestId in offers) {
-    offers = { ...offers };
-    delete offers[requestId];
-  }
-  return {
-    ...state,
-    allocated: without(state.allocated, requestId),
-    pendingStaff: without(state.pendingStaff, requestId),
-    waiting: without(state.waiting, requestId),
-    offers,
-  };
+/** Takes the request out of every live list, in place (its status is set by the caller). */
+function leaveListsInPlace(state: AllocationState, requestId: string): void {
+  remove(state.allocated, requestId);
+  remove(state.pendingStaff, requestId);
+  remove(state.waiting, requestId);
+  if (requestId in state.offers) delete state.offers[requestId];
 }
 
 function end(state: AllocationState, requestId: string, status: EndStatus): AllocationState {
   const slot = state.requests[requestId];
   if (!slot) return state;
-  return withSlot(leaveLists(state, requestId), { ...slot, status });
+  leaveListsInPlace(state, requestId);
+  state.requests[requestId] = { ...slot, status };
+  return state;
 }
 
-/** `list` with `requestId` inserted in ascending arrival position (positions of the list read from the state). */
-function insertByPosition(state: AllocationState, list: string[], requestId: string, position?: number): string[] {
-  const at = position ?? state.requests[requestId]?.position ?? Number.POSITIVE_INFINITY;
-  const index = list.findIndex((id) => (state.requests[id]?.position ?? Number.NEGATIVE_INFINITY) > at);
-  return index === -1 ? [...list, requestId] : [...list.slice(0, index), requestId, ...list.slice(index)];
+/** Index in `list` where a request at `position` goes (ascending arrival position; positions read from the state). */
+function indexByPosition(state: AllocationState, list: string[], position: number): number {
+  const index = list.findIndex((id) => (state.requests[id]?.position ?? Number.NEGATIVE_INFINITY) > position);
+  return index === -1 ? list.length : index;
+}
+
+/** The 1-based rank a request at `position` would take in the waiting list. */
+function rankOf(state: AllocationState, position: number): number {
+  return indexByPosition(state, state.waiting, position) + 1;
+}
+
+/** Inserts `requestId` into `list` in ascending arrival position (in place). */
+function insertInPlace(state: AllocationState, list: string[], requestId: string): void {
+  const at = state.requests[requestId]?.position ?? Number.POSITIVE_INFINITY;
+  list.splice(indexByPosition(state, list, at), 0, requestId);
 }

@@ -35,6 +35,9 @@ export const allocationWorkflow: Workflow<AllocationFacts> = {
   name: 'place-allocation',
   actorId: ALLOCATOR,
   eventTypes: ['ReservationRequested', 'CancellationRequested'],
+  // 6. Decisions go in batches: each activity-day's commands of a batch in one append, in log order (the
+  //    order that matters is within one day's stream; the days are independent, decided in parallel).
+  batched: true,
 
   decide(event, facts): WorkflowOutput[] {
     const planning = familyPlanningEvents.narrow(event);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 import type { CatalogDocument } from '../../../../projections/catalog/catalog.projection';
-import { allFacilities, catalogCheckpoint } from '../../../../projections/catalog/catalog.queries';
+import { allFacilities, catalogVersion } from '../../../../projections/catalog/catalog.queries';
 import { DomainError } from '../../../platform/domain/domain-error';
-import { ReadModels } from '../../../platform/projections/read-models';
+import { ReadModels, type ReadModelVersion, sameVersion } from '../../../platform/projections/read-models';
 import type { Activity, Closure, Facility } from '../planning.types';
 
 export interface ActivityInCatalog {
@@ -15,19 +15,20 @@ export interface ActivityInCatalog {
 
 /**
  * The catalog read model (one document per facility), kept in memory: a commune has tens of activities, not
- * thousands. The copy is read again when the projection's checkpoint has moved, so a closure or a new
- * activity is seen by the next request after it is projected.
+ * thousands. The copy is read again when the read model's version has changed (a catalog event projected, or a
+ * rebuild), so a closure or a new activity is seen by the next request after it is projected; the events of
+ * bookings and families, which move the projection's checkpoint but not the catalog, keep the copy.
  */
 @Injectable()
 export class CatalogLookup {
-  private cache?: { checkpoint: number; documents: CatalogDocument[] };
+  private cache?: { version: ReadModelVersion; documents: CatalogDocument[] };
 
   constructor(private readonly readModels: ReadModels) {}
 
   async all(): Promise<CatalogDocument[]> {
-    const checkpoint = await catalogCheckpoint(this.readModels);
-    if (this.cache && this.cache.checkpoint === checkpoint) return this.cache.documents;
-    this.cache = { checkpoint, documents: await allFacilities(this.readModels) };
+    const version = await catalogVersion(this.readModels);
+    if (this.cache && sameVersion(this.cache.version, version)) return this.cache.documents;
+    this.cache = { version, documents: await allFacilities(this.readModels) };
     return this.cache.documents;
   }
 

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-import { patternText, plainString, singleLineText } from '../../../platform/domain/text';
+import { isoDate, patternText, plainString, singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 import {
@@ -41,7 +41,7 @@ export const catalogIdSchema = plainString('Identifiant')
   .describe('Identifiant (lettres, chiffres, - et _)');
 
 /** A real calendar date written YYYY-MM-DD (2027-02-29 is refused). */
-export const localDateSchema = z.iso.date('Date invalide : format attendu AAAA-MM-JJ.').describe('Date (AAAA-MM-JJ)');
+export const localDateSchema = isoDate().describe('Date (AAAA-MM-JJ)');
 
 export const localTimeSchema = plainString('Heure')
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide : format attendu HH:mm (00:00 à 23:59).')
@@ -50,6 +50,7 @@ export const localTimeSchema = plainString('Heure')
 /** An ISO instant with its offset (…Z or …+02:00), stored as a UTC ISO string. */
 export const instantSchema = z.iso
   .datetime({ offset: true, message: 'Instant invalide : format attendu AAAA-MM-JJTHH:mm:ssZ (ou avec un décalage +02:00).' })
+  .max(35, 'Instant invalide : format attendu AAAA-MM-JJTHH:mm:ssZ (ou avec un décalage +02:00).')
   .transform((value) => new Date(value).toISOString())
   .describe('Instant ISO 8601');
 

@@ -236,10 +236,16 @@ describe('planning grid view', () => {
       // no booking on weekends, holidays the activity does not run in, or days it never runs on
       expect(cell(grid, restauration.activityId, '2027-04-24').actions).toEqual({});
       expect(cell(grid, restauration.activityId, '2027-04-21').actions).toEqual({});
-      // once the deadline is over, no more booking
+      // once the deadline is over, no more booking: the cell says until when it was possible
       const later = view(log, '2027-04', '2027-04-21T08:00:00.000Z');
-      expect(cell(later, restauration.activityId, '2027-04-27').actions).toEqual({});
-      expect(cell(later, restauration.activityId, '2027-04-30').actions).toEqual({});
+      expect(cell(later, restauration.activityId, '2027-04-27').actions).toEqual({
+        bookingClosed: {
+          code: 'DEADLINE_PASSED',
+          deadline: '2027-04-20T21:59:00.000Z',
+          message: expect.stringContaining('20 avril 2027 à 23:59'),
+        },
+      });
+      expect(Object.keys(cell(later, restauration.activityId, '2027-04-30').actions)).toEqual(['bookingClosed']);
     });
 
     it('past days can no longer be declared absent', () => {
@@ -476,7 +482,9 @@ describe('planning grid view', () => {
       });
       const april = view(log, '2027-04', '2027-03-25T09:00:00.000Z');
       expect(row(april, alshMercredi.activityId).enrolled).toBe(false);
-      expect(cell(april, alshMercredi.activityId, '2027-04-28').actions).toEqual({});
+      expect(cell(april, alshMercredi.activityId, '2027-04-28').actions).toEqual({
+        bookingClosed: { code: 'NOT_ENROLLED', message: expect.stringContaining("n'est pas inscrit") },
+      });
       expect(cell(april, alshMercredi.activityId, '2027-04-21').actions.cancel).toBeDefined();
       expect(view(log, '2027-05', '2027-03-25T09:00:00.000Z').rows.map((r) => r.activityId)).not.toContain(alshMercredi.activityId);
     });

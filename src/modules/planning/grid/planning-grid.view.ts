@@ -100,6 +100,12 @@ export type GridCellActions = {
   cancel?: { requestId: string; until: Instant };
   declareAbsence?: { requestId?: string; reportBy: Instant };
   answerOffer?: { requestId: string; until: Instant };
+  /**
+   * Why a day from today on, free and running, cannot be booked now: the booking rule's code and French
+   * message, and the deadline that passed (DEADLINE_PASSED) — so a screen says « réservations closes le … »
+   * instead of a blank cell.
+   */
+  bookingClosed?: { code: string; message: string; deadline?: Instant };
 };
 
 export type GridCellView = {
@@ -325,6 +331,10 @@ function actionsFor(
       isPublicHoliday,
     });
     if (check.ok) actions.book = { until: check.deadline };
+    else if (date >= context.today) {
+      const deadline = check.code === 'DEADLINE_PASSED' ? (check.details?.deadline as Instant | undefined) : undefined;
+      actions.bookingClosed = { code: check.code, message: check.message, ...(deadline ? { deadline } : {}) };
+    }
   }
 
   if (cell?.requestId && isLiveReservation(cell.reservation) && !cell.absence && !cell.attendance) {
