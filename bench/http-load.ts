@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { ADDRESS_CHANGE_BODY, benchFamilyId, benchParentToken } from './bench-families';
 
 export type LoadJob =
-  | { kind: 'get'; url: string; path: string; connections: number; seconds: number }
+  | { kind: 'get'; url: string; path: string; connections: number; seconds: number; headers?: Record<string, string> }
   | {
       kind: 'address-change';
       url: string;
@@ -54,7 +54,7 @@ function run(job: LoadJob): Promise<LoadReport> {
     timeout: 30,
   };
   if (job.kind === 'get') {
-    options.requests = [{ method: 'GET', path: job.path }];
+    options.requests = [{ method: 'GET', path: job.path, ...(job.headers ? { headers: job.headers } : {}) }];
   } else {
     options.requests = [
       {

@@ -180,7 +180,7 @@ function activityConfig(a: number): ActivityConfig {
   const deadline = { kind: 'days-before', days: 1, time: '12:00', skip: { weekends: false, publicHolidays: false, weekdays: [] } } as const;
   return {
     name: `ALSH Vacances journée ${a + 1}`,
-    regie: 'Régie garderie ALSH',
+    regieId: 'regie-garderie-alsh',
     periods: { schoolDays: false, wednesdays: false, petitesVacances: true, grandesVacances: true },
     placesPerDay: settings.places,
     placeOverrides: {},

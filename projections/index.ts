@@ -1,4 +1,5 @@
 import type { ProjectionDefinition } from '../src/platform/projections/projection';
+import { accountStatementProjection } from './account-statement/account-statement.projection';
 import { accountsProjection } from './accounts/accounts.projection';
 import { activityMembersProjection } from './activity-members/activity-members.projection';
 import { catalogProjection } from './catalog/catalog.projection';
@@ -6,6 +7,7 @@ import { changeRequestsProjection } from './change-requests/change-requests.proj
 import { familyDocumentsProjection } from './family-documents/family-documents.projection';
 import { familyRecordProjection } from './family-record/family-record.projection';
 import { familyRequestsProjection } from './family-requests/family-requests.projection';
+import { invoicesProjection } from './invoices/invoices.projection';
 import { messageThreadsProjection } from './message-threads/message-threads.projection';
 import { openOffersProjection } from './open-offers/open-offers.projection';
 import { planningGridProjection } from './planning-grid/planning-grid.projection';
@@ -30,6 +32,8 @@ export const ALL_PROJECTIONS: ProjectionDefinition[] = [
   publicationsProjection,
   familyRequestsProjection,
   staffActionsProjection,
+  accountStatementProjection,
+  invoicesProjection,
 ] as unknown as ProjectionDefinition[];
 
 /**

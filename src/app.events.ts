@@ -1,4 +1,5 @@
 import { auditEvents } from './modules/audit/audit.events';
+import { billingEventDefinitions } from './modules/billing';
 import { documentEvents } from './modules/documents/documents.events';
 import { familyEvents } from './modules/families';
 import { identityEvents } from './modules/identity';
@@ -14,4 +15,5 @@ export const ALL_EVENT_TYPES: EventTypeDefinition[] = [
   ...planningEventDefinitions,
   ...messagingEvents.definitions,
   ...documentEvents.definitions,
+  ...billingEventDefinitions,
 ];

@@ -6,6 +6,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { ALL_EVENT_TYPES } from './app.events';
 import { DemoModule } from './demo/demo.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { BillingModule } from './modules/billing';
 import { DocumentsModule } from './modules/documents';
 import { FamiliesModule } from './modules/families';
 import { IdentityModule } from './modules/identity';
@@ -50,6 +51,7 @@ export class AppModule {
         PlanningModule,
         MessagingModule,
         DocumentsModule,
+        BillingModule,
         // demo data only in a brand-new embedded data folder (see DemoModule); the demo-password warning always
         DemoModule.forRoot({ seed: config.demoData && config.mode === 'embedded' && dataFolder?.brandNew === true }),
       ],

@@ -1,16 +1,21 @@
 import 'reflect-metadata';
 
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
 import { NestFactory } from '@nestjs/core';
 
 import { ALL_PROJECTIONS } from '../projections';
 import { familyRecordProjection } from '../projections/family-record/family-record.projection';
 import { AppModule } from './app.module';
+import { LedgerImportService } from './modules/billing';
 import { backup, restore } from './operations/backup';
 import { encryptExistingEvents } from './operations/encrypt-events';
 import { progressBar } from './operations/progress-bar';
 import { SystemClock } from './platform/clock/clock';
 import { loadConfig } from './platform/config/config';
 import type { DocumentStore } from './platform/document-store/document-store.port';
+import { DomainError } from './platform/domain/domain-error';
 import { EXIT, StartupError } from './platform/lifecycle/exit-codes';
 import { OUTBOX, Outbox } from './platform/mail/mailer.port';
 import { FamilyReplay } from './platform/projections/family-replay';
@@ -23,6 +28,9 @@ const USAGE = `Usage:
                                         qui tient les projections, ou ici s'il n'y en a aucun)
   npm run cli -- outbox [adresse]       derniers e-mails de la boîte d'envoi (mode embarqué)
   npm run cli -- backup <fichier>       sauvegarde en ligne de DATA_DIR (mode embarqué) dans <fichier> (.tar.gz)
+  npm run cli -- import-ledger <fichier.csv>
+                                        reprend l'historique de l'ancien logiciel (factures, règlements, soldes) :
+                                        tout ou rien, erreurs par numéro de ligne (README, « Reprise de l'historique »)
   npm run cli -- restore <fichier> <dossier>
                                         restaure une sauvegarde dans un nouveau dossier et la vérifie
   npm run cli -- check-families         contrôle de cohérence de toutes les familles : le rejeu du journal de
@@ -33,7 +41,10 @@ const USAGE = `Usage:
 /** Operations from the command line, on the same stores as the running portal. */
 async function main(argv: string[]): Promise<number> {
   const [command, argument, second] = argv;
-  if (!command || !['projections', 'rebuild', 'outbox', 'backup', 'restore', 'check-families', 'encrypt-events'].includes(command)) {
+  if (
+    !command ||
+    !['projections', 'rebuild', 'outbox', 'backup', 'restore', 'check-families', 'encrypt-events', 'import-ledger'].includes(command)
+  ) {
     console.error(USAGE);
     return EXIT.USAGE;
   }
@@ -43,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     const runner = app.get(ProjectionRunner);
+    if (command === 'import-ledger') return await importLedger(app.get(LedgerImportService), argument);
     if (command === 'outbox') {
       const outbox = app.get<Outbox>(OUTBOX);
       for (const mail of await outbox.list({ to: argument, limit: 20 })) {
@@ -62,6 +74,42 @@ async function main(argv: string[]): Promise<number> {
     return await rebuild(runner, argument);
   } finally {
     await app.close();
+  }
+}
+
+/** The ledger import with a progress bar on stderr; the bad lines listed when the file is refused. */
+async function importLedger(ledger: LedgerImportService, file: string | undefined): Promise<number> {
+  if (!file) {
+    console.error(USAGE);
+    return EXIT.USAGE;
+  }
+  const started = performance.now();
+  const bar = (done: number, total: number) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round((done / total) * 100)} % ${done}/${total}`);
+    if (done === total) process.stderr.write('\n');
+  };
+  try {
+    const report = await ledger.import(
+      basename(file),
+      readFileSync(file, 'utf8'),
+      { principal: { userId: 'cli-import', role: 'admin' }, correlationId: `import-${basename(file)}` },
+      bar,
+    );
+    console.log(
+      `${file} importé en ${Math.round(performance.now() - started)} ms : ${report.invoices} factures, ${report.payments} règlements, ` +
+        `${report.openingBalances} soldes, ${report.families} familles.`,
+    );
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'LEDGER_INVALID') {
+      console.error(error.message);
+      for (const e of (error.details?.errors ?? []) as { line: number; message: string }[])
+        console.error(`  ligne ${e.line} : ${e.message}`);
+      return EXIT.USAGE;
+    }
+    throw error;
   }
 }
 

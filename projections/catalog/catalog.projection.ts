@@ -21,7 +21,8 @@ export type CatalogDocument = {
 
 export const catalogProjection: ProjectionDefinition<CatalogDocument> = {
   name: 'catalog',
-  version: 1,
+  // 2: activities hold `regieId` (issue 10)
+  version: 2,
   eventTypes: [...catalogEvents.types],
   indexedFields: ['commune'],
 

@@ -1,5 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 
+import { InvoicingJob, LedgerImportService, regieCommands } from '../modules/billing';
+import { BillingModule } from '../modules/billing';
 import { familyCommands } from '../modules/families';
 import { accountCommands } from '../modules/identity';
 import { normalizeLogin } from '../modules/identity/identity.types';
@@ -24,6 +26,7 @@ import type { EventStore } from '../platform/event-store/event-store.port';
 import { PASSWORD_HASHER, PasswordHasher } from '../platform/security/password-hasher';
 import { newSecretToken } from '../platform/security/secret-token';
 import { CLOCK, EVENT_STORE } from '../platform/tokens';
+import { DEMO_LEDGER, DEMO_LEDGER_FILE, DEMO_REGIES, DEMO_TARIFFS } from './demo-billing';
 import { DEMO_ACCOUNTS, DEMO_CATALOG, DEMO_FAMILIES, DEMO_FAMILY_DUPONT, DEMO_PASSWORD } from './demo-data';
 
 const SEEDER: Principal = { userId: 'demo-seed', role: 'system' };
@@ -47,6 +50,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reader: StreamReader,
     @Inject(DEMO_OPTIONS) private readonly options: { seed: boolean },
+    private readonly ledger: LedgerImportService,
+    private readonly invoicingJob: InvoicingJob,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,6 +84,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     await this.seedCatalog(context);
     await this.seedEnrolments(context);
     await this.seedInbox(context);
+    await this.seedBilling(context);
     const passwordHash = await this.hasher.hash(DEMO_PASSWORD);
     for (const account of DEMO_ACCOUNTS) {
       const accountId = normalizeLogin(account.login);
@@ -147,6 +153,21 @@ export class DemoSeeder implements OnApplicationBootstrap {
     );
   }
 
+  /** The régies and tariffs of the seed's activities, and the DUPONT family's 2014-2015 history (the tutorial's statement). */
+  private async seedBilling(context: (id: string) => CommandContext): Promise<void> {
+    for (const { regieId, settings } of DEMO_REGIES) {
+      await this.commands.send(regieCommands, regieId, { type: 'DefineRegie', settings }, context(regieId));
+      await this.invoicingJob.scheduleFrom(regieId);
+    }
+    for (const { regieId, tariff } of DEMO_TARIFFS) {
+      await this.commands.send(regieCommands, regieId, { type: 'DefineTariff', tariff }, context(`tariff-${tariff.tariffId}`));
+    }
+    const report = await this.ledger.import(DEMO_LEDGER_FILE, DEMO_LEDGER, context('ledger'));
+    this.logger.log(
+      `demo billing: ${DEMO_REGIES.length} régies, ${DEMO_TARIFFS.length} tariffs, history ${report.invoices} invoices / ${report.payments} payments`,
+    );
+  }
+
   /** The seed's facilities and activities in SAINT-JEAN (the DUPONT family's commune). */
   private async seedCatalog(context: (id: string) => CommandContext): Promise<void> {
     for (const { facility, activities } of DEMO_CATALOG) {
@@ -167,6 +188,6 @@ export class DemoSeeder implements OnApplicationBootstrap {
 @Module({})
 export class DemoModule {
   static forRoot(options: { seed: boolean }): DynamicModule {
-    return { module: DemoModule, providers: [{ provide: DEMO_OPTIONS, useValue: options }, DemoSeeder] };
+    return { module: DemoModule, imports: [BillingModule], providers: [{ provide: DEMO_OPTIONS, useValue: options }, DemoSeeder] };
   }
 }

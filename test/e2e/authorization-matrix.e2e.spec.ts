@@ -32,7 +32,13 @@ const NOT_SCOPED_FOR_STAFF = new Set(['get /admin/projections']);
 const ANY_LOGGED_IN = new Set(['get /facilities', 'get /school-calendar', 'get /activities/{activityId}/required-documents']);
 
 /** Lists filtered by the caller's scope: checked on their content instead of their status. */
-const SCOPED_LISTS = new Set(['get /staff/requests', 'get /staff/inbox/queues', 'get /staff/documents', 'get /staff/publications']);
+const SCOPED_LISTS = new Set([
+  'get /staff/requests',
+  'get /staff/inbox/queues',
+  'get /staff/documents',
+  'get /staff/publications',
+  'get /billing/unpaid',
+]);
 
 const address = { line1: '5 AVENUE DES CERISIERS', postalCode: '31400', city: 'SAINT-JEAN' };
 
@@ -132,7 +138,49 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'post /families/{familyId}/documents/{documentId}/accept': {},
   'post /families/{familyId}/documents/{documentId}/refuse': { reason: 'Matrice' },
   'post /publications': { commune: 'SAINT-JEAN', title: 'Matrice', category: 'info', validFrom: '2026-09-01' },
+  // billing (issue 10)
+  'post /regies': {
+    regieId: 'matrix-regie',
+    name: 'Régie matrice',
+    prefix: 'MX',
+    communes: ['SAINT-JEAN'],
+    paymentMeans: ['cash'],
+    dueAfterDays: 15,
+  },
+  'put /regies/{regieId}': {
+    name: 'Régie garderie ALSH',
+    prefix: 'AL',
+    communes: ['SAINT-JEAN'],
+    paymentMeans: ['cash'],
+    dueAfterDays: 10,
+  },
+  'post /regies/{regieId}/tariffs': {
+    tariffId: 'matrix-tariff',
+    activityId: ALSH_MERCREDI_ID,
+    label: 'Matrice',
+    validFrom: '2030-01-01',
+    category: 'non-resident',
+    periodKind: 'holidays',
+    mode: { kind: 'fixed', unit: 'day', cents: 100 },
+  },
+  'post /regies/{regieId}/tariffs/{tariffId}/end': { validTo: '2030-12-31' },
+  'post /families/{familyId}/payments': { regieId: 'regie-garderie-alsh', mean: 'cash', amountCents: 100, receivedOn: '2026-11-16' },
+  'post /families/{familyId}/payments/{paymentId}/cancel': { reason: 'Matrice' },
+  'post /families/{familyId}/invoices/{invoiceId}/credit-notes': { amountCents: 100, reason: 'Matrice' },
+  'post /billing/imports': {
+    file: 'matrice.csv',
+    content: `type;famille;regie;numero;date;debut;fin;echeance;montant;moyen;affecte_a\nsolde;${DUPONT};regie-garderie-alsh;;2014-08-31;;;;1,00;;`,
+  },
 };
+
+/** Path parameters of the billing endpoints: DUPONT's imported history (demo data) and SAINT-JEAN's régie. */
+const BILLING_PATH = (path: string) =>
+  path
+    .replace('{regieId}', 'regie-garderie-alsh')
+    .replace('{tariffId}', 'alsh-mercredi-residents')
+    .replace('{month}', '2015-04')
+    .replace('{paymentId}', 'imp-pay-regie-garderie-alsh-AL-228')
+    .replace('{invoiceId}', 'imp-regie-garderie-alsh-AL-36');
 
 const MARTIN = '1001001818332'; // commune PEAUGRES: the permitted callers' own family
 
@@ -221,7 +269,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
   });
 
   const urlOf = (path: string) =>
-    path
+    BILLING_PATH(path)
       .replace('{familyId}', DUPONT)
       .replace('{requestId}', pendingRequestId)
       .replace('{accountId}', DUPONT)
@@ -263,8 +311,10 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     const mails = await outboxSize();
     const isWrite = (op: Operation) => op.method !== 'get';
     const familyScoped = (op: Operation) =>
-      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}|\{activityId\}/.test(op.path) ||
+      /\{familyId\}|\{accountId\}|\{requestId\}|\{facilityId\}|\{activityId\}|\{regieId\}/.test(op.path) ||
       op.key === 'post /families' ||
+      op.key === 'post /regies' ||
+      op.key === 'post /billing/imports' ||
       op.key === 'post /facilities';
 
     for (const op of operations) {
@@ -302,7 +352,7 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     const head = await t.events.headPosition();
     const mails = await outboxSize();
     const foreignUrl = (path: string) =>
-      path
+      BILLING_PATH(path)
         .replace('{familyId}', MARTIN)
         .replace('{requestId}', pendingRequestId)
         .replace('{accountId}', DUPONT)
@@ -318,16 +368,17 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
         .replace('{publicationId}', publicationId);
     const reached: { caller: string; op: string; status: number }[] = [];
     let cells = 0;
-    const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT];
+    const FOREIGN_IDS = ['enfant-lucie-dupont', ALSH_MERCREDI_ID, ALSH_FACILITY.facilityId, DUPONT, 'regie-garderie-alsh'];
     for (const op of operations) {
       if (PUBLIC.has(op.key) || SELF_SERVICE.has(op.key) || ANY_LOGGED_IN.has(op.key) || NOT_SCOPED_FOR_STAFF.has(op.key)) continue;
       if (op.path.startsWith('/docs') || op.path === '/metrics' || op.path.startsWith('/admin') || op.path.startsWith('/school-calendar'))
         continue;
       const body = op.hasBody ? (FOREIGN_BODIES[op.key] ?? SAMPLE_BODIES[op.key]) : undefined;
       // only the operations that name, in their path or their body, a resource out of the callers' reach
-      const foreignPath = /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId|publicationId)\}/.test(
-        op.path,
-      );
+      const foreignPath =
+        /\{(requestId|accountId|facilityId|activityId|closureId|childId|threadId|fileId|documentId|publicationId|regieId|invoiceId|paymentId)\}/.test(
+          op.path,
+        );
       const foreignBody = FOREIGN_IDS.some((id) => JSON.stringify(body ?? {}).includes(id));
       if (!foreignPath && !foreignBody) continue;
       for (const [caller, token] of [
@@ -359,5 +410,10 @@ describe('Authorization matrix (every OpenAPI operation × anonymous, other fami
     expect(own.body.items.map((r: { requestId: string }) => r.requestId)).toContain(pendingRequestId);
     const filtered = await t.http.get(`/staff/requests?familyId=${DUPONT}`).set(bearer(t.tokens.otherStaff)).expect(200);
     expect(filtered.body.items).toEqual([]);
+    // unpaid invoices: only those of the régies of the agent's communes
+    const unpaidOther = await t.http.get('/billing/unpaid').set(bearer(t.tokens.otherStaff)).expect(200);
+    expect(unpaidOther.body.families).toEqual([]);
+    const unpaidOwn = await t.http.get('/billing/unpaid').set(bearer(t.tokens.staff)).expect(200);
+    expect(unpaidOwn.body.families.map((f: { familyId: string }) => f.familyId)).toContain(DUPONT);
   });
 });

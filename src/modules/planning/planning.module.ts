@@ -41,5 +41,7 @@ import { PlanningFacts } from './planning-facts';
     OfferExpiryJob,
     PlanningNoticeJob,
   ],
+  // billing prices the days with the school calendar in force
+  exports: [PlanningFacts],
 })
 export class PlanningModule {}

@@ -69,8 +69,8 @@ export type Activity = {
   activityId: string;
   facilityId: string;
   name: string;
-  /** the régie that invoices it, e.g. "Régie garderie ALSH" */
-  regie: string;
+  /** the régie that invoices it, by reference (billing's régie id, e.g. 'regie-garderie-alsh') */
+  regieId: string;
   periods: ActivityPeriods;
   /** places per day by default */
   placesPerDay: number;

@@ -23,6 +23,7 @@ import {
   type Weekday,
 } from '../planning.types';
 import { deadlineRuleProblems } from '../rules/deadline.rules';
+import { REGIE_ID_PATTERN } from './regie-reference';
 
 export { MAX_PLACES };
 export const NAME_MAX_LENGTH = 100;
@@ -102,7 +103,7 @@ export function checkFacility(facility: Facility): void {
 
 export function checkActivityConfig(config: ActivityConfig): void {
   checkText(config.name, 'name', "Nom de l'activité");
-  checkText(config.regie, 'regie', 'Régie');
+  checkRegieId(config.regieId);
   checkPeriods(config.periods);
   checkPlaces(config.placesPerDay, 'placesPerDay');
   checkPlaceOverrides(config.placeOverrides);
@@ -250,4 +251,10 @@ export function checkClosurePeriod(from: LocalDate, to: LocalDate, reason: strin
     throw invalid('PERIOD_TOO_LONG', `Une fermeture couvre ${CLOSURE_MAX_DAYS} jours au plus.`, 'closure');
   }
   checkText(reason, 'reason', 'Motif de la fermeture', CLOSURE_REASON_MAX_LENGTH);
+}
+
+function checkRegieId(regieId: string): void {
+  if (typeof regieId !== 'string' || !REGIE_ID_PATTERN.test(regieId.trim())) {
+    throw invalid('INVALID_REGIE', 'Régie invalide : indiquez son identifiant (lettres, chiffres, - et _).', 'regieId');
+  }
 }

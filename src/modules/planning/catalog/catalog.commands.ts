@@ -9,5 +9,6 @@ export const catalogCommands = commandTarget({
   streamId: facilityStream,
   keyFields: (facilityId: string) => ({ facilityId }),
   // the stream grows with the years: its state is kept in snapshots (bump when the state's shape changes)
-  snapshotVersion: 1,
+  // 2: activities hold `regieId` (was `regie`, issue 10)
+  snapshotVersion: 2,
 });

@@ -87,7 +87,12 @@ describe('catalogue streams and event types', () => {
       'ClosureDeclared',
       'ClosureCancelled',
     ]);
-    expect(catalogEvents.definitions.every((t) => t.version === 1 && t.personalData.length === 0)).toBe(true);
+    expect(catalogEvents.definitions.every((t) => t.personalData.length === 0)).toBe(true);
+    // ActivityDefined / ActivityChanged are v2 since activities name their régie by id (regie-reference.spec.ts)
+    expect(Object.fromEntries(catalogEvents.definitions.map((t) => [t.type, t.version]))).toMatchObject({
+      ActivityDefined: 2,
+      ActivityChanged: 2,
+    });
   });
 });
 
@@ -176,7 +181,7 @@ describe('DefineActivity', () => {
       ['a day override above 10 000', { placeOverrides: { '2026-09-09': 20_000 } }, 'INVALID_PLACES'],
       ['a day override on 30 February', { placeOverrides: { '2027-02-30': 10 } }, 'INVALID_DATE'],
       ['an empty name', { name: '  ' }, 'INVALID_NAME'],
-      ['an empty régie', { regie: '' }, 'INVALID_NAME'],
+      ['an empty régie', { regieId: '' }, 'INVALID_REGIE'],
       [
         'no period at all',
         { periods: { schoolDays: false, wednesdays: false, petitesVacances: false, grandesVacances: false } },

@@ -182,7 +182,7 @@ function toActivity(command: DefineActivity | ChangeActivity): Activity {
     activityId: command.activityId,
     facilityId: command.facilityId,
     name: config.name.trim(),
-    regie: config.regie.trim(),
+    regieId: config.regieId.trim(),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { type EventOf, eventTable } from '../../../platform/domain/event-table';
 import type { Activity, Closure, Facility, Instant } from '../planning.types';
+import { upcastActivityRegie } from './regie-reference';
 
 // ---------------------------------------------------------------------------------------------------
 // Stream names
@@ -61,8 +62,9 @@ type CatalogEventData = {
 /** Nothing in these events is about a family: no personal data. */
 export const catalogEvents = eventTable<CatalogEventData>({
   FacilityDefined: { version: 1, personalData: [] },
-  ActivityDefined: { version: 1, personalData: [] },
-  ActivityChanged: { version: 1, personalData: [] },
+  // v2: the activity names its régie by reference (`regieId`); v1 held its name (`regie`), upcast on read
+  ActivityDefined: { version: 2, personalData: [], upcast: { 1: upcastActivityRegie } },
+  ActivityChanged: { version: 2, personalData: [], upcast: { 1: upcastActivityRegie } },
   ClosureDeclared: { version: 1, personalData: [] },
   ClosureCancelled: { version: 1, personalData: [] },
 });

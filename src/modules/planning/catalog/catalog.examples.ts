@@ -31,7 +31,7 @@ export const RESTAURATION_ID = 'restauration-scolaire';
 
 export const ALSH_MERCREDI_CONFIG: ActivityConfig = {
   name: 'ALSH Mercredi après-midi',
-  regie: 'Régie garderie ALSH',
+  regieId: 'regie-garderie-alsh',
   periods: { schoolDays: false, wednesdays: true, petitesVacances: false, grandesVacances: false },
   placesPerDay: 24,
   placeOverrides: {},
@@ -60,7 +60,7 @@ export const ALSH_MERCREDI_CONFIG: ActivityConfig = {
 
 export const RESTAURATION_CONFIG: ActivityConfig = {
   name: 'Restauration scolaire',
-  regie: 'Régie restauration scolaire',
+  regieId: 'regie-restauration-scolaire',
   periods: { schoolDays: true, wednesdays: false, petitesVacances: false, grandesVacances: false, weekdays: [1, 2, 4, 5] },
   placesPerDay: 180,
   placeOverrides: {},

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-import { isoDate, plainString, singleLineText } from '../../../platform/domain/text';
+import { isoDate, patternText, plainString, singleLineText } from '../../../platform/domain/text';
 import { DEFAULT_ABSENCE_POLICY } from '../planning.types';
 import { DEADLINE_LIMITS } from '../rules/deadline.rules';
 import {
@@ -23,6 +23,7 @@ import {
   NAME_MAX_LENGTH,
   PENALTY_MAX_CENTS,
 } from './catalog-config.rules';
+import { REGIE_ID_PATTERN } from './regie-reference';
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks
@@ -154,7 +155,9 @@ export const absencePolicySchema = z.strictObject({
 
 export const activityConfigSchema = z.strictObject({
   name: text(NAME_MAX_LENGTH, "Nom de l'activité").describe('ex. « ALSH Mercredi après-midi »'),
-  regie: text(NAME_MAX_LENGTH, 'Régie').describe('ex. « Régie garderie ALSH »'),
+  regieId: patternText(REGIE_ID_PATTERN, 'Régie : identifiant invalide.').describe(
+    'identifiant de la régie qui facture, ex. « regie-garderie-alsh »',
+  ),
   periods: activityPeriodsSchema,
   placesPerDay: placesSchema.describe('Places par jour'),
   placeOverrides: z

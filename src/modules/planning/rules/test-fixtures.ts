@@ -8,7 +8,7 @@ export const NO_SKIP: DaysBeforeDeadline['skip'] = { weekends: false, publicHoli
 
 const base: Omit<Activity, 'activityId' | 'name' | 'periods' | 'bookingDeadline'> = {
   facilityId: 'alsh-saint-jean',
-  regie: 'Régie garderie ALSH',
+  regieId: 'regie-garderie-alsh',
   placesPerDay: 40,
   placeOverrides: {},
   validation: 'automatic',
@@ -33,7 +33,7 @@ export const restauration: Activity = {
   facilityId: 'ecole-jules-ferry',
   activityId: 'restauration-scolaire',
   name: 'Restauration scolaire',
-  regie: 'Régie restauration',
+  regieId: 'regie-restauration',
   periods: { schoolDays: true, wednesdays: false, petitesVacances: false, grandesVacances: false, weekdays: [1, 2, 4, 5] },
   bookingDeadline: { kind: 'weekday-previous-week', weekday: 2, time: '23:59' },
 };
