@@ -168,7 +168,7 @@ describe('Audit and GDPR over HTTP (embedded runtime)', () => {
     expect(types.indexOf('ReservationRequested')).toBeGreaterThan(types.indexOf('ChildEnrolled'));
     expect(types.indexOf('PlaceAllocated')).toBeGreaterThan(types.indexOf('ReservationRequested'));
     expect(types.indexOf('AbsenceDeclared')).toBeGreaterThan(types.indexOf('PlaceAllocated'));
-    expect(new Set(rows.map((r) => r.context))).toEqual(new Set(['families', 'identity', 'planning', 'audit']));
+    expect(new Set(rows.map((r) => r.context))).toEqual(new Set(['families', 'identity', 'planning', 'audit', 'inbox', 'billing']));
     const allocation = rows.find((r) => r.type === 'PlaceAllocated')!;
     expect(allocation.streamId).toMatch(/^allocation-/);
     const requested = rows.find((r) => r.type === 'ReservationRequested')!;

@@ -18,14 +18,26 @@ const CONTEXT_OF_CATEGORY: Record<string, string> = {
   invoice: 'billing',
   payment: 'billing',
   statement: 'billing',
+  ledger: 'billing',
+  invoicing: 'billing',
+  regie: 'billing',
   inbox: 'inbox',
+  message: 'inbox',
+  publication: 'documents',
 };
 
-export const HISTORY_CONTEXTS = ['families', 'planning', 'identity', 'audit', 'billing', 'inbox', 'other'] as const;
+/** Streams whose category alone would name another context. */
+const CONTEXT_OF_PREFIX: [string, HistoryContext][] = [
+  ['access-log-', 'audit'],
+  ['family-documents-', 'documents'],
+  ['document-requirements-', 'documents'],
+];
+
+export const HISTORY_CONTEXTS = ['families', 'planning', 'identity', 'audit', 'billing', 'inbox', 'documents', 'other'] as const;
 export type HistoryContext = (typeof HISTORY_CONTEXTS)[number];
 
 export function contextOfStream(streamId: string): HistoryContext {
-  if (streamId.startsWith('access-log-')) return 'audit';
+  for (const [prefix, context] of CONTEXT_OF_PREFIX) if (streamId.startsWith(prefix)) return context;
   const category = streamId.split('-')[0];
   return (CONTEXT_OF_CATEGORY[category] as HistoryContext | undefined) ?? 'other';
 }
