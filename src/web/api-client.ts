@@ -68,6 +68,30 @@ export class ApiClient {
     return answer.body;
   }
 
+  /** A file of the API (an invoice's PDF): its bytes and headers, or the API's refusal. */
+  async file(url: string): Promise<{ type: string; disposition: string; body: Buffer }> {
+    const response = await this.fastify.inject({
+      method: 'GET',
+      url,
+      headers: { 'x-correlation-id': this.correlationId, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      remoteAddress: this.remoteAddress,
+    });
+    if (response.statusCode >= 400) {
+      let error: ApiError;
+      try {
+        error = JSON.parse(response.body) as ApiError;
+      } catch {
+        error = { statusCode: response.statusCode, code: 'NOT_JSON', message: 'Réponse inattendue du service.' };
+      }
+      throw new ApiRefusal(response.statusCode, error);
+    }
+    const header = (name: string) => {
+      const v = response.headers[name];
+      return typeof v === 'string' ? v : '';
+    };
+    return { type: header('content-type') || 'application/octet-stream', disposition: header('content-disposition') || 'inline', body: response.rawPayload };
+  }
+
   async raw<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { 'x-correlation-id': this.correlationId, accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -9,6 +9,8 @@ import { ProjectionRunner } from '../platform/projections/projection-runner';
 import { CLOCK, EVENT_STORE } from '../platform/tokens';
 import { WorkflowRunner } from '../platform/workflows/workflow-runner';
 import { authPages } from './pages/auth.pages';
+import { billingPages } from './pages/billing.pages';
+import { inboxPages } from './pages/inbox.pages';
 import { parentPages } from './pages/parent.pages';
 import { staffPages } from './pages/staff.pages';
 import { installWebPortal, type PageRoute } from './portal';
@@ -17,7 +19,7 @@ import { installWebPortal, type PageRoute } from './portal';
 const SETTLE_TIMEOUT_MS = 2_000;
 
 export function webRoutes(config: AppConfig): PageRoute[] {
-  return [...authPages({ cookieSecure: config.web.cookieSecure }), ...parentPages(), ...staffPages()];
+  return [...authPages({ cookieSecure: config.web.cookieSecure }), ...parentPages(), ...billingPages(), ...inboxPages(), ...staffPages()];
 }
 
 export function installWeb(app: NestFastifyApplication, config: AppConfig): void {

@@ -12,15 +12,13 @@ interface TabEntry {
   roles: readonly Role[];
 }
 
-/**
- * The tabs, in the tutorial's order. « Relevé de compte » (/releve) and « Boîte de réception »
- * (/messages) take their place between « Mes enfants » and « Liste des demandes » when their pages exist
- * (billing and inbox issues): add their entries here, with the routes in pages/.
- */
+/** The tabs, in the tutorial's order. */
 const TABS: readonly TabEntry[] = [
   { href: '/accueil', label: 'Accueil', roles: ['parent'] },
   { href: '/mon-compte', label: 'Mon compte', roles: ['parent'] },
   { href: '/mes-enfants', label: 'Mes enfants', roles: ['parent'] },
+  { href: '/releve', label: 'Relevé de compte', roles: ['parent'] },
+  { href: '/messages', label: 'Boîte de réception', roles: ['parent'] },
   { href: '/demandes', label: 'Liste des demandes', roles: ['parent'] },
   { href: '/agents', label: 'Demandes à traiter', roles: ['staff', 'admin', 'auditor'] },
   { href: '/agents/familles', label: 'Familles', roles: ['staff', 'admin', 'auditor'] },

@@ -74,7 +74,9 @@ export interface PageRequest {
 
 export type PageResult =
   | { kind: 'page'; view: string; title: string; data?: Record<string, unknown>; status?: number }
-  | { kind: 'redirect'; to: string; flash?: Flash; setCookies?: string[] };
+  | { kind: 'redirect'; to: string; flash?: Flash; setCookies?: string[] }
+  /** a file the API produced (an invoice's PDF), passed on as it came */
+  | { kind: 'file'; type: string; disposition: string; body: Buffer };
 
 export interface Flash {
   kind: 'success' | 'error' | 'info';
@@ -231,8 +233,15 @@ export function installWebPortal(fastify: FastifyInstance, deps: WebPortalDeps):
     reply: FastifyReply,
     base: { principal: Principal | undefined; csrf: string; setCookies: string[]; flash: Flash | undefined },
     result: PageResult,
-  ): string | FastifyReply {
+  ): string | Buffer | FastifyReply {
     const setCookies = [...base.setCookies];
+    if (result.kind === 'file') {
+      if (setCookies.length > 0) reply.header('Set-Cookie', setCookies);
+      reply.header('Content-Disposition', result.disposition);
+      reply.header('Cache-Control', 'private, no-store');
+      reply.status(200).type(result.type);
+      return result.body;
+    }
     if (result.kind === 'redirect') {
       setCookies.push(...(result.setCookies ?? []));
       if (result.flash) setCookies.push(cookie(FLASH_COOKIE, writeFlash(result.flash), { secure: deps.config.cookieSecure, maxAge: 60 }));

@@ -2,8 +2,10 @@
 import { ApiRefusal } from '../api-client';
 import { page, type PageRequest, type PageRoute, redirect } from '../portal';
 import { formatLongDateFr } from '../renderer';
+import { homeAccount } from './billing.pages';
 import { checked, errorView, field, numberOf, optional } from './forms';
 import { actionSentences, type ApiGrid, type ApiGridCell, cellModel, legendModel, stateOf } from './grid-view';
+import { unreadMessages } from './inbox.pages';
 
 const PARENT = ['parent'] as const;
 
@@ -12,7 +14,17 @@ type Json = any;
 
 const CATEGORY_FILTERS = [
   { group: 'Mon compte', items: ['guardian', 'spouse', 'tax', 'caf', 'bank'] },
-  { group: 'Mes enfants', items: ['child', 'authorizations', 'health'] },
+  { group: 'Mes enfants', items: ['child', 'authorizations', 'health', 'reservation', 'absence'] },
+];
+
+/** The states a request can be filtered on (the API's `status`). */
+const REQUEST_STATUSES = [
+  { value: 'pending', label: 'En attente' },
+  { value: 'accepted', label: 'Acceptées' },
+  { value: 'refused', label: 'Refusées' },
+  { value: 'waiting-list', label: 'Liste d’attente' },
+  { value: 'offered', label: 'Place proposée' },
+  { value: 'cancelled', label: 'Annulées' },
 ];
 
 const WEEKDAYS = [
@@ -206,8 +218,8 @@ export function parentPages(): PageRoute[] {
       path: '/accueil',
       access: PARENT,
       handle: async (p) => {
-        const { record, pending } = await recordAndPending(p, familyOf(p));
-        return page('home', 'Accueil', { record, identity: identityLine(record), pendingCount: pending.length });
+        const [{ record, pending }, account, unread] = await Promise.all([recordAndPending(p, familyOf(p)), homeAccount(p), unreadMessages(p)]);
+        return page('home', 'Accueil', { record, identity: identityLine(record), pendingCount: pending.length, account, unread });
       },
     },
     { method: 'GET', path: '/mon-compte', access: PARENT, handle: (p) => accountPage(p) },
@@ -456,21 +468,33 @@ export async function dayAction(p: PageRequest, familyId: string, base: string) 
   return redirect(back, { kind: 'success', text: `${done} pour le ${formatLongDateFr(date)} (${found.row.label}) : ${answer}.` });
 }
 
-/** « Liste des demandes »: the last month's requests, filtered by type and state. */
+/** « Liste des demandes »: the last month's requests, filtered by type (a rubrique, Réservations, Absences) and state. */
 export async function requestsPage(p: PageRequest, familyId: string, base = '/demandes') {
-  const category = /^[a-z]{2,20}$/.test(p.query.categorie ?? '') ? p.query.categorie : undefined;
-  const status = ['pending', 'accepted', 'refused'].includes(p.query.statut ?? '') ? p.query.statut : undefined;
+  const category = /^[a-z-]{2,20}$/.test(p.query.categorie ?? '') ? p.query.categorie : undefined;
+  const status = REQUEST_STATUSES.some((s) => s.value === p.query.statut) ? p.query.statut : undefined;
   const qs = new URLSearchParams();
-  if (category) qs.set('category', category);
+  if (category) qs.set('type', category);
   if (status) qs.set('status', status);
   const list = await p.api.get<Json>(`/families/${familyId}/requests${qs.size ? `?${qs}` : ''}`);
-  const labels: Record<string, string> = list.categories ?? {};
+  const labels: Record<string, string> = { ...(list.categories ?? {}), ...(list.types ?? {}) };
   const filterHref = (c?: string, s?: string) => {
     const q = new URLSearchParams();
     if (c) q.set('categorie', c);
     if (s) q.set('statut', s);
     return `${base}${q.size ? `?${q}` : ''}`;
   };
+  // reservations and absences carry their type's label and their own dates: one shape for the table
+  const rows = (items: Json[] | undefined) =>
+    (items ?? []).map((r) => ({
+      ...r,
+      categoryLabel: r.categoryLabel ?? r.typeLabel,
+      decidedAt: r.decidedAt ?? r.acceptedAt ?? r.refusedAt ?? r.cancelledAt,
+      reason: r.reason ?? r.refusalReason,
+    }));
+  const others = rows([...(list.waitingList ?? []), ...(list.offered ?? []), ...(list.cancelled ?? [])]);
+  const pending = rows(list.pending);
+  const accepted = rows(list.accepted);
+  const refused = rows(list.refused);
   return page('requests', 'Liste des demandes', {
     since: list.since,
     groups: CATEGORY_FILTERS.map((g) => ({
@@ -481,13 +505,12 @@ export async function requestsPage(p: PageRequest, familyId: string, base = '/de
     allCurrent: !category,
     statuses: [
       { label: 'Toutes', href: filterHref(category), current: !status },
-      { label: 'En attente', href: filterHref(category, 'pending'), current: status === 'pending' },
-      { label: 'Acceptées', href: filterHref(category, 'accepted'), current: status === 'accepted' },
-      { label: 'Refusées', href: filterHref(category, 'refused'), current: status === 'refused' },
+      ...REQUEST_STATUSES.map((s) => ({ label: s.label, href: filterHref(category, s.value), current: status === s.value })),
     ],
-    pending: list.pending,
-    accepted: list.accepted,
-    refused: list.refused,
-    empty: list.pending.length + list.accepted.length + list.refused.length === 0,
+    pending,
+    accepted,
+    refused,
+    others,
+    empty: pending.length + accepted.length + refused.length + others.length === 0,
   });
 }
