@@ -105,13 +105,13 @@ describe('Portail web (Chromium): relevé de compte, boîte de réception, liste
     await page.$eval('#destinataire', (s) => ((s as HTMLSelectElement).selectedIndex = 1));
     await page.select('#objet', 'reservation');
     await page.type('#sujet', 'Repas de Lucie');
-    await page.$eval('form', (f) => f.setAttribute('novalidate', ''));
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await page.$eval('form[action="/messages/nouveau"]', (f) => f.setAttribute('novalidate', ''));
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/messages/nouveau"] button.primary')]);
     expect(await textOf(page, '.error-summary')).toContain('Message');
     expect(await page.$eval('#sujet', (e) => (e as HTMLInputElement).value)).toBe('Repas de Lucie');
     await checkPage(page, 'phone-25-nouveau-message-erreur');
     await page.type('#message', 'Lucie ne mangera pas à la cantine jeudi.');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/messages/nouveau"] button.primary')]);
     expect(await textOf(page, 'h1')).toBe('Repas de Lucie');
     expect(await textOf(page, '.flash')).toContain('Votre message a été envoyé');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/supprimer"] button')]);
@@ -137,12 +137,12 @@ describe('Portail web (Chromium): relevé de compte, boîte de réception, liste
     await page.click('nav a[href="/demandes"]');
     await page.waitForSelector('nav.filters');
     await Promise.all([page.waitForNavigation(), page.click('a[href^="/demandes?categorie=reservation"]')]);
-    expect(await textOf(page, 'main')).toContain('Réservation');
+    expect(await textOf(page, 'table.list')).toContain('Réservation du 26/11/2026');
     expect(await page.$eval('a[href^="/demandes?categorie=reservation"]', (a) => a.getAttribute('aria-current'))).toBe('true');
     await checkPage(page, 'phone-26-demandes-reservations');
     await Promise.all([page.waitForNavigation(), page.click('a[href^="/demandes?categorie=absence"]')]);
     expect(await page.$eval('a[href^="/demandes?categorie=absence"]', (a) => a.getAttribute('aria-current'))).toBe('true');
-    expect(await textOf(page, 'main')).not.toContain('26/11/2026');
+    expect(await textOf(page, 'main')).not.toContain('Réservation du 26/11/2026');
   });
 
   it('loaded no page that broke its Content-Security-Policy or threw', () => {
