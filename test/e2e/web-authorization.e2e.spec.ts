@@ -37,8 +37,15 @@ const FORMS: Record<string, Record<string, string>> = {
   '/agents/structures/:facilityId/fermetures': { du: '2026-12-03', motif: 'Matrice' },
   '/agents/activites/:activityId/jours/:date': { action: 'pointage', [`presence:${DUPONT}:${LUCIE}`]: 'present' },
   '/agents/calendrier': { type: 'remove-holiday-days', du: '2027-02-08', au: '2027-02-08' },
+  '/messages/nouveau': { destinataire: 'service-famille', objet: 'billing', sujet: 'Matrice', message: 'Matrice' },
+  '/messages/:threadId/repondre': { message: 'Matrice' },
+  '/messages/:threadId/:geste(supprimer|restaurer|non-lu)': {},
   '/deconnexion': {},
 };
+
+/** The DUPONT family's demo conversation and one of its invoices (another family must not reach them). */
+const DUPONT_THREAD = 'demo-question-dupont';
+const DUPONT_INVOICE = 'imp-regie-garderie-alsh-AL-36';
 
 /** Back-office pages of no family or commune in particular (lists filtered by the agent's scope, the calendar). */
 const UNSCOPED_STAFF_PAGES = new Set(['/agents', '/agents/familles', '/agents/activites', '/agents/calendrier']);
@@ -75,7 +82,10 @@ describe('Authorization matrix of the web pages', () => {
       .replace(':demande(autorisations|sante)', 'sante')
       .replace(':facilityId', PERISCOLAIRE_FACILITY.facilityId)
       .replace(':activityId', RESTAURATION_ID)
-      .replace(':date', '2026-11-23') + (path.endsWith('/jour') ? `?activite=${ALSH_MERCREDI_ID}&date=2026-11-18` : '');
+      .replace(':date', '2026-11-23')
+      .replace(':threadId', DUPONT_THREAD)
+      .replace(':geste(supprimer|restaurer|non-lu)', 'supprimer')
+      .replace(':invoiceId', DUPONT_INVOICE) + (path.endsWith('/jour') ? `?activite=${ALSH_MERCREDI_ID}&date=2026-11-18` : '');
 
   /** A request as a browser with this session sends it (cookie; the session's CSRF token unless told otherwise). */
   async function call(route: PageRoute, token: string | undefined, csrf: 'valid' | 'missing' = 'valid') {
@@ -136,7 +146,11 @@ describe('Authorization matrix of the web pages', () => {
       if (parentPage) {
         await expectRefused('staff', route, t.tokens.staff, (s) => s === 403);
         // another family's child in the path or in the form
-        const foreign = route.path.includes(':childId') || JSON.stringify(FORMS[route.path] ?? {}).includes(LUCIE);
+        const foreign =
+          route.path.includes(':childId') ||
+          route.path.includes(':threadId') ||
+          route.path.includes(':invoiceId') ||
+          JSON.stringify(FORMS[route.path] ?? {}).includes(LUCIE);
         // (a « semaine type » answers day by day, as the API's bulk does: every day refused, none requested)
         const noDay = (status: number, _l?: string, text?: string) => status === 200 && (text ?? '').includes('0 jour(s) demandé(s)');
         if (foreign)
@@ -160,6 +174,25 @@ describe('Authorization matrix of the web pages', () => {
       .set({ cookie: `pf_session=${t.tokens.staff}` })
       .expect(200);
     expect(own.text).toContain(pendingRequestId);
+  });
+
+  it('shows a parent their own statement, invoice PDF and conversation, and another family none of them', async () => {
+    const own = { cookie: `pf_session=${t.tokens.dupont}` };
+    const other = { cookie: `pf_session=${t.tokens.martin}` };
+    const statement = await t.http.get('/releve?annee=2014-2015').set(own).expect(200);
+    expect(statement.text).toContain('AL-36');
+    const pdf = await t.http.get(`/releve/factures/${DUPONT_INVOICE}/pdf`).set(own).buffer(true).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const thread = await t.http.get(`/messages/${DUPONT_THREAD}`).set(own).expect(200);
+    expect(thread.text).toContain('Attestation de frais de garde');
+    // the pages take the family from the session: another family's parent sees their own (empty) statement
+    const foreignStatement = await t.http.get('/releve?annee=2014-2015').set(other).expect(200);
+    expect(foreignStatement.text).not.toContain('AL-36');
+    await t.http.get(`/releve/factures/${DUPONT_INVOICE}/pdf`).set(other).expect(404);
+    const foreignThread = await t.http.get(`/messages/${DUPONT_THREAD}`).set(other).expect(404);
+    expect(foreignThread.text).not.toContain('Attestation de frais de garde');
+    const folder = await t.http.get('/messages?dossier=envoyes').set(other).expect(200);
+    expect(folder.text).not.toContain('Attestation de frais de garde');
   });
 
   it('sends pages with the page CSP, an HttpOnly SameSite=Lax session cookie and no cache', async () => {
