@@ -89,7 +89,11 @@ export class ApiClient {
       const v = response.headers[name];
       return typeof v === 'string' ? v : '';
     };
-    return { type: header('content-type') || 'application/octet-stream', disposition: header('content-disposition') || 'inline', body: response.rawPayload };
+    return {
+      type: header('content-type') || 'application/octet-stream',
+      disposition: header('content-disposition') || 'inline',
+      body: response.rawPayload,
+    };
   }
 
   async raw<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<ApiAnswer<T>> {

@@ -40,7 +40,11 @@ export function inboxPages(): PageRoute[] {
       unread,
       deletedFolder: current.folder === 'deleted',
       folders: FOLDERS.map((f) => ({ href: `/messages?dossier=${f.slug}`, label: f.label, current: f === current })),
-      items: (list.items as Json[]).map((t) => ({ ...t, href: `/messages/${encodeURIComponent(t.threadId)}`, isUnread: t.unreadFamily > 0 || t.markedUnreadFamily })),
+      items: (list.items as Json[]).map((t) => ({
+        ...t,
+        href: `/messages/${encodeURIComponent(t.threadId)}`,
+        isUnread: t.unreadFamily > 0 || t.markedUnreadFamily,
+      })),
     });
   };
 

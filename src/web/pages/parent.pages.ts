@@ -218,7 +218,11 @@ export function parentPages(): PageRoute[] {
       path: '/accueil',
       access: PARENT,
       handle: async (p) => {
-        const [{ record, pending }, account, unread] = await Promise.all([recordAndPending(p, familyOf(p)), homeAccount(p), unreadMessages(p)]);
+        const [{ record, pending }, account, unread] = await Promise.all([
+          recordAndPending(p, familyOf(p)),
+          homeAccount(p),
+          unreadMessages(p),
+        ]);
         return page('home', 'Accueil', { record, identity: identityLine(record), pendingCount: pending.length, account, unread });
       },
     },
