@@ -92,6 +92,13 @@ describe('Portail web (Chromium): relevé de compte, boîte de réception, liste
     expect(await textOf(page, '.flash')).toContain('Votre réponse a été envoyée');
     expect(await textOf(page, '#dernier')).toContain('Je vous remercie par avance.');
     expect(await page.$$eval('article.message', (l) => l.length)).toBe(2);
+    await page.goto(`${portal.base}/messages?dossier=envoyes`);
+    expect(await page.$eval('a[href="/messages/demo-question-dupont"]', (a) => a.closest('tr')!.innerText)).toContain(
+      'Attestation de frais de garde',
+    );
+    expect(
+      await page.$eval('a[href="/messages/demo-question-dupont"]', (a) => a.closest('tr')!.querySelector('td:last-child')!.textContent),
+    ).toBe('2');
   });
 
   it('writes a new message to a facility with a subject from the list; deletes the conversation and restores it', async () => {
