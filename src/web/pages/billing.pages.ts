@@ -8,12 +8,8 @@ const INVOICE_ID = /^[A-Za-z0-9_.-]{1,120}$/;
 /* eslint-disable @typescript-eslint/no-explicit-any -- the statement is the API's JSON, shown as it comes */
 type Json = any;
 
-export const INVOICE_STATUS_LABELS: Record<string, string> = {
-  paid: 'Réglée',
-  unpaid: 'À régler',
-  partial: 'Partiellement réglée',
-  cancelled: 'Annulée',
-};
+/** The invoice's state at the statement's date (the API's `status`). */
+export const INVOICE_STATUS_LABELS: Record<string, string> = { paid: 'Réglée', unpaid: 'À régler' };
 
 /** The web address of an invoice's PDF (the page passes on the API's PDF through the session). */
 export const invoicePdfHref = (invoiceId: string) => `/releve/factures/${encodeURIComponent(invoiceId)}/pdf`;
