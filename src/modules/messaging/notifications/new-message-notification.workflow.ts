@@ -20,7 +20,8 @@ export const newMessageNotificationWorkflow: Workflow<NewMessageFacts> = {
   decide(event, facts): WorkflowOutput[] {
     const posted = messagingEvents.narrow(event);
     const familyId = event.metadata.familyId;
-    if (posted?.type !== 'MessagePosted' || posted.data.side !== 'staff' || !familyId) return [];
+    // a notice of the notification service was itself notified (on the channels the family consents to)
+    if (posted?.type !== 'MessagePosted' || posted.data.side !== 'staff' || posted.data.notificationId || !familyId) return [];
     const notificationId = `new-message-${posted.data.messageId}`;
     const notification: FamilyNotification = {
       notificationId,
