@@ -4,7 +4,7 @@
  */
 import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
 import { messagingEvents, type TOPIC_LABELS } from '../messaging.events';
-import { type FamilyNotification, NOTIFICATION_JOB } from './notifications';
+import { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
 
 /** What the notice names: the conversation's subject and who wrote. */
 export type NewMessageFacts = {

@@ -9,28 +9,11 @@ import { ReadModels } from '../../../platform/projections/read-models';
 import { frenchMobile, SMS_SENDER, type SmsSender, toGsmText } from '../../../platform/sms/sms-sender.port';
 import { CLOCK, JOB_SCHEDULER } from '../../../platform/tokens';
 import { threadCommands } from '../threads/thread.commands';
+import { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
 import { inboxNotice } from './inbox-notice';
 import { type Channel, NotificationLog } from './notification-log';
 
-/** JobScheduler job name of a family notification (every context's). */
-export const NOTIFICATION_JOB = 'family.notification';
-
-/** What a family is told, in French, by whichever context. */
-export type FamilyNotification = {
-  /** stable: one delivery per notification and channel, even when its job runs twice */
-  notificationId: string;
-  familyId: string;
-  /** 'new-message', 'request-refused', 'place-offered'… */
-  kind: string;
-  title: string;
-  message: string;
-  /** the SMS text (made GSM and cut to 160); default: the title */
-  sms?: string;
-  /** ISO instant (or date) of what caused it */
-  createdAt: string;
-  /** the e-mail template (title and message in its data); default 'family-notice' */
-  template?: string;
-};
+export { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
 
 const CHANNELS: Channel[] = ['email', 'sms'];
 

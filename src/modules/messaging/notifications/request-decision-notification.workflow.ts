@@ -4,7 +4,7 @@
  */
 import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
 import { familyEvents } from '../../families';
-import { type FamilyNotification, NOTIFICATION_JOB } from './notifications';
+import { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
 
 export const requestDecisionNotificationWorkflow: Workflow<undefined> = {
   name: 'request-decision-notification',
