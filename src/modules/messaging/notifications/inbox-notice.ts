@@ -27,7 +27,7 @@ const SUBJECTS: { kinds: readonly string[]; subject: NoticeSubject }[] = [
   },
   {
     kinds: ['document-accepted', 'document-refused'],
-    subject: { key: 'documents', subject: 'Vos documents', topic: 'health' },
+    subject: { key: 'documents', subject: 'Vos documents', topic: 'other' },
   },
   {
     kinds: ['invoice-issued', 'payment-received'],
