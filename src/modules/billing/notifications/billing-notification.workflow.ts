@@ -4,8 +4,8 @@
  * notification per invoice or payment, its id derived from it, so a redelivered event schedules it once.
  * Invoices and payments imported from the previous software are history: no notification for them.
  */
-import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
-import { type FamilyNotification, NOTIFICATION_JOB } from '../../messaging';
+import type { Workflow, WorkflowOutput } from '../../../platform/workflows/workflow';
+import { type FamilyNotification, notify } from '../../messaging';
 import { accountEvents, familyIdFromAccountStream } from '../account/account.events';
 import { formatEuros, frenchDate, PAYMENT_MEAN_LABELS } from '../billing.types';
 
@@ -53,6 +53,6 @@ export const billingNotificationWorkflow: Workflow<undefined> = {
     } else {
       return [];
     }
-    return [scheduleJob(NOTIFICATION_JOB, notification.notificationId, notification, at)];
+    return [notify(notification)];
   },
 };

@@ -2,8 +2,8 @@
  * A document the family sent, accepted or refused (with the reason) by staff, is announced to the family
  * through the notification service: one notification per decision, its id derived from the document.
  */
-import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
-import { type FamilyNotification, NOTIFICATION_JOB } from '../../messaging';
+import type { Workflow, WorkflowOutput } from '../../../platform/workflows/workflow';
+import { type FamilyNotification, notify } from '../../messaging';
 import { DOCUMENT_KIND_LABELS, documentEvents, type DocumentKind } from '../documents.events';
 
 /** What the notice names: the kind of document (loaded from the family's documents). */
@@ -32,6 +32,6 @@ export const documentDecisionNotificationWorkflow: Workflow<DocumentFacts> = {
       sms: accepted ? 'votre document a été accepté.' : 'votre document a été refusé, voir Infos / Documents.',
       createdAt: event.metadata.recordedAt,
     };
-    return [scheduleJob(NOTIFICATION_JOB, notificationId, notification, event.metadata.recordedAt)];
+    return [notify(notification)];
   },
 };

@@ -2,6 +2,7 @@
  * What every context hands the notification service (notifications.ts), as a job of NOTIFICATION_JOB:
  * a pure type, so contexts' workflows (domain code) can schedule a notification without the service.
  */
+import { scheduleJob, type ScheduleJobOutput } from '../../../platform/workflows/workflow';
 
 /** JobScheduler job name of a family notification (every context's). */
 export const NOTIFICATION_JOB = 'family.notification';
@@ -22,3 +23,8 @@ export type FamilyNotification = {
   /** the e-mail template (title and message in its data); default 'family-notice' */
   template?: string;
 };
+
+/** The workflow output that has `notification` delivered: its job, under the notification's id, at its instant. */
+export function notify(notification: FamilyNotification): ScheduleJobOutput {
+  return scheduleJob(NOTIFICATION_JOB, notification.notificationId, notification, notification.createdAt);
+}

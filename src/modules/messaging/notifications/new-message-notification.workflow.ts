@@ -2,9 +2,9 @@
  * A message from staff is announced to the family (e-mail and SMS as the family consents): one notification
  * per message, its id derived from the message, so a redelivered event schedules it once.
  */
-import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
+import type { Workflow, WorkflowOutput } from '../../../platform/workflows/workflow';
 import { messagingEvents, type TOPIC_LABELS } from '../messaging.events';
-import { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
+import { type FamilyNotification, notify } from './family-notification';
 
 /** What the notice names: the conversation's subject and who wrote. */
 export type NewMessageFacts = {
@@ -32,6 +32,6 @@ export const newMessageNotificationWorkflow: Workflow<NewMessageFacts> = {
       sms: `nouveau message de ${facts.facilityName}. Consultez votre boite de reception.`,
       createdAt: event.metadata.recordedAt,
     };
-    return [scheduleJob(NOTIFICATION_JOB, notificationId, notification, event.metadata.recordedAt)];
+    return [notify(notification)];
   },
 };
