@@ -135,4 +135,76 @@ describe('family-requests projection (« Liste des demandes », complete)', () =
   it('ignores allocation events about requests it never saw', () => {
     expect(project([allocation('PlaceAllocated', 'unknown', { position: 1, validation: 'automatic', awaitingStaff: false })]).size).toBe(0);
   });
+
+  describe('documents the family provides', () => {
+    const stream = `family-documents-${FAMILY}`;
+    const LATER = '2026-12-02T09:00:00.000Z';
+    const submitted = (documentId: string, extra: Record<string, unknown> = {}) =>
+      event(
+        'FamilyDocumentSubmitted',
+        {
+          documentId,
+          commune: 'SAINT-JEAN',
+          kind: 'medical-certificate',
+          childId: LUCAS,
+          validFrom: '2026-09-01',
+          validUntil: '2027-08-31',
+          fileId: 'f1',
+          filename: 'certificat.pdf',
+          contentType: 'application/pdf',
+          size: 100,
+          submittedAt: AT,
+          submittedBy: 'jean',
+          ...extra,
+        },
+        stream,
+      );
+
+    it('lists a document sent as a pending request, with its kind, validity and date', () => {
+      expect(project([submitted('d1')]).get('d1')).toEqual({
+        requestId: 'd1',
+        familyId: FAMILY,
+        section: 'children',
+        type: 'document',
+        typeLabel: 'Documents',
+        status: 'pending',
+        statusLabel: 'En attente',
+        requestedAt: AT,
+        requestedBy: 'jean',
+        childId: LUCAS,
+        documentKind: 'medical-certificate',
+        validFrom: '2026-09-01',
+        validUntil: '2027-08-31',
+        summary: 'Certificat médical valable du 01/09/2026 au 31/08/2027',
+      });
+    });
+
+    it('files a document about the whole family under « Mon compte »', () => {
+      const insurance = project([submitted('d2', { kind: 'insurance', childId: undefined })]).get('d2');
+      expect(insurance).toMatchObject({ section: 'account', summary: expect.stringMatching(/^Attestation d'assurance/) });
+      expect(insurance).not.toHaveProperty('childId');
+    });
+
+    it('shows the acceptance with its date, and a refusal with its date and reason', () => {
+      const accepted = project([
+        submitted('d1'),
+        event('FamilyDocumentAccepted', { documentId: 'd1', acceptedAt: LATER, acceptedBy: 'agent' }, stream),
+      ]);
+      expect(accepted.get('d1')).toMatchObject({ status: 'accepted', statusLabel: 'Acceptée', acceptedAt: LATER, requestedAt: AT });
+      const refused = project([
+        submitted('d1'),
+        event('FamilyDocumentRefused', { documentId: 'd1', reason: 'Document illisible', refusedAt: LATER, refusedBy: 'agent' }, stream),
+      ]);
+      expect(refused.get('d1')).toMatchObject({
+        status: 'refused',
+        statusLabel: 'Refusée',
+        refusedAt: LATER,
+        refusalReason: 'Document illisible',
+      });
+    });
+
+    it('ignores a decision about a document it never saw', () => {
+      expect(project([event('FamilyDocumentAccepted', { documentId: 'dx', acceptedAt: LATER, acceptedBy: 'agent' }, stream)]).size).toBe(0);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { DOCUMENT_KIND_LABELS, documentEvents, type DocumentKind } from '../../src/modules/documents/documents.events';
 import { CHANGE_CATEGORY_LABELS, type ChangeCategory } from '../../src/modules/families/families.types';
 import { allocationEvents } from '../../src/modules/planning/allocation/allocation.events';
 import { familyIdFromPlanningStream, familyPlanningEvents } from '../../src/modules/planning/family-planning/family-planning.events';
@@ -16,13 +17,16 @@ import { PLANNING_GRID_EVENT_TYPES } from '../planning-grid/planning-grid.projec
  *   authorizations, health), built by the change-requests projection's own evolve, plus the fields below;
  * - « Mes enfants »: reservations (the family's planning stream records the request, the activity-day's
  *   allocation stream decides it: pending, accepted, refused with reason, on the waiting list, offered,
- *   cancelled) and absences (days, child; excused, billed or to verify, and why).
+ *   cancelled) and absences (days, child; excused, billed or to verify, and why);
+ * - documents the family provides (« Infos / Documents »: certificate, insurance, vaccinations): sent, then
+ *   accepted or refused with the reason (one document per documentId), under « Mes enfants » when about a
+ *   child, « Mon compte » otherwise.
  * Columns of the seed: Date demande (`requestedAt`), Date acceptation / Date refus (`acceptedAt` / `refusedAt`),
  * Motif refus (`refusalReason`). The list shows a month (`requestedAt` from now − 1 month): older requests
- * drop out of the list, not out of the log. Documents and payments join as their contexts land.
+ * drop out of the list, not out of the log. Payments join as their context lands.
  */
 export type RequestSection = 'account' | 'children';
-export type RequestType = ChangeCategory | 'reservation' | 'absence';
+export type RequestType = ChangeCategory | 'reservation' | 'absence' | 'document';
 export type RequestState = 'pending' | 'accepted' | 'refused' | 'waiting-list' | 'offered' | 'cancelled';
 
 export const REQUEST_SECTION_LABELS: Record<RequestSection, string> = { account: 'Mon compte', children: 'Mes enfants' };
@@ -30,6 +34,7 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   ...CHANGE_CATEGORY_LABELS,
   reservation: 'Réservations',
   absence: 'Absences',
+  document: 'Documents',
 };
 export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
   pending: 'En attente',
@@ -65,8 +70,16 @@ export type FamilyRequestDocument = Partial<Omit<ChangeRequestDocument, 'status'
   /** the day booked, or the days of an absence */
   dates?: string[];
   absenceDays?: AbsenceDayLine[];
+  /** a document the family provides: its kind and validity */
+  documentKind?: DocumentKind;
+  validFrom?: string;
+  validUntil?: string;
   summary: string;
 };
+
+/** The family's documents, sent and decided on its family-documents stream. */
+const DOCUMENT_EVENT_TYPES = ['FamilyDocumentSubmitted', 'FamilyDocumentAccepted', 'FamilyDocumentRefused'] as const;
+const FAMILY_DOCUMENTS_PREFIX = 'family-documents-';
 
 /** What the planning grid reads, but enrolments and attendance: the requests of « Mes enfants » and their outcomes. */
 const CHILDREN_EVENT_TYPES = PLANNING_GRID_EVENT_TYPES.filter(
@@ -109,12 +122,16 @@ function closureReason(reason: string | undefined): string {
 
 export const familyRequestsProjection: ProjectionDefinition<FamilyRequestDocument> = {
   name: 'family-requests',
-  version: 1,
-  eventTypes: [...CHANGE_REQUEST_EVENT_TYPES, ...CHILDREN_EVENT_TYPES],
+  // 2: the family's documents join the list
+  version: 2,
+  eventTypes: [...CHANGE_REQUEST_EVENT_TYPES, ...CHILDREN_EVENT_TYPES, ...DOCUMENT_EVENT_TYPES],
   indexedFields: ['familyId', 'section', 'type', 'status', 'requestedAt'],
 
   documentIds(event) {
     if (event.type === 'AbsenceDeclared') return typeof event.data.absenceId === 'string' ? [event.data.absenceId] : [];
+    if ((DOCUMENT_EVENT_TYPES as readonly string[]).includes(event.type)) {
+      return typeof event.data.documentId === 'string' && event.data.documentId ? [event.data.documentId] : [];
+    }
     const requestId = event.data.requestId;
     return typeof requestId === 'string' && requestId ? [requestId] : [];
   },
@@ -126,6 +143,8 @@ export const familyRequestsProjection: ProjectionDefinition<FamilyRequestDocumen
     }
     const planning = familyPlanningEvents.narrow(event);
     if (planning) return evolvePlanning(document, planning, event);
+    const documents = documentEvents.narrow(event);
+    if (documents) return evolveDocument(document, documents, event);
     const allocation = allocationEvents.narrow(event);
     if (!allocation || !document) return document;
     const at = event.recordedAt;
@@ -225,6 +244,43 @@ function evolvePlanning(
           .join(', ')}`,
       };
     }
+    default:
+      return document;
+  }
+}
+
+function evolveDocument(
+  document: FamilyRequestDocument | null,
+  e: NonNullable<ReturnType<typeof documentEvents.narrow>>,
+  event: ProjectedEvent,
+): FamilyRequestDocument | null {
+  switch (e.type) {
+    case 'FamilyDocumentSubmitted': {
+      const { documentId, kind, childId, validFrom, validUntil, submittedAt, submittedBy } = e.data;
+      const familyId =
+        event.metadata.familyId ??
+        (event.streamId.startsWith(FAMILY_DOCUMENTS_PREFIX) ? event.streamId.slice(FAMILY_DOCUMENTS_PREFIX.length) : '');
+      return {
+        requestId: documentId,
+        familyId,
+        section: childId ? 'children' : 'account',
+        type: 'document',
+        typeLabel: REQUEST_TYPE_LABELS.document,
+        status: 'pending',
+        statusLabel: REQUEST_STATE_LABELS.pending,
+        requestedAt: submittedAt,
+        requestedBy: submittedBy,
+        ...(childId ? { childId } : {}),
+        documentKind: kind,
+        validFrom,
+        validUntil,
+        summary: `${DOCUMENT_KIND_LABELS[kind]} valable du ${frenchDate(validFrom)} au ${frenchDate(validUntil)}`,
+      };
+    }
+    case 'FamilyDocumentAccepted':
+      return document ? withState(document, 'accepted', { acceptedAt: e.data.acceptedAt }) : document;
+    case 'FamilyDocumentRefused':
+      return document ? withState(document, 'refused', { refusedAt: e.data.refusedAt, refusalReason: e.data.reason }) : document;
     default:
       return document;
   }

@@ -3,6 +3,7 @@ import { INVOICING_JOB } from '../../src/modules/billing/invoicing/invoicing.job
 import type { JobScheduler } from '../../src/platform/jobs/job-scheduler.port';
 import { JOB_SCHEDULER } from '../../src/platform/tokens';
 import { bearer, LOGINS, startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const DUPONT = '1001001818331';
 const MARTIN = '1001001818332';
@@ -196,6 +197,36 @@ describe('Billing over HTTP: the tutorial « Accueil » and « Relevé de compte
     expect(
       unpaid.body.families.find((f: { familyId: string }) => f.familyId === DUPONT).invoices.map((i: { number: string }) => i.number),
     ).toEqual(expect.arrayContaining(['AL-36', 'AL-1']));
+  });
+
+  it('tells the family of the desk payment and of the invoice issued, in the inbox and by e-mail as it consents', async () => {
+    const parent = bearer(t.tokens.dupont);
+    const notices = async () => {
+      const items = (await t.http.get(`/families/${DUPONT}/inbox?folder=received`).set(parent).expect(200)).body.items as {
+        threadId: string;
+        subject: string;
+        topicLabel: string;
+      }[];
+      const thread = items.find((i) => i.subject === 'Vos factures et paiements');
+      if (!thread) return { topicLabel: undefined, bodies: [] as string[] };
+      const read = await t.http.get(`/families/${DUPONT}/inbox/threads/${thread.threadId}`).set(parent).expect(200);
+      return { topicLabel: thread.topicLabel, bodies: (read.body.messages as { body: string }[]).map((m) => m.body) };
+    };
+    await waitFor(async () => (await notices()).bodies.length === 2, { message: 'DUPONT billing notices', timeoutMs: 10_000 });
+    const { topicLabel, bodies } = await notices();
+    expect(topicLabel).toBe('Facturation');
+    expect(bodies.find((b) => b.startsWith('Paiement reçu'))).toContain('130,00');
+    expect(bodies.find((b) => b.startsWith('Nouvelle facture AL-1'))).toContain('à régler avant le');
+    // DUPONT consents to e-mail: the invoice came by e-mail too, once
+    const emailed = async () =>
+      (
+        (await t.http.get(`/families/${DUPONT}/notifications`).set(bearer(t.tokens.staff)).expect(200)).body.items as {
+          kind: string;
+          channel: string;
+          status: string;
+        }[]
+      ).filter((e) => e.kind === 'invoice-issued' && e.channel === 'email' && e.status === 'delivered').length;
+    await waitFor(async () => (await emailed()) === 1, { message: 'invoice e-mail', timeoutMs: 10_000 });
   });
 
   it('the ledger import is all or nothing, with the bad lines reported', async () => {

@@ -1,5 +1,6 @@
 import { RESTAURATION_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const DUPONT = '1001001818331';
 const LUCIE = 'enfant-lucie-dupont';
@@ -90,6 +91,37 @@ describe('Documents à fournir (e2e)', () => {
     });
     await t.http.get(`/families/${DUPONT}/documents/${sent.body.documentId}/file`).set(bearer(t.tokens.martin)).expect(404);
     await t.http.get(`/families/1001001818332/documents/${sent.body.documentId}/file`).set(bearer(t.tokens.martin)).expect(404);
+
+    // « Liste des demandes »: the document, refused, with its date and reason
+    const requests = await t.http.get(`/families/${DUPONT}/requests?type=document`).set(bearer(t.tokens.dupont)).expect(200);
+    expect(requests.body.refused.find((r: { requestId: string }) => r.requestId === sent.body.documentId)).toMatchObject({
+      // sent for LUCIE (the helper names the child): « Mes enfants »
+      section: 'children',
+      childId: LUCIE,
+      typeLabel: 'Documents',
+      statusLabel: 'Refusée',
+      refusedAt: expect.any(String),
+      refusalReason: 'Attestation illisible',
+      requestedAt: expect.any(String),
+    });
+    expect(requests.body.items.every((r: { type: string }) => r.type === 'document')).toBe(true);
+
+    // the family is told, in its inbox (and by e-mail, which DUPONT consents to)
+    const documentsThread = async () =>
+      (
+        (await t.http.get(`/families/${DUPONT}/inbox?folder=received`).set(bearer(t.tokens.dupont)).expect(200)).body.items as {
+          threadId: string;
+          subject: string;
+        }[]
+      ).find((i) => i.subject === 'Vos documents');
+    await waitFor(async () => (await documentsThread()) !== undefined, { message: 'document notice in the inbox', timeoutMs: 10_000 });
+    const thread = await t.http
+      .get(`/families/${DUPONT}/inbox/threads/${(await documentsThread())!.threadId}`)
+      .set(bearer(t.tokens.dupont))
+      .expect(200);
+    expect(thread.body.messages.map((m: { body: string }) => m.body)).toContainEqual(
+      expect.stringContaining("Votre document « Attestation d'assurance » a été refusé. Motif : Attestation illisible."),
+    );
   });
 
   it('refuses a disguised file and a document without a file, storing nothing', async () => {

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { familyCommands } from '../../src/modules/families';
 import { StreamCommand } from '../../src/platform/commands/stream-command';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const DUPONT = '1001001818331';
 const MARTIN = '1001001818332';
@@ -91,6 +92,18 @@ describe('Mon compte, demandes de modification et Liste des demandes, over HTTP 
     await t.http.post(`/families/${DUPONT}/requests/${requestId}/accept`).set(bearer(t.tokens.dupont)).send({}).expect(403);
     await t.http.post(`/families/${DUPONT}/requests/${requestId}/accept`).set(bearer(t.tokens.auditor)).send({}).expect(403);
     await t.http.post(`/families/${DUPONT}/requests/${requestId}/accept`).set(bearer(t.tokens.staff)).send({}).expect(200);
+    // the acceptance is notified (a notice appended to the family's inbox, then e-mail and SMS): let it finish first
+    await t.settle();
+    await waitFor(
+      async () =>
+        (
+          (await t.http.get(`/families/${DUPONT}/notifications`).set(bearer(t.tokens.staff)).expect(200)).body.items as {
+            notificationId: string;
+            status: string;
+          }[]
+        ).filter((e) => e.notificationId === `request-accepted-${requestId}` && e.status !== 'sending').length === 2,
+      { message: 'acceptance notified', timeoutMs: 10_000 },
+    );
 
     const head = await t.events.headPosition();
     const twice = await t.http.post(`/families/${DUPONT}/requests/${requestId}/accept`).set(bearer(t.tokens.staff)).send({}).expect(409);

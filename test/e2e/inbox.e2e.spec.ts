@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEMO_PASSWORD } from '../../src/demo/demo-data';
+import { Notifications } from '../../src/modules/messaging/notifications/notifications';
 import { ALSH_FACILITY, ALSH_MERCREDI_ID } from '../../src/modules/planning/catalog/catalog.examples';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -355,6 +356,93 @@ describe('Boîte de réception (e2e)', () => {
     expect(text.to).toBe('+33611223344');
     expect(text.text.length).toBeLessThanOrEqual(160);
     expect(started.body.threadId).toBeDefined();
+  });
+
+  it('puts every notice in the inbox whatever the consent: a parent without e-mail consent reads a refusal there, delivered once', async () => {
+    const parent = bearer(t.tokens.dupont);
+    const staff = bearer(t.tokens.staff);
+    // DUPONT withdraws the e-mail consent (« Autorisation courriel »), staff accept
+    const withdraw = await t.http
+      .post(`/families/${DUPONT}/requests/contact`)
+      .set(parent)
+      .send({ person: 'guardian', changes: { emailConsent: false } })
+      .expect(201);
+    await t.settle();
+    await t.http.post(`/families/${DUPONT}/requests/${withdraw.body.requestId}/accept`).set(staff).send({}).expect(200);
+    await t.settle();
+    expect((await t.http.get(`/families/${DUPONT}`).set(staff).expect(200)).body.guardian.emailConsent).toBe(false);
+
+    // then a request of theirs is refused
+    const asked = await t.http
+      .post(`/families/${DUPONT}/requests/contact`)
+      .set(parent)
+      .send({ person: 'guardian', changes: { profession: 'BOULANGER' } })
+      .expect(201);
+    await t.settle();
+    await t.http
+      .post(`/families/${DUPONT}/requests/${asked.body.requestId}/refuse`)
+      .set(staff)
+      .send({ reason: 'Justificatif manquant' })
+      .expect(200);
+    await t.settle();
+
+    const noticeThread = async () =>
+      (
+        (await t.http.get(`/families/${DUPONT}/inbox?folder=received`).set(parent).expect(200)).body.items as {
+          threadId: string;
+          subject: string;
+          facilityName: string;
+          messageCount: number;
+        }[]
+      ).find((i) => i.subject === 'Vos demandes de modification');
+    await waitFor(async () => (await noticeThread())?.messageCount === 2, { message: 'DUPONT notices in the inbox', timeoutMs: 10_000 });
+    const thread = (await noticeThread())!;
+    expect(thread.facilityName).toBe('Service enfance-famille de la commune');
+    const read = await t.http.get(`/families/${DUPONT}/inbox/threads/${thread.threadId}`).set(parent).expect(200);
+    expect(read.body.messages.map((m: { side: string; body: string }) => [m.side, m.body.split('\n')[0]])).toEqual([
+      ['staff', 'Demande acceptée'],
+      ['staff', 'Demande refusée'],
+    ]);
+    expect(read.body.messages[1].body).toContain('Motif : Justificatif manquant');
+
+    // no e-mail for the refusal: the log says why
+    const refusal = `request-refused-${asked.body.requestId}`;
+    await t.settle();
+    const entries = (await t.http.get(`/families/${DUPONT}/notifications`).set(staff).expect(200)).body.items as {
+      notificationId: string;
+      channel: string;
+      status: string;
+      reason?: string;
+    }[];
+    expect(entries.filter((e) => e.notificationId === refusal).map((e) => [e.channel, e.status, e.reason])).toEqual(
+      expect.arrayContaining([
+        ['email', 'skipped', 'no-consent'],
+        ['sms', 'skipped', 'no-consent'],
+      ]),
+    );
+
+    // the job run again (a redelivery) delivers nothing twice: no second notice
+    const head = await t.events.headPosition();
+    await t.app.get(Notifications).deliver(
+      {
+        notificationId: refusal,
+        familyId: DUPONT,
+        kind: 'request-refused',
+        title: 'Demande refusée',
+        message: 'Motif : Justificatif manquant.',
+        createdAt: '2026-11-16T08:00:00.000Z',
+      },
+      'redelivery',
+    );
+    await t.settle();
+    expect(await t.events.headPosition()).toBe(head);
+    expect((await noticeThread())?.messageCount).toBe(2);
+    // the notice is not announced as a « Nouveau message » on top of it
+    expect(
+      ((await t.http.get(`/families/${DUPONT}/notifications`).set(staff).expect(200)).body.items as { notificationId: string }[]).filter(
+        (e) => e.notificationId === `new-message-${refusal}`,
+      ),
+    ).toEqual([]);
   });
 
   it('deletes a thread to the deleted folder, restores it within 30 days, not after', async () => {

@@ -1,7 +1,8 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { PDF_RENDERER, type PdfRenderer } from '../../platform/pdf/pdf-renderer.port';
 import { PuppeteerPdfRenderer } from '../../platform/pdf/puppeteer-pdf-renderer';
+import { WorkflowHost } from '../../platform/workflows/workflow-host';
 import { PlanningModule } from '../planning';
 import { AccountController } from './account/account.controller';
 import { InvoicingController } from './invoicing/invoicing.controller';
@@ -9,9 +10,20 @@ import { InvoicingJob } from './invoicing/invoicing.job';
 import { InvoicingService } from './invoicing/invoicing.service';
 import { LedgerImportController } from './ledger-import/ledger-import.controller';
 import { LedgerImportService } from './ledger-import/ledger-import.service';
+import { billingNotificationWorkflow } from './notifications/billing-notification.workflow';
 import { InvoicePdfService } from './pdf/invoice-pdf.service';
 import { RegieAccess } from './regies/regie-access';
 import { RegiesController } from './regies/regies.controller';
+
+/** Billing's workflows: the family told of its invoices and payments (through messaging's notification service). */
+@Injectable()
+export class BillingWorkflows implements OnModuleInit {
+  constructor(private readonly host: WorkflowHost) {}
+
+  onModuleInit(): void {
+    this.host.register(billingNotificationWorkflow, async () => undefined);
+  }
+}
 
 /** Bounded context "billing": régies and tariffs, monthly invoicing, families' accounts, desk payments. */
 @Module({
@@ -19,6 +31,7 @@ import { RegiesController } from './regies/regies.controller';
   controllers: [RegiesController, InvoicingController, AccountController, LedgerImportController],
   providers: [
     RegieAccess,
+    BillingWorkflows,
     InvoicingService,
     InvoicingJob,
     LedgerImportService,

@@ -63,6 +63,8 @@ export type MessagePostedData = {
   attachments: Attachment[];
   postedAt: string;
   postedBy: string;
+  /** set when the message is a notice of the notification service (not written by a person) */
+  notificationId?: string;
 };
 
 export type ThreadReadData = { threadId: string; side: Side; readAt: string; readBy: string };

@@ -25,9 +25,9 @@ class RequestListQuery extends createZodDto(
   z.strictObject({
     section: z.enum(['account', 'children']).optional().describe('« Mon compte » (account) ou « Mes enfants » (children)'),
     type: z
-      .enum([...CHANGE_CATEGORIES, 'reservation', 'absence'])
+      .enum([...CHANGE_CATEGORIES, 'reservation', 'absence', 'document'])
       .optional()
-      .describe('Type de demande : une rubrique de « Mon compte », Réservations ou Absences'),
+      .describe('Type de demande : une rubrique de « Mon compte », Réservations, Absences ou Documents'),
     category: changeCategorySchema.optional().describe('Rubrique de « Mon compte » (comme type)'),
     status: z.enum(['pending', 'accepted', 'refused', 'waiting-list', 'offered', 'cancelled']).optional().describe('État de la demande'),
   }),

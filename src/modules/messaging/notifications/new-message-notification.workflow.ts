@@ -2,9 +2,9 @@
  * A message from staff is announced to the family (e-mail and SMS as the family consents): one notification
  * per message, its id derived from the message, so a redelivered event schedules it once.
  */
-import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
+import type { Workflow, WorkflowOutput } from '../../../platform/workflows/workflow';
 import { messagingEvents, type TOPIC_LABELS } from '../messaging.events';
-import { type FamilyNotification, NOTIFICATION_JOB } from './notifications';
+import { type FamilyNotification, notify } from './family-notification';
 
 /** What the notice names: the conversation's subject and who wrote. */
 export type NewMessageFacts = {
@@ -20,7 +20,8 @@ export const newMessageNotificationWorkflow: Workflow<NewMessageFacts> = {
   decide(event, facts): WorkflowOutput[] {
     const posted = messagingEvents.narrow(event);
     const familyId = event.metadata.familyId;
-    if (posted?.type !== 'MessagePosted' || posted.data.side !== 'staff' || !familyId) return [];
+    // a notice of the notification service was itself notified (on the channels the family consents to)
+    if (posted?.type !== 'MessagePosted' || posted.data.side !== 'staff' || posted.data.notificationId || !familyId) return [];
     const notificationId = `new-message-${posted.data.messageId}`;
     const notification: FamilyNotification = {
       notificationId,
@@ -31,6 +32,6 @@ export const newMessageNotificationWorkflow: Workflow<NewMessageFacts> = {
       sms: `nouveau message de ${facts.facilityName}. Consultez votre boite de reception.`,
       createdAt: event.metadata.recordedAt,
     };
-    return [scheduleJob(NOTIFICATION_JOB, notificationId, notification, event.metadata.recordedAt)];
+    return [notify(notification)];
   },
 };

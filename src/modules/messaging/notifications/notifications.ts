@@ -2,39 +2,28 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 
 import { familyRecordOf } from '../../../../projections/family-record/family-record.queries';
 import type { Clock } from '../../../platform/clock/clock';
+import { Commands } from '../../../platform/commands/stream-command';
 import type { JobScheduler } from '../../../platform/jobs/job-scheduler.port';
 import { MAILER, type Mailer } from '../../../platform/mail/mailer.port';
 import { ReadModels } from '../../../platform/projections/read-models';
 import { frenchMobile, SMS_SENDER, type SmsSender, toGsmText } from '../../../platform/sms/sms-sender.port';
 import { CLOCK, JOB_SCHEDULER } from '../../../platform/tokens';
+import { threadCommands } from '../threads/thread.commands';
+import { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
+import { inboxNotice } from './inbox-notice';
 import { type Channel, NotificationLog } from './notification-log';
 
-/** JobScheduler job name of a family notification (every context's). */
-export const NOTIFICATION_JOB = 'family.notification';
-
-/** What a family is told, in French, by whichever context. */
-export type FamilyNotification = {
-  /** stable: one delivery per notification and channel, even when its job runs twice */
-  notificationId: string;
-  familyId: string;
-  /** 'new-message', 'request-refused', 'place-offered'… */
-  kind: string;
-  title: string;
-  message: string;
-  /** the SMS text (made GSM and cut to 160); default: the title */
-  sms?: string;
-  /** ISO instant (or date) of what caused it */
-  createdAt: string;
-  /** the e-mail template (title and message in its data); default 'family-notice' */
-  template?: string;
-};
+export { type FamilyNotification, NOTIFICATION_JOB } from './family-notification';
 
 const CHANNELS: Channel[] = ['email', 'sms'];
 
+/** The user id the notices of the inbox are posted as (role 'system'). */
+export const NOTIFICATIONS_ACTOR = 'notifications';
+
 /**
- * The one notification service: e-mail and SMS to the family's guardian, each only with the family
- * record's consent (« Autorisation courriel », « Autorisation SMS »; the in-portal inbox always has the
- * message). Delivery runs as a job (retries with backoff); every delivery is recorded in the notification
+ * The one notification service: the in-portal inbox always gets it (a notice from the commune's family
+ * service, inbox-notice.ts), whatever the consent; e-mail and SMS to the family's guardian, each only with
+ * the family record's consent (« Autorisation courriel », « Autorisation SMS »). Delivery runs as a job (retries with backoff); every delivery is recorded in the notification
  * log (notification-log.ts), which also makes it happen once per channel. Account and security mails (activation, reset) do
  * not come here: they are always sent (identity's account-mails).
  */
@@ -49,6 +38,7 @@ export class Notifications implements OnModuleInit {
     private readonly readModels: ReadModels,
     private readonly log: NotificationLog,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: Commands,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +60,7 @@ export class Notifications implements OnModuleInit {
     const family = await familyRecordOf(this.readModels, notification.familyId);
     // the record is projected after the event that caused the notification at the latest: retry until it is
     if (!family) throw new Error(`notification ${notification.notificationId}: family ${notification.familyId} not in the read model yet`);
+    await this.postToInbox(notification, family.commune, correlationId);
     const guardian = family.guardian;
     const now = () => this.clock.now().toISOString();
     const delivery = (channel: Channel) => ({
@@ -117,5 +108,32 @@ export class Notifications implements OnModuleInit {
       }
     }
     if (failures.length > 0) throw new Error(`notification ${notification.notificationId}: ${failures.join(', ')} failed`);
+  }
+
+  /**
+   * The notice in the family's inbox: an event on the family's notice thread, under an idempotency key of
+   * the notification (and the decider keeps each notification once), so a job run twice posts it once.
+   */
+  private async postToInbox(notification: FamilyNotification, commune: string, correlationId: string): Promise<void> {
+    const notice = inboxNotice(notification);
+    if (!notice) return;
+    await this.commands.send(
+      threadCommands,
+      { familyId: notification.familyId, threadId: notice.threadId },
+      {
+        type: 'PostNotice',
+        notificationId: notification.notificationId,
+        commune,
+        topic: notice.topic,
+        subject: notice.subject,
+        body: notice.body,
+      },
+      {
+        principal: { userId: NOTIFICATIONS_ACTOR, role: 'system' },
+        correlationId,
+        idempotencyKey: `notice|${notification.notificationId}`,
+        familyId: notification.familyId,
+      },
+    );
   }
 }

@@ -2,9 +2,9 @@
  * A family's change request accepted or refused (with the reason) is announced to the family: one
  * notification per decision, its id derived from the request.
  */
-import { scheduleJob, type Workflow, type WorkflowOutput } from '../../../platform/workflows/workflow';
+import type { Workflow, WorkflowOutput } from '../../../platform/workflows/workflow';
 import { familyEvents } from '../../families';
-import { type FamilyNotification, NOTIFICATION_JOB } from './notifications';
+import { type FamilyNotification, notify } from './family-notification';
 
 export const requestDecisionNotificationWorkflow: Workflow<undefined> = {
   name: 'request-decision-notification',
@@ -27,6 +27,6 @@ export const requestDecisionNotificationWorkflow: Workflow<undefined> = {
       sms: accepted ? 'votre demande a été acceptée.' : 'votre demande a été refusée, voir la Liste des demandes.',
       createdAt: event.metadata.recordedAt,
     };
-    return [scheduleJob(NOTIFICATION_JOB, notificationId, notification, event.metadata.recordedAt)];
+    return [notify(notification)];
   },
 };

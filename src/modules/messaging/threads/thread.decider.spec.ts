@@ -1,6 +1,6 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification';
 import type { ThreadEvent } from '../messaging.events';
-import { type StartThread, threadDecider } from './thread.decider';
+import { NOTICE_AUTHOR, type PostNotice, type StartThread, threadDecider } from './thread.decider';
 
 const spec = DeciderSpecification.for(threadDecider);
 const parent = { userId: 'u-dupont', role: 'parent' as const };
@@ -167,5 +167,88 @@ describe('thread decider', () => {
         attachments: [],
       })
       .thenThrows('THREAD_DELETED', 'conflict');
+  });
+
+  describe('notices of the notification service', () => {
+    const system = { userId: 'notifications', role: 'system' as const };
+    const notice = (notificationId: string, body: string): PostNotice => ({
+      type: 'PostNotice',
+      familyId: 'F1',
+      threadId: 'N1',
+      at: AT,
+      actor: system,
+      notificationId,
+      commune: 'SAINT-JEAN',
+      topic: 'other',
+      subject: 'Vos demandes',
+      body,
+    });
+    const posted = (notificationId: string, body: string): ThreadEvent => ({
+      type: 'MessagePosted',
+      data: {
+        threadId: 'N1',
+        messageId: notificationId,
+        side: 'staff',
+        body,
+        authorName: NOTICE_AUTHOR,
+        attachments: [],
+        postedAt: AT,
+        postedBy: 'notifications',
+        notificationId,
+      },
+    });
+    const opened: ThreadEvent = {
+      type: 'ThreadStarted',
+      data: {
+        threadId: 'N1',
+        familyId: 'F1',
+        commune: 'SAINT-JEAN',
+        facilityId: 'service-famille',
+        facilityName: 'Service enfance-famille de la commune',
+        topic: 'other',
+        subject: 'Vos demandes',
+        startedBy: 'staff',
+        startedAt: AT,
+      },
+    };
+
+    it('opens the family’s conversation for the kind with the first notice, from the commune’s family service', () => {
+      spec
+        .given([])
+        .when(notice('n-1', 'Demande acceptée'))
+        .then([opened, posted('n-1', 'Demande acceptée')]);
+    });
+
+    it('adds a later notice to the same conversation', () => {
+      spec
+        .given([opened, posted('n-1', 'Demande acceptée')])
+        .when(notice('n-2', 'Demande refusée'))
+        .then([posted('n-2', 'Demande refusée')]);
+    });
+
+    it('posts a notice once, however often it is delivered', () => {
+      spec
+        .given([opened, posted('n-1', 'Demande acceptée')])
+        .when(notice('n-1', 'Demande acceptée'))
+        .then([]);
+    });
+
+    it('brings a conversation the family deleted back with the next notice', () => {
+      spec
+        .given([
+          opened,
+          posted('n-1', 'a'),
+          { type: 'ThreadDeleted', data: { threadId: 'N1', side: 'family', deletedAt: AT, deletedBy: 'u' } },
+        ])
+        .when(notice('n-2', 'b'))
+        .then([posted('n-2', 'b')]);
+    });
+
+    it('never posts into another family’s conversation', () => {
+      spec
+        .given([opened])
+        .when({ ...notice('n-3', 'x'), familyId: 'F2' })
+        .thenThrows('THREAD_NOT_FOUND', 'not_found');
+    });
   });
 });

@@ -7,7 +7,7 @@
 import type { CommandMeta } from '../../../platform/domain/command-target';
 import type { Decider } from '../../../platform/domain/decider';
 import { DomainError } from '../../../platform/domain/domain-error';
-import type { Attachment, Side, ThreadEvent, Topic } from '../messaging.events';
+import { type Attachment, COMMUNE_SERVICE, COMMUNE_SERVICE_NAME, type Side, type ThreadEvent, type Topic } from '../messaging.events';
 
 /** A deleted conversation can be restored for 30 days; then it is gone from the folders for good. */
 export const RESTORE_WINDOW_DAYS = 30;
@@ -36,8 +36,21 @@ export type MarkThreadRead = CommandMeta & ThreadKey & { type: 'MarkThreadRead';
 export type MarkThreadUnread = CommandMeta & ThreadKey & { type: 'MarkThreadUnread'; side: Side };
 export type DeleteThread = CommandMeta & ThreadKey & { type: 'DeleteThread'; side: Side };
 export type RestoreThread = CommandMeta & ThreadKey & { type: 'RestoreThread'; side: Side };
+/**
+ * A notice of the notification service in the family's conversation for its kind (from the commune's family
+ * service): starts the conversation the first time, adds to it afterwards, once per notification.
+ */
+export type PostNotice = CommandMeta &
+  ThreadKey & {
+    type: 'PostNotice';
+    notificationId: string;
+    commune: string;
+    topic: Topic;
+    subject: string;
+    body: string;
+  };
 
-export type ThreadCommand = StartThread | PostMessage | MarkThreadRead | MarkThreadUnread | DeleteThread | RestoreThread;
+export type ThreadCommand = StartThread | PostMessage | MarkThreadRead | MarkThreadUnread | DeleteThread | RestoreThread | PostNotice;
 
 type PerSide<T> = Record<Side, T>;
 
@@ -54,6 +67,8 @@ export type ThreadState = {
   deletedAt: PerSide<string | null>;
   /** every attachment of the thread: only these file ids can be downloaded through it */
   fileIds: string[];
+  /** the notifications posted in the thread as notices (each once) */
+  notices: string[];
 };
 
 export const threadDecider: Decider<ThreadCommand, ThreadEvent, ThreadState> = {
@@ -64,6 +79,7 @@ export const threadDecider: Decider<ThreadCommand, ThreadEvent, ThreadState> = {
     markedUnread: { family: false, staff: false },
     deletedAt: { family: null, staff: null },
     fileIds: [],
+    notices: [],
   }),
 
   evolve(state, event) {
@@ -85,6 +101,7 @@ export const threadDecider: Decider<ThreadCommand, ThreadEvent, ThreadState> = {
           // a new message brings a deleted conversation back to the recipient's inbox
           deletedAt: { ...state.deletedAt, [reader]: null },
           fileIds: [...state.fileIds, ...event.data.attachments.map((a) => a.fileId)],
+          notices: event.data.notificationId ? [...state.notices, event.data.notificationId] : state.notices,
         };
       }
       case 'ThreadRead':
@@ -110,25 +127,9 @@ export const threadDecider: Decider<ThreadCommand, ThreadEvent, ThreadState> = {
       if (state.started) throw new DomainError('THREAD_EXISTS', 'Cette conversation existe déjà.', 'conflict');
       checkMessage(command);
       if (!command.subject.trim()) throw new DomainError('EMPTY_SUBJECT', "L'objet du message est obligatoire.", 'invalid');
-      return [
-        {
-          type: 'ThreadStarted',
-          data: {
-            threadId: command.threadId,
-            familyId: command.familyId,
-            commune: command.commune,
-            facilityId: command.facilityId,
-            facilityName: command.facilityName,
-            topic: command.topic,
-            subject: command.subject,
-            startedBy: command.side,
-            ...(command.broadcastId ? { broadcastId: command.broadcastId } : {}),
-            startedAt: command.at,
-          },
-        },
-        posted(command, command.side),
-      ];
+      return [threadStarted(command), posted(command, command.side)];
     }
+    if (command.type === 'PostNotice') return postNotice(command, state);
     // Another family's thread answers like one that does not exist.
     if (!state.started || state.familyId !== command.familyId) {
       throw new DomainError('THREAD_NOT_FOUND', 'Conversation introuvable.', 'not_found');
@@ -174,11 +175,52 @@ export const threadDecider: Decider<ThreadCommand, ThreadEvent, ThreadState> = {
   },
 };
 
+/** The author the family sees on a notice. */
+export const NOTICE_AUTHOR = COMMUNE_SERVICE_NAME;
+
+function postNotice(command: PostNotice, state: ThreadState): ThreadEvent[] {
+  if (state.started && state.familyId !== command.familyId) {
+    throw new DomainError('THREAD_NOT_FOUND', 'Conversation introuvable.', 'not_found');
+  }
+  if (state.notices.includes(command.notificationId)) return [];
+  checkMessage({ body: command.body, attachments: [] });
+  const message = posted(
+    { ...command, messageId: command.notificationId, authorName: NOTICE_AUTHOR, attachments: [] },
+    'staff',
+    command.notificationId,
+  );
+  if (state.started) return [message];
+  return [threadStarted({ ...command, facilityId: COMMUNE_SERVICE, facilityName: COMMUNE_SERVICE_NAME, side: 'staff' }), message];
+}
+
+type ThreadOpening = Pick<
+  StartThread,
+  'threadId' | 'familyId' | 'commune' | 'facilityId' | 'facilityName' | 'topic' | 'subject' | 'side' | 'broadcastId' | 'at'
+>;
+
+function threadStarted(c: ThreadOpening): ThreadEvent {
+  return {
+    type: 'ThreadStarted',
+    data: {
+      threadId: c.threadId,
+      familyId: c.familyId,
+      commune: c.commune,
+      facilityId: c.facilityId,
+      facilityName: c.facilityName,
+      topic: c.topic,
+      subject: c.subject,
+      startedBy: c.side,
+      ...(c.broadcastId ? { broadcastId: c.broadcastId } : {}),
+      startedAt: c.at,
+    },
+  };
+}
+
 function other(side: Side): Side {
   return side === 'family' ? 'staff' : 'family';
 }
 
-function checkMessage(message: Message): void {
+function checkMessage(message: Pick<Message, 'body' | 'attachments'>): void {
   if (!message.body.trim()) throw new DomainError('EMPTY_BODY', 'Le message est vide.', 'invalid');
   if (message.body.length > MAX_BODY_LENGTH) {
     throw new DomainError('BODY_TOO_LONG', `Le message dépasse ${MAX_BODY_LENGTH.toLocaleString('fr-FR')} caractères.`, 'invalid');
@@ -188,7 +230,7 @@ function checkMessage(message: Message): void {
   }
 }
 
-function posted(command: StartThread | PostMessage, side: Side): ThreadEvent {
+function posted(command: CommandMeta & ThreadKey & Message, side: Side, notificationId?: string): ThreadEvent {
   return {
     type: 'MessagePosted',
     data: {
@@ -200,6 +242,7 @@ function posted(command: StartThread | PostMessage, side: Side): ThreadEvent {
       attachments: command.attachments,
       postedAt: command.at,
       postedBy: command.actor.userId,
+      ...(notificationId ? { notificationId } : {}),
     },
   };
 }
