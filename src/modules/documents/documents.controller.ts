@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodValidationException } from 'nestjs-zod';
 import { z } from 'zod';
@@ -12,6 +11,7 @@ import { familyRecordOf } from '../../../projections/family-record/family-record
 import { Roles } from '../../platform/auth/auth.decorators';
 import { FamilyAccessPolicy, familyNotFound, scopeCovers, scopeFilter } from '../../platform/auth/family-access';
 import { Commands } from '../../platform/commands/stream-command';
+import type { PayloadOf } from '../../platform/domain/command-target';
 import { DomainError } from '../../platform/domain/domain-error';
 import { patternText, singleLineText } from '../../platform/domain/text';
 import { FILE_STORE, type FileStore } from '../../platform/files/file-store.port';
@@ -175,15 +175,7 @@ export class DocumentsController {
     @Req() rq: AuthenticatedRequest,
     @Res({ passthrough: true }) rs: HttpResponse,
   ) {
-    await this.reachable(rq, p);
-    const result = await this.commands.send(
-      familyDocumentCommands,
-      p.familyId,
-      { type: 'AcceptDocument', documentId: p.documentId },
-      commandContext(rq),
-    );
-    setRevision(rs, result.revision);
-    return { documentId: p.documentId, status: 'accepted', revision: result.revision };
+    return this.decide(rq, rs, p, { type: 'AcceptDocument', documentId: p.documentId }, 'accepted');
   }
 
   @Post('families/:familyId/documents/:documentId/refuse')
@@ -196,15 +188,21 @@ export class DocumentsController {
     @Req() rq: AuthenticatedRequest,
     @Res({ passthrough: true }) rs: HttpResponse,
   ) {
+    return this.decide(rq, rs, p, { type: 'RefuseDocument', documentId: p.documentId, reason: body.reason }, 'refused');
+  }
+
+  /** Staff's decision on a document the caller can reach, answered with the stream's new revision. */
+  private async decide(
+    rq: AuthenticatedRequest,
+    rs: HttpResponse,
+    p: DocumentParams,
+    command: PayloadOf<typeof familyDocumentCommands>,
+    status: 'accepted' | 'refused',
+  ) {
     await this.reachable(rq, p);
-    const result = await this.commands.send(
-      familyDocumentCommands,
-      p.familyId,
-      { type: 'RefuseDocument', documentId: p.documentId, reason: body.reason },
-      commandContext(rq),
-    );
+    const result = await this.commands.send(familyDocumentCommands, p.familyId, command, commandContext(rq));
     setRevision(rs, result.revision);
-    return { documentId: p.documentId, status: 'refused', revision: result.revision };
+    return { documentId: p.documentId, status, revision: result.revision };
   }
 
   @Get('staff/documents')
